@@ -1,0 +1,77 @@
+package io.relaychat.adapter.local;
+
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.out.RoomEventBus;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The room event bus between nodes that live in one JVM. A single server uses one node on its own
+ * network, where publishing reaches nobody; several cores embedded in one program (or a test) share
+ * a {@link Network} and behave like a cluster. Events are handed over on the publisher's thread, in
+ * publication order.
+ */
+public final class InProcessEventBus implements RoomEventBus {
+    private final Network network;
+    private final Set<RoomId> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<RoomEvent> listener = event -> { };
+
+    private InProcessEventBus(Network network) {
+        this.network = network;
+    }
+
+    /** A bus for a node that is alone. */
+    public static InProcessEventBus standalone() {
+        return new Network().join();
+    }
+
+    @Override
+    public void onEvent(Consumer<RoomEvent> listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(RoomEvent event) {
+        for (InProcessEventBus node : network.nodes) {
+            if (node != this && node.subscriptions.contains(event.roomId())) {
+                node.listener.accept(event);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(RoomId roomId) {
+        subscriptions.add(roomId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(RoomId roomId) {
+        subscriptions.remove(roomId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether this node currently receives the room's events. */
+    public boolean isSubscribed(RoomId roomId) {
+        return subscriptions.contains(roomId);
+    }
+
+    /** Nodes in one JVM that hear each other. */
+    public static final class Network {
+        private final List<InProcessEventBus> nodes = new CopyOnWriteArrayList<>();
+
+        public InProcessEventBus join() {
+            InProcessEventBus node = new InProcessEventBus(this);
+            nodes.add(node);
+            return node;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.relaychat.adapter.local;
+
+import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.out.BlobStore;
+import io.relaychat.testkit.BlobStoreContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.relaychat.testkit.Await.failure;
+import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileSystemBlobStoreTest extends BlobStoreContract {
+    @TempDir
+    Path root;
+    private FileSystemBlobStore blobs;
+
+    @Override
+    protected BlobStore newStore() {
+        blobs = new FileSystemBlobStore(root.resolve("uploads"), 2);
+        return blobs;
+    }
+
+    @AfterEach
+    void closeStore() {
+        blobs.close();
+    }
+
+    @Test
+    void namesThatWouldLeaveTheFolderAreRefused() throws Exception {
+        Files.writeString(root.resolve("secret.txt"), "secret");
+        Files.writeString(root.resolve("secret.txt.content-type"), "text/plain");
+
+        assertInstanceOf(IllegalArgumentException.class, failure(store.get("../secret.txt")));
+        assertInstanceOf(IllegalArgumentException.class, failure(store.put("../escape.txt", new Blob(new byte[1], "x"))));
+        assertFalse(Files.exists(root.resolve("escape.txt")));
+    }
+
+    @Test
+    void filesSurviveANewStoreOnTheSameFolder() {
+        result(store.put("kept.txt", new Blob("kept".getBytes(), "text/plain; charset=utf-8")));
+        blobs.close();
+
+        FileSystemBlobStore reopened = new FileSystemBlobStore(root.resolve("uploads"), 1);
+        try {
+            assertTrue(result(reopened.get("kept.txt")).isPresent());
+        } finally {
+            reopened.close();
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.relaychat.adapter.netty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.relaychat.ports.in.CreateRoomCommand;
+import io.relaychat.ports.in.HistoryQuery;
+import io.relaychat.ports.in.LoginCommand;
+import io.relaychat.ports.in.RegisterCommand;
+import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.in.SignedIn;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.RoomType;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The REST routes of the protocol, each turning a request into a use-case call and its answer into JSON. */
+final class RestApi {
+    static final String BAD_CREDENTIALS = "Could not validate credentials";
+
+    private final RelayUseCases core;
+    private final long maxUploadBytes;
+    private final List<Route> routes = new ArrayList<>();
+
+    RestApi(RelayUseCases core, long maxUploadBytes) {
+        this.core = core;
+        this.maxUploadBytes = maxUploadBytes;
+        route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
+        route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(Map.of("status", "healthy"))));
+        route(HttpMethod.POST, "/api/auth/register", this::register);
+        route(HttpMethod.POST, "/api/auth/login", this::login);
+        authenticated(HttpMethod.GET, "/api/auth/me", (request, user) -> done(ApiResponse.ok(WireFormat.user(user))));
+        authenticated(HttpMethod.POST, "/api/rooms", this::createRoom);
+        authenticated(HttpMethod.GET, "/api/rooms", (request, user) ->
+                core.rooms().roomsOf(user.id()).thenApply(rooms -> ApiResponse.ok(rooms.stream().map(WireFormat::room).toList())));
+        authenticated(HttpMethod.GET, "/api/rooms/discover/all", (request, user) ->
+                core.rooms().discover(user.id()).thenApply(rooms -> ApiResponse.ok(rooms.stream().map(WireFormat::room).toList())));
+        authenticated(HttpMethod.POST, "/api/rooms/direct", (request, user) ->
+                core.rooms().openDirectRoom(user.id(), request.requiredQuery("identifier"))
+                        .thenApply(outcome -> answer(outcome, WireFormat::room)));
+        authenticated(HttpMethod.GET, "/api/rooms/([^/]+)/messages", this::history);
+        authenticated(HttpMethod.POST, "/api/rooms/([^/]+)/join", (request, user) -> {
+            RoomId roomId = new RoomId(request.pathParam(0));
+            return core.rooms().joinRoom(user.id(), roomId).thenApply(outcome -> answer(outcome, membership -> Map.of(
+                    "message", membership.alreadyMember() ? "Already a member" : "Joined successfully",
+                    "room_id", roomId.value())));
+        });
+        authenticated(HttpMethod.POST, "/api/rooms/([^/]+)/members/add", (request, user) ->
+                core.rooms().addMember(user.id(), new RoomId(request.pathParam(0)), request.requiredQuery("user_email"))
+                        .thenApply(outcome -> answer(outcome, added -> Map.of(
+                                "message", added.username() + " added to room",
+                                "user_id", added.id().value(),
+                                "username", added.username()))));
+        authenticated(HttpMethod.GET, "/api/users/search", (request, user) -> {
+            String query = request.query("q");
+            return core.searchUsers().search(query == null ? "" : query)
+                    .thenApply(users -> ApiResponse.ok(users.stream().map(WireFormat::user).toList()));
+        });
+        authenticated(HttpMethod.POST, "/api/upload", this::upload);
+        route(HttpMethod.GET, "/static/uploads/([^/]+)", this::download);
+    }
+
+    /** The route for a path and method: a handler, 404 for an unknown path, 405 for a known path with another method. */
+    Function<ApiRequest, CompletionStage<ApiResponse>> resolve(HttpMethod method, String path, List<String> params) {
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Matcher matcher = route.pattern.matcher(path);
+            if (matcher.matches()) {
+                pathKnown = true;
+                if (route.method.equals(method)) {
+                    for (int group = 1; group <= matcher.groupCount(); group++) {
+                        params.add(matcher.group(group));
+                    }
+                    return route.handler;
+                }
+            }
+        }
+        HttpResponseStatus status = pathKnown ? HttpResponseStatus.METHOD_NOT_ALLOWED : HttpResponseStatus.NOT_FOUND;
+        String detail = pathKnown ? "Method Not Allowed" : "Not Found";
+        return request -> done(ApiResponse.error(status, detail));
+    }
+
+    /** The user behind the request's bearer token, or an ApiException answering 401. */
+    CompletionStage<User> authenticate(String bearerToken) {
+        return core.authenticate().authenticate(bearerToken).thenApply(user ->
+                user.orElseThrow(() -> new ApiException(HttpResponseStatus.UNAUTHORIZED, BAD_CREDENTIALS)));
+    }
+
+    private CompletionStage<ApiResponse> register(ApiRequest request) {
+        JsonNode body = request.jsonBody();
+        RegisterCommand command = new RegisterCommand(ApiRequest.requiredText(body, "email"),
+                ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"));
+        return core.register().register(command).thenApply(outcome -> answer(outcome, RestApi::token));
+    }
+
+    private CompletionStage<ApiResponse> login(ApiRequest request) {
+        JsonNode body = request.jsonBody();
+        LoginCommand command = new LoginCommand(ApiRequest.requiredText(body, "email"),
+                ApiRequest.requiredText(body, "password"));
+        return core.login().login(command).thenApply(outcome -> answer(outcome, RestApi::token));
+    }
+
+    private static Map<String, Object> token(SignedIn signedIn) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("access_token", signedIn.accessToken());
+        json.put("token_type", "bearer");
+        json.put("user", WireFormat.userSummary(signedIn.user()));
+        return json;
+    }
+
+    private CompletionStage<ApiResponse> createRoom(ApiRequest request, User user) {
+        JsonNode body = request.jsonBody();
+        String typeName = ApiRequest.optionalText(body, "type", RoomType.GROUP.wireName());
+        RoomType type = RoomType.fromWireName(typeName).orElseThrow(() ->
+                ApiException.unprocessable("field 'type' must be 'group' or 'private'"));
+        List<UserId> members = new ArrayList<>();
+        JsonNode memberIds = body.get("members");
+        if (memberIds != null && !memberIds.isNull()) {
+            if (!memberIds.isArray()) {
+                throw ApiException.unprocessable("field 'members' must be a list of user ids");
+            }
+            for (JsonNode memberId : memberIds) {
+                if (!memberId.isTextual() || memberId.textValue().isBlank()) {
+                    throw ApiException.unprocessable("field 'members' must be a list of user ids");
+                }
+                members.add(new UserId(memberId.textValue()));
+            }
+        }
+        CreateRoomCommand command = new CreateRoomCommand(user.id(), ApiRequest.requiredText(body, "name"), type, members);
+        return core.rooms().createRoom(command).thenApply(outcome -> answer(outcome, WireFormat::room));
+    }
+
+    private CompletionStage<ApiResponse> history(ApiRequest request, User user) {
+        int limit = intParam(request, "limit", HistoryQuery.DEFAULT_LIMIT);
+        Instant before = null;
+        String beforeText = request.query("before");
+        if (beforeText != null) {
+            try {
+                before = WireFormat.parseTimestamp(beforeText);
+            } catch (DateTimeParseException e) {
+                throw ApiException.unprocessable("query parameter 'before' must be an ISO-8601 timestamp");
+            }
+        }
+        Long beforeSeq = request.query("before_seq") == null ? null : (long) intParam(request, "before_seq", 0);
+        HistoryQuery query = new HistoryQuery(user.id(), new RoomId(request.pathParam(0)), limit, before, beforeSeq);
+        return core.history().history(query)
+                .thenApply(outcome -> answer(outcome, messages -> messages.stream().map(WireFormat::message).toList()));
+    }
+
+    private static int intParam(ApiRequest request, String name, int fallback) {
+        String text = request.query(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.unprocessable("query parameter '" + name + "' must be an integer");
+        }
+    }
+
+    private CompletionStage<ApiResponse> upload(ApiRequest request, User user) {
+        HttpPostRequestDecoder decoder;
+        try {
+            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request.http());
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            throw ApiException.unprocessable("request body must be multipart/form-data with a 'file' field");
+        }
+        try {
+            InterfaceHttpData part = decoder.getBodyHttpData("file");
+            if (!(part instanceof FileUpload file)) {
+                if (part instanceof Attribute) {
+                    throw ApiException.unprocessable("field 'file' must be a file");
+                }
+                throw ApiException.unprocessable("field 'file' is required");
+            }
+            if (file.length() > maxUploadBytes) {
+                throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "File too large: the limit is " + maxUploadBytes + " bytes");
+            }
+            byte[] content = file.get();
+            String filename = file.getFilename();
+            return core.uploads().upload(user.id(), filename, content).thenApply(outcome -> answer(outcome, stored -> Map.of(
+                    "url", "/static/uploads/" + stored.storedName(),
+                    "filename", stored.originalName())));
+        } catch (IOException e) {
+            throw ApiException.unprocessable("upload could not be read");
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
+            throw ApiException.unprocessable("request body must be multipart/form-data with a 'file' field");
+        } finally {
+            decoder.destroy();
+        }
+    }
+
+    private CompletionStage<ApiResponse> download(ApiRequest request) {
+        return core.uploads().download(request.pathParam(0)).thenApply(blob -> blob
+                .map(found -> new ApiResponse(HttpResponseStatus.OK, found.content(), found.contentType(), Map.of())
+                        .withHeader("X-Content-Type-Options", "nosniff")
+                        .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), "public, max-age=31536000, immutable"))
+                .orElseGet(() -> ApiResponse.error(HttpResponseStatus.NOT_FOUND, "Not Found")));
+    }
+
+    /** An accepted outcome as 200 with its JSON; a rejected one as the status its reason stands for. */
+    static <T> ApiResponse answer(Outcome<T> outcome, Function<? super T, ?> toJson) {
+        if (outcome instanceof Outcome.Accepted<T> accepted) {
+            return ApiResponse.ok(toJson.apply(accepted.value()));
+        }
+        Outcome.Rejected<T> rejected = (Outcome.Rejected<T>) outcome;
+        HttpResponseStatus status = switch (rejected.reason()) {
+            case INVALID -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            case REFUSED -> HttpResponseStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        };
+        return ApiResponse.error(status, rejected.detail());
+    }
+
+    private void route(HttpMethod method, String path, Function<ApiRequest, CompletionStage<ApiResponse>> handler) {
+        routes.add(new Route(method, Pattern.compile(path), handler));
+    }
+
+    private void authenticated(HttpMethod method, String path, BiFunction<ApiRequest, User, CompletionStage<ApiResponse>> handler) {
+        route(method, path, request -> authenticate(request.bearerToken())
+                .thenCompose(user -> handler.apply(request, user)));
+    }
+
+    private static CompletionStage<ApiResponse> done(ApiResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private record Route(HttpMethod method, Pattern pattern, Function<ApiRequest, CompletionStage<ApiResponse>> handler) {
+    }
+}

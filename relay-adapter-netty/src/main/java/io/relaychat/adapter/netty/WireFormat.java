@@ -1,0 +1,175 @@
+package io.relaychat.adapter.netty;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.Room;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.ServerEvent;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the protocol (see docs/protocol.md). Events go straight through a streaming
+ * generator because every chat message is encoded on the hot path; REST bodies are small maps.
+ */
+final class WireFormat {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    /** ISO-8601 UTC, always with milliseconds and "Z", as the protocol promises. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private WireFormat() {
+    }
+
+    static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
+    }
+
+    /** Reads a timestamp cursor: with "Z" or an offset, or without either, meaning UTC. */
+    static Instant parseTimestamp(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    static Map<String, Object> user(User user) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.id().value());
+        json.put("email", user.email());
+        json.put("username", user.username());
+        json.put("created_at", timestamp(user.createdAt()));
+        return json;
+    }
+
+    /** The short form the auth endpoints answer with, as the web UI stores it. */
+    static Map<String, Object> userSummary(User user) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", user.id().value());
+        json.put("email", user.email());
+        json.put("username", user.username());
+        return json;
+    }
+
+    static Map<String, Object> room(Room room) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", room.id().value());
+        json.put("name", room.name());
+        json.put("type", room.type().wireName());
+        List<String> members = new ArrayList<>(room.members().size());
+        room.members().forEach(member -> members.add(member.value()));
+        json.put("members", members);
+        json.put("created_at", timestamp(room.createdAt()));
+        return json;
+    }
+
+    static Map<String, Object> message(ChatMessage message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", message.id().value());
+        json.put("room_id", message.roomId().value());
+        json.put("user_id", message.userId().value());
+        json.put("username", message.username());
+        json.put("content", message.content());
+        json.put("timestamp", timestamp(message.timestamp()));
+        json.put("attachments", message.attachments());
+        json.put("seq", message.seq());
+        if (message.clientId() != null) {
+            json.put("client_id", message.clientId());
+        }
+        return json;
+    }
+
+    static byte[] toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One event as the UTF-8 text of a WebSocket frame. */
+    static byte[] encode(ServerEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            writeEvent(json, event);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeEvent(JsonGenerator json, ServerEvent event) throws IOException {
+        if (event instanceof RoomEvent.MessagePosted posted) {
+            ChatMessage message = posted.message();
+            json.writeStringField("type", "chat_message");
+            json.writeStringField("id", message.id().value());
+            json.writeStringField("room_id", message.roomId().value());
+            json.writeStringField("user_id", message.userId().value());
+            json.writeStringField("username", message.username());
+            json.writeStringField("content", message.content());
+            json.writeStringField("timestamp", timestamp(message.timestamp()));
+            json.writeArrayFieldStart("attachments");
+            for (String attachment : message.attachments()) {
+                json.writeString(attachment);
+            }
+            json.writeEndArray();
+            json.writeNumberField("seq", message.seq());
+            if (message.clientId() != null) {
+                json.writeStringField("client_id", message.clientId());
+            }
+        } else if (event instanceof RoomEvent.PresenceUpdate presence) {
+            json.writeStringField("type", "presence_update");
+            json.writeStringField("room_id", presence.roomId().value());
+            json.writeObjectFieldStart("online_users");
+            for (Map.Entry<UserId, String> online : presence.onlineUsers().entrySet()) {
+                json.writeStringField(online.getKey().value(), online.getValue());
+            }
+            json.writeEndObject();
+        } else if (event instanceof RoomEvent.UserJoined joined) {
+            json.writeStringField("type", "user_joined");
+            json.writeStringField("room_id", joined.roomId().value());
+            json.writeStringField("user_id", joined.userId().value());
+            json.writeStringField("username", joined.username());
+            json.writeStringField("message", joined.username() + " joined the room");
+        } else if (event instanceof RoomEvent.Typing typing) {
+            json.writeStringField("type", "typing");
+            json.writeStringField("room_id", typing.roomId().value());
+            json.writeStringField("user_id", typing.userId().value());
+            json.writeStringField("username", typing.username());
+        } else if (event instanceof ServerEvent.SystemNotice notice) {
+            json.writeStringField("type", "system");
+            json.writeStringField("message", notice.message());
+        } else if (event instanceof ServerEvent.ErrorNotice error) {
+            json.writeStringField("type", "error");
+            json.writeStringField("message", error.message());
+            if (error.clientId() != null) {
+                json.writeStringField("client_id", error.clientId());
+            }
+        } else if (event instanceof ServerEvent.Pong) {
+            json.writeStringField("type", "pong");
+        } else {
+            throw new IllegalArgumentException("no wire form for " + event);
+        }
+    }
+}

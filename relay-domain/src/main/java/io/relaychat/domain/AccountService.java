@@ -1,0 +1,116 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.in.AuthenticateUseCase;
+import io.relaychat.ports.in.LoginCommand;
+import io.relaychat.ports.in.LoginUseCase;
+import io.relaychat.ports.in.RegisterCommand;
+import io.relaychat.ports.in.RegisterUseCase;
+import io.relaychat.ports.in.SearchUsersUseCase;
+import io.relaychat.ports.in.SignedIn;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Outcome.Reason;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserAccount;
+import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.TimeSource;
+import io.relaychat.ports.out.TokenIssuer;
+import io.relaychat.ports.out.TokenVerifier;
+import io.relaychat.ports.out.UserStore;
+
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Accounts: registration, login, token authentication and user search. */
+final class AccountService implements RegisterUseCase, LoginUseCase, AuthenticateUseCase, SearchUsersUseCase {
+    static final String EMAIL_TAKEN = "Email already registered";
+    static final String BAD_CREDENTIALS = "Incorrect email or password";
+
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final TokenIssuer tokenIssuer;
+    private final TokenVerifier tokenVerifier;
+    private final TimeSource time;
+    private final IdSource ids;
+    /**
+     * Checked against when an email is unknown, so that a wrong email costs as much time as a wrong
+     * password and response times do not tell which emails are registered. Made on first need.
+     */
+    private CompletionStage<String> decoyHash;
+
+    AccountService(UserStore users, PasswordHasher hasher, TokenIssuer tokenIssuer, TokenVerifier tokenVerifier,
+                   TimeSource time, IdSource ids) {
+        this.users = users;
+        this.hasher = hasher;
+        this.tokenIssuer = tokenIssuer;
+        this.tokenVerifier = tokenVerifier;
+        this.time = time;
+        this.ids = ids;
+    }
+
+    @Override
+    public CompletionStage<Outcome<SignedIn>> register(RegisterCommand command) {
+        return users.findAccountByEmail(command.email()).thenCompose(existing -> {
+            if (existing.isPresent()) {
+                return CompletableFuture.completedFuture(Outcome.rejected(Reason.REFUSED, EMAIL_TAKEN));
+            }
+            return hasher.hash(command.password()).thenCompose(hash -> {
+                User user = new User(new UserId(ids.newId()), command.email(), command.username(),
+                        time.now().truncatedTo(ChronoUnit.MILLIS));
+                // The store decides races between two registrations of one email.
+                return users.insertIfEmailFree(new UserAccount(user, hash)).thenApply(inserted -> inserted
+                        ? Outcome.accepted(signIn(user))
+                        : Outcome.<SignedIn>rejected(Reason.REFUSED, EMAIL_TAKEN));
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
+        return users.findAccountByEmail(command.email()).thenCompose(account -> {
+            CompletionStage<String> hash = account.isPresent()
+                    ? CompletableFuture.completedFuture(account.get().passwordHash())
+                    : decoyHash();
+            return hash.thenCompose(h -> hasher.matches(command.password(), h)).thenApply(matches ->
+                    matches && account.isPresent()
+                            ? Outcome.accepted(signIn(account.get().user()))
+                            : Outcome.<SignedIn>rejected(Reason.UNAUTHENTICATED, BAD_CREDENTIALS));
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<User>> authenticate(String bearerToken) {
+        if (bearerToken == null || bearerToken.isBlank()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Optional<UserId> userId = tokenVerifier.verify(bearerToken);
+        if (userId.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return users.findById(userId.get());
+    }
+
+    @Override
+    public CompletionStage<List<User>> search(String query) {
+        if (query == null || query.strip().length() < MIN_QUERY_LENGTH) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return users.search(query.strip(), MAX_RESULTS);
+    }
+
+    private synchronized CompletionStage<String> decoyHash() {
+        if (decoyHash == null) {
+            decoyHash = hasher.hash(ids.newId());
+        }
+        return decoyHash;
+    }
+
+    private SignedIn signIn(User user) {
+        return new SignedIn(tokenIssuer.issue(user.id()), user);
+    }
+}

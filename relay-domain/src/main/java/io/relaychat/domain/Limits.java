@@ -1,0 +1,45 @@
+package io.relaychat.domain;
+
+/**
+ * The bounds the core enforces.
+ *
+ * @param maxContentChars longest message content accepted, in characters
+ * @param maxUploadBytes  largest uploaded file accepted
+ * @param catchUpPageSize messages read from the store per page while a connection resumes from a seq
+ * @param roomCacheSize   rooms kept in the membership cache
+ */
+public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSize, int roomCacheSize) {
+    public static final int DEFAULT_MAX_CONTENT_CHARS = 4000;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
+
+    public Limits {
+        if (maxContentChars < 1) {
+            throw new IllegalArgumentException("maxContentChars must be positive");
+        }
+        if (maxUploadBytes < 1) {
+            throw new IllegalArgumentException("maxUploadBytes must be positive");
+        }
+        if (catchUpPageSize < 1) {
+            throw new IllegalArgumentException("catchUpPageSize must be positive");
+        }
+        if (roomCacheSize < 1) {
+            throw new IllegalArgumentException("roomCacheSize must be positive");
+        }
+    }
+
+    public static Limits defaults() {
+        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000);
+    }
+
+    public Limits withMaxContentChars(int value) {
+        return new Limits(value, maxUploadBytes, catchUpPageSize, roomCacheSize);
+    }
+
+    public Limits withMaxUploadBytes(long value) {
+        return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize);
+    }
+
+    public Limits withCatchUpPageSize(int value) {
+        return new Limits(maxContentChars, maxUploadBytes, value, roomCacheSize);
+    }
+}

@@ -1,0 +1,209 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.in.AuthenticateUseCase;
+import io.relaychat.ports.in.ChatUseCase;
+import io.relaychat.ports.in.FetchHistoryUseCase;
+import io.relaychat.ports.in.LoginUseCase;
+import io.relaychat.ports.in.RegisterUseCase;
+import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.in.RoomsUseCase;
+import io.relaychat.ports.in.SearchUsersUseCase;
+import io.relaychat.ports.in.UploadsUseCase;
+import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.RoomStore;
+import io.relaychat.ports.out.TimeSource;
+import io.relaychat.ports.out.TokenIssuer;
+import io.relaychat.ports.out.TokenVerifier;
+import io.relaychat.ports.out.UserStore;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The RelayChat core, assembled from implementations of the outbound ports. This is the embedding
+ * entry point: the server builds one with adapters chosen from its configuration, and any JVM
+ * program can do the same with its own.
+ *
+ * <pre>{@code
+ * RelayCore core = RelayCore.builder()
+ *         .userStore(users).roomStore(rooms).messageStore(messages).blobStore(blobs)
+ *         .eventBus(bus).presence(presence)
+ *         .passwordHasher(hasher).tokens(tokenIssuer, tokenVerifier)
+ *         .build();
+ * ChatConnection alice = core.chat().connect(aliceUser, event -> ...);
+ * }</pre>
+ */
+public final class RelayCore implements RelayUseCases {
+    private final AccountService accounts;
+    private final RoomService rooms;
+    private final UploadService uploads;
+    private final ChatHub chat;
+
+    private RelayCore(Builder b) {
+        RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
+        this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
+                b.timeSource, b.idSource);
+        this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource);
+        this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
+        this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.timeSource, b.idSource,
+                b.limits, b.faultListener);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public RegisterUseCase register() {
+        return accounts;
+    }
+
+    @Override
+    public LoginUseCase login() {
+        return accounts;
+    }
+
+    @Override
+    public AuthenticateUseCase authenticate() {
+        return accounts;
+    }
+
+    @Override
+    public SearchUsersUseCase searchUsers() {
+        return accounts;
+    }
+
+    @Override
+    public RoomsUseCase rooms() {
+        return rooms;
+    }
+
+    @Override
+    public FetchHistoryUseCase history() {
+        return rooms;
+    }
+
+    @Override
+    public UploadsUseCase uploads() {
+        return uploads;
+    }
+
+    @Override
+    public ChatUseCase chat() {
+        return chat;
+    }
+
+    /** Local connections currently open on this node. */
+    public int connectionCount() {
+        return chat.connectionCount();
+    }
+
+    /** Every port is required except time, ids, limits and the fault listener, which have defaults. */
+    public static final class Builder {
+        private UserStore userStore;
+        private RoomStore roomStore;
+        private MessageStore messageStore;
+        private BlobStore blobStore;
+        private RoomEventBus eventBus;
+        private PresencePort presence;
+        private PasswordHasher passwordHasher;
+        private TokenIssuer tokenIssuer;
+        private TokenVerifier tokenVerifier;
+        private TimeSource timeSource = Instant::now;
+        private IdSource idSource = () -> UUID.randomUUID().toString();
+        private Limits limits = Limits.defaults();
+        private Consumer<Throwable> faultListener = error -> { };
+
+        private Builder() {
+        }
+
+        public Builder userStore(UserStore value) {
+            this.userStore = value;
+            return this;
+        }
+
+        public Builder roomStore(RoomStore value) {
+            this.roomStore = value;
+            return this;
+        }
+
+        public Builder messageStore(MessageStore value) {
+            this.messageStore = value;
+            return this;
+        }
+
+        public Builder blobStore(BlobStore value) {
+            this.blobStore = value;
+            return this;
+        }
+
+        public Builder eventBus(RoomEventBus value) {
+            this.eventBus = value;
+            return this;
+        }
+
+        public Builder presence(PresencePort value) {
+            this.presence = value;
+            return this;
+        }
+
+        public Builder passwordHasher(PasswordHasher value) {
+            this.passwordHasher = value;
+            return this;
+        }
+
+        public Builder tokens(TokenIssuer issuer, TokenVerifier verifier) {
+            this.tokenIssuer = issuer;
+            this.tokenVerifier = verifier;
+            return this;
+        }
+
+        public Builder timeSource(TimeSource value) {
+            this.timeSource = value;
+            return this;
+        }
+
+        public Builder idSource(IdSource value) {
+            this.idSource = value;
+            return this;
+        }
+
+        public Builder limits(Limits value) {
+            this.limits = value;
+            return this;
+        }
+
+        /**
+         * Told of faults the core cannot answer to a client itself, such as a failed publication to
+         * other nodes. The core has no logger of its own: the embedding program decides where these go.
+         */
+        public Builder onFault(Consumer<Throwable> value) {
+            this.faultListener = value;
+            return this;
+        }
+
+        public RelayCore build() {
+            Objects.requireNonNull(userStore, "userStore");
+            Objects.requireNonNull(roomStore, "roomStore");
+            Objects.requireNonNull(messageStore, "messageStore");
+            Objects.requireNonNull(blobStore, "blobStore");
+            Objects.requireNonNull(eventBus, "eventBus");
+            Objects.requireNonNull(presence, "presence");
+            Objects.requireNonNull(passwordHasher, "passwordHasher");
+            Objects.requireNonNull(tokenIssuer, "tokenIssuer");
+            Objects.requireNonNull(tokenVerifier, "tokenVerifier");
+            Objects.requireNonNull(timeSource, "timeSource");
+            Objects.requireNonNull(idSource, "idSource");
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(faultListener, "faultListener");
+            return new RelayCore(this);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.model.Broadcast;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.ConnectionId;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomEvent.MessagePosted;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.UserId;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One room as seen by this node: the local connections joined to it and the order in which its
+ * messages go out. Messages are released in seq order (see {@link SeqOrderer}); each subscription
+ * also keeps its own cursor, so a connection that resumes from a seq gets stored messages first and
+ * live ones after, with nothing missing and nothing twice.
+ * <p>
+ * All state is guarded by the channel's monitor. Sinks never block, so delivering under it is safe.
+ */
+final class RoomChannel {
+    private final RoomId roomId;
+    private final Map<ConnectionId, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Null until the room's last stored seq is known; messages offered before that wait in {@link #early}. */
+    private SeqOrderer orderer;
+    private List<ChatMessage> early = new ArrayList<>();
+    private boolean closed;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+
+    RoomChannel(RoomId roomId) {
+        this.roomId = roomId;
+    }
+
+    RoomId roomId() {
+        return roomId;
+    }
+
+    /** Adds a connection, which buffers live messages until {@link #goLive} says where it starts. False once closed. */
+    synchronized boolean attach(LiveConnection connection) {
+        if (closed) {
+            return false;
+        }
+        subscriptions.computeIfAbsent(connection.id(), id -> new Subscription(connection,
+                orderer == null ? null : orderer.lastReleased()));
+        return true;
+    }
+
+    /** Removes a connection; true when it was the last one and the channel is now closed for good. */
+    synchronized boolean detach(ConnectionId connectionId) {
+        subscriptions.remove(connectionId);
+        if (subscriptions.isEmpty() && !closed) {
+            closed = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Completes when the channel knows where the room stands, or fails when it could not find out. */
+    CompletionStage<Void> opened() {
+        return opened;
+    }
+
+    /** The channel could not open; its subscribers are told by their joins failing. */
+    void failed(Throwable error) {
+        synchronized (this) {
+            closed = true;
+        }
+        opened.completeExceptionally(error);
+    }
+
+    /**
+     * The room's last stored seq is known: from here on messages go out strictly in seq order.
+     * Messages offered earlier that are not newer than it were stored before this node watched the
+     * room; of those, only their senders' own connections still need them (their echo).
+     */
+    void ready(long lastStoredSeq, Function<UserId, List<LiveConnection>> localConnectionsOf) {
+        synchronized (this) {
+            release(lastStoredSeq, localConnectionsOf);
+        }
+        opened.complete(null);
+    }
+
+    private void release(long lastStoredSeq, Function<UserId, List<LiveConnection>> localConnectionsOf) {
+        orderer = new SeqOrderer(lastStoredSeq);
+        for (Subscription subscription : subscriptions.values()) {
+            if (subscription.joinedAfter == null) {
+                subscription.joinedAfter = lastStoredSeq;
+            }
+        }
+        List<ChatMessage> waiting = early;
+        early = null;
+        waiting.sort(Comparator.comparingLong(ChatMessage::seq));
+        for (ChatMessage message : waiting) {
+            if (orderer.isBehind(message.seq())) {
+                List<LiveConnection> senders = localConnectionsOf.apply(message.userId());
+                deliver(message, senders, sub -> sub.connection.user().id().equals(message.userId()));
+            } else {
+                offer(message, localConnectionsOf.apply(message.userId()));
+            }
+        }
+    }
+
+    /**
+     * A stored message for this room, from this node or another. It goes to every subscription and to
+     * the sender's own connections that are not joined here, once, and in seq order.
+     */
+    synchronized void offer(ChatMessage message, List<LiveConnection> senderConnections) {
+        if (orderer == null) {
+            early.add(message);
+            return;
+        }
+        for (ChatMessage released : orderer.offer(message)) {
+            List<LiveConnection> echoes = released == message ? senderConnections : List.of();
+            deliver(released, echoes, sub -> true);
+        }
+    }
+
+    private void deliver(ChatMessage message, List<LiveConnection> senderConnections, Predicate<Subscription> who) {
+        Broadcast broadcast = new Broadcast(new MessagePosted(message));
+        for (Subscription subscription : subscriptions.values()) {
+            if (who.test(subscription)) {
+                subscription.take(message, broadcast);
+            }
+        }
+        for (LiveConnection sender : senderConnections) {
+            if (!subscriptions.containsKey(sender.id())) {
+                sender.deliver(broadcast);
+            }
+        }
+    }
+
+    /** An event that is not a message (presence, typing, joins) to every subscription but those excluded. */
+    synchronized void broadcast(RoomEvent event, Predicate<LiveConnection> exclude) {
+        Broadcast broadcast = new Broadcast(event);
+        for (Subscription subscription : subscriptions.values()) {
+            if (!exclude.test(subscription.connection)) {
+                subscription.connection.deliver(broadcast);
+            }
+        }
+    }
+
+    /** The seq up to which messages have been released here; later ones will reach every subscription live. */
+    synchronized long lastReleasedSeq() {
+        if (orderer == null) {
+            throw new IllegalStateException("channel of " + roomId + " is not ready");
+        }
+        return orderer.lastReleased();
+    }
+
+    /**
+     * Ends a subscription's catch-up: sends what it buffered meanwhile that is newer than
+     * {@code deliveredUpTo}, then lets live messages through.
+     */
+    synchronized void goLive(ConnectionId connectionId, long deliveredUpTo) {
+        Subscription subscription = subscriptions.get(connectionId);
+        if (subscription != null) {
+            subscription.goLive(deliveredUpTo);
+        }
+    }
+
+    /** Lets a subscription that does not resume go live from the moment it joined. */
+    synchronized void goLiveFromJoin(ConnectionId connectionId) {
+        Subscription subscription = subscriptions.get(connectionId);
+        if (subscription != null) {
+            subscription.goLive(subscription.joinedAfter);
+        }
+    }
+
+    synchronized boolean hasSubscription(ConnectionId connectionId) {
+        return subscriptions.containsKey(connectionId);
+    }
+
+    /** One connection joined to the room, with its own cursor. */
+    private static final class Subscription {
+        final LiveConnection connection;
+        /** Messages released while the connection was still catching up, by seq; null once live. */
+        TreeMap<Long, Broadcast> buffered = new TreeMap<>();
+        long deliveredUpTo;
+        /** The last seq released when the connection joined: a plain join receives what comes after it. */
+        Long joinedAfter;
+
+        Subscription(LiveConnection connection, Long joinedAfter) {
+            this.connection = connection;
+            this.joinedAfter = joinedAfter;
+        }
+
+        void take(ChatMessage message, Broadcast broadcast) {
+            if (buffered != null) {
+                buffered.putIfAbsent(message.seq(), broadcast);
+            } else if (message.seq() > deliveredUpTo) {
+                deliveredUpTo = message.seq();
+                connection.deliver(broadcast);
+            }
+        }
+
+        void goLive(long upTo) {
+            if (buffered == null) {
+                return;
+            }
+            deliveredUpTo = upTo;
+            TreeMap<Long, Broadcast> pending = buffered;
+            buffered = null;
+            pending.tailMap(upTo, false).forEach((seq, broadcast) -> {
+                deliveredUpTo = seq;
+                connection.deliver(broadcast);
+            });
+        }
+    }
+}

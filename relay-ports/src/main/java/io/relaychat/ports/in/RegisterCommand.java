@@ -1,0 +1,57 @@
+package io.relaychat.ports.in;
+
+import io.relaychat.ports.model.InvalidCommandException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * A request to create an account. Passwords are limited to 72 UTF-8 bytes because bcrypt ignores
+ * everything after that: two different long passwords would otherwise both log in.
+ */
+public record RegisterCommand(String email, String username, String password) {
+    public static final int MIN_PASSWORD_LENGTH = 8;
+    public static final int MAX_PASSWORD_BYTES = 72;
+    public static final int MAX_USERNAME_LENGTH = 64;
+
+    private static final Pattern EMAIL =
+            Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
+
+    public RegisterCommand {
+        email = Emails.requireValid(email);
+        if (username == null || username.isBlank()) {
+            throw new InvalidCommandException("username", "username must not be empty");
+        }
+        username = username.strip();
+        if (username.length() > MAX_USERNAME_LENGTH) {
+            throw new InvalidCommandException("username",
+                    "username must be at most " + MAX_USERNAME_LENGTH + " characters");
+        }
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new InvalidCommandException("password",
+                    "password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new InvalidCommandException("password",
+                    "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RegisterCommand[email=" + email + ", username=" + username + ", password=<hidden>]";
+    }
+
+    /** Email syntax shared by register and login. */
+    static final class Emails {
+        private Emails() {
+        }
+
+        static String requireValid(String email) {
+            if (email == null || !EMAIL.matcher(email.strip()).matches() || email.length() > 254) {
+                throw new InvalidCommandException("email", "email is not a valid email address");
+            }
+            return email.strip();
+        }
+    }
+}

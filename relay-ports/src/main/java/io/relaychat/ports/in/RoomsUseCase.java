@@ -1,0 +1,38 @@
+package io.relaychat.ports.in;
+
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Room;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** Creating rooms, finding them, and changing who is a member. */
+public interface RoomsUseCase {
+    int DISCOVER_LIMIT = 50;
+
+    /** The creator is always a member; unknown member ids are dropped. */
+    CompletionStage<Outcome<Room>> createRoom(CreateRoomCommand command);
+
+    CompletionStage<List<Room>> roomsOf(UserId userId);
+
+    /** The newest group rooms the user is not in, at most {@link #DISCOVER_LIMIT}. */
+    CompletionStage<List<Room>> discover(UserId userId);
+
+    /** Become a member of a group room. NOT_FOUND for no such room, FORBIDDEN for a private one. */
+    CompletionStage<Outcome<Membership>> joinRoom(UserId userId, RoomId roomId);
+
+    /** A member adds someone by email. FORBIDDEN if the actor is not a member, NOT_FOUND for no such user. */
+    CompletionStage<Outcome<User>> addMember(UserId actor, RoomId roomId, String email);
+
+    /**
+     * The one private room of exactly these two users, created on the first call from either side.
+     * {@code identifier} is the other user's email or username.
+     */
+    CompletionStage<Outcome<Room>> openDirectRoom(UserId caller, String identifier);
+
+    record Membership(Room room, boolean alreadyMember) {
+    }
+}

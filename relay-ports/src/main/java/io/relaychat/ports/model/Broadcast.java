@@ -1,0 +1,46 @@
+package io.relaychat.ports.model;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One event on its way to one or many connections. The first transport that needs its wire form
+ * encodes it; every other recipient on this node reuses those bytes, so a broadcast to a thousand
+ * connections is serialized once.
+ */
+public final class Broadcast {
+    private final ServerEvent event;
+    private volatile Object encoded;
+
+    public Broadcast(ServerEvent event) {
+        this.event = Objects.requireNonNull(event, "event");
+    }
+
+    public ServerEvent event() {
+        return event;
+    }
+
+    /**
+     * The event encoded by {@code encoder}, computed on the first call and shared afterwards.
+     * All recipients of one broadcast use the same transport encoder, so the cache holds one form.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T encoded(Function<? super ServerEvent, T> encoder) {
+        Object value = encoded;
+        if (value == null) {
+            synchronized (this) {
+                value = encoded;
+                if (value == null) {
+                    value = Objects.requireNonNull(encoder.apply(event), "encoder result");
+                    encoded = value;
+                }
+            }
+        }
+        return (T) value;
+    }
+
+    @Override
+    public String toString() {
+        return "Broadcast[" + event + "]";
+    }
+}

@@ -1,0 +1,8 @@
+package io.relaychat.ports.out;
+
+import java.time.Instant;
+
+@FunctionalInterface
+public interface TimeSource {
+    Instant now();
+}

@@ -1,0 +1,103 @@
+package io.relaychat.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything the server reads from its environment, checked once at start-up. Names follow the
+ * existing Python app (PORT, MONGO_URL, DB_NAME, REDIS_URL, JWT_SECRET_KEY, CORS_ORIGINS); limits
+ * are RELAY_*. See README.md for the table.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String mongoUrl,
+        String dbName,
+        String redisUrl,
+        String jwtSecret,
+        Duration tokenLifetime,
+        List<String> corsOrigins,
+        Path uploadDir,
+        long maxUploadBytes,
+        int maxContentChars,
+        int maxFrameBytes,
+        Duration idleTimeout,
+        int bcryptCost,
+        int bcryptThreads,
+        int ioThreads,
+        Duration shutdownGrace) {
+
+    public static final int MIN_SECRET_BYTES = 32;
+
+    public ServerConfig {
+        if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new ConfigException("JWT_SECRET_KEY must be at least " + MIN_SECRET_BYTES
+                    + " bytes long; generate one with: openssl rand -base64 48");
+        }
+    }
+
+    /** Reads the configuration from environment variables; missing ones take their defaults. */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        Reader read = new Reader(env);
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ServerConfig(
+                read.text("HOST", "0.0.0.0"),
+                read.integer("PORT", 8001, 0, 65535),
+                read.text("MONGO_URL", null),
+                read.text("DB_NAME", "relaychat"),
+                read.text("REDIS_URL", null),
+                read.text("JWT_SECRET_KEY", null),
+                Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", 24 * 7, 1, 24 * 365)),
+                Arrays.stream(read.text("CORS_ORIGINS", "*").split(",")).map(String::strip)
+                        .filter(origin -> !origin.isEmpty()).toList(),
+                Path.of(read.text("RELAY_UPLOAD_DIR", "data/uploads")),
+                read.integer("RELAY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+                read.integer("RELAY_MAX_CONTENT_CHARS", 4000, 1, 1_000_000),
+                read.integer("RELAY_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+                Duration.ofSeconds(read.integer("RELAY_IDLE_TIMEOUT_SECONDS", 120, 2, 86_400)),
+                read.integer("RELAY_BCRYPT_COST", 10, 4, 16),
+                read.integer("RELAY_BCRYPT_THREADS", Math.max(1, cores - 1), 1, 256),
+                read.integer("RELAY_IO_THREADS", 0, 0, 1024),
+                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)));
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(host, value, mongoUrl, dbName, redisUrl, jwtSecret, tokenLifetime, corsOrigins,
+                uploadDir, maxUploadBytes, maxContentChars, maxFrameBytes, idleTimeout, bcryptCost, bcryptThreads,
+                ioThreads, shutdownGrace);
+    }
+
+    private record Reader(Map<String, String> env) {
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return parse(name, fallback, text -> {
+                int value = Integer.parseInt(text);
+                if (value < min || value > max) {
+                    throw new NumberFormatException();
+                }
+                return value;
+            }, "an integer from " + min + " to " + max);
+        }
+
+        private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {
+            String text = text(name, null);
+            if (text == null) {
+                return fallback;
+            }
+            try {
+                return parser.apply(text);
+            } catch (RuntimeException e) {
+                throw new ConfigException(name + " must be " + expected + ", got '" + text + "'");
+            }
+        }
+    }
+}

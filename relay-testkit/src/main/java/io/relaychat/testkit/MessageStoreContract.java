@@ -1,0 +1,158 @@
+package io.relaychat.testkit;
+
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.MessageStore.Appended;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.LongStream;
+
+import static io.relaychat.testkit.Await.result;
+import static io.relaychat.testkit.Fixtures.aMessage;
+import static io.relaychat.testkit.Fixtures.newId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every {@link MessageStore} must do. Extend it with a fresh, empty store per test. */
+public abstract class MessageStoreContract {
+    protected MessageStore store;
+    private final RoomId room = new RoomId(newId());
+    private final UserId alice = new UserId(newId());
+
+    protected abstract MessageStore newStore();
+
+    @BeforeEach
+    void createStore() {
+        store = newStore();
+    }
+
+    private ChatMessage append(NewMessage message) {
+        return result(store.append(message)).message();
+    }
+
+    @Test
+    void appendGivesEachRoomItsOwnSeqFromOne() {
+        RoomId other = new RoomId(newId());
+
+        assertEquals(1, append(aMessage().in(room).build()).seq());
+        assertEquals(2, append(aMessage().in(room).build()).seq());
+        assertEquals(1, append(aMessage().in(other).build()).seq());
+        assertEquals(3, append(aMessage().in(room).build()).seq());
+    }
+
+    @Test
+    void storedMessageKeepsEveryFieldExactly() {
+        NewMessage sent = aMessage().in(room).from(alice).saying("héllo \uD83D\uDE00 <b>\"x\"</b>\n")
+                .withAttachments("/static/uploads/a.png").withClientId("c-1").build();
+
+        ChatMessage stored = append(sent);
+
+        assertEquals(sent.withSeq(1), stored);
+        assertEquals(List.of(stored), result(store.history(room, 50, null, null)));
+    }
+
+    @Test
+    void concurrentAppendsGetUniqueDenseSeqs() {
+        List<CompletableFuture<Appended>> appends = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            NewMessage message = aMessage().in(room).saying("m" + i).build();
+            appends.add(CompletableFuture.supplyAsync(() -> store.append(message))
+                    .thenCompose(CompletionStage::toCompletableFuture));
+        }
+        List<Long> seqs = appends.stream().map(a -> result(a).message().seq()).sorted().toList();
+
+        assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(), seqs);
+    }
+
+    @Test
+    void retryWithSameClientIdIsStoredOnceAndAnswersTheOriginal() {
+        ChatMessage original = append(aMessage().in(room).from(alice).saying("once").withClientId("k1").build());
+
+        Appended retry = result(store.append(aMessage().in(room).from(alice).saying("once").withClientId("k1").build()));
+
+        assertTrue(retry.duplicate());
+        assertEquals(original, retry.message());
+        assertEquals(1, result(store.history(room, 50, null, null)).size());
+    }
+
+    @Test
+    void sameClientIdFromAnotherUserIsADifferentMessage() {
+        append(aMessage().in(room).from(alice).withClientId("k1").build());
+
+        Appended other = result(store.append(aMessage().in(room).from(new UserId(newId())).withClientId("k1").build()));
+
+        assertFalse(other.duplicate());
+        assertEquals(2, other.message().seq());
+    }
+
+    @Test
+    void concurrentRetriesOfOneClientIdStoreOne() {
+        List<CompletableFuture<Appended>> retries = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            NewMessage message = aMessage().in(room).from(alice).withClientId("same").build();
+            retries.add(CompletableFuture.supplyAsync(() -> store.append(message))
+                    .thenCompose(CompletionStage::toCompletableFuture));
+        }
+        long stored = retries.stream().filter(r -> !result(r).duplicate()).count();
+
+        assertEquals(1, stored);
+        assertEquals(1, result(store.history(room, 50, null, null)).size());
+    }
+
+    @Test
+    void historyIsTheNewestPageOldestFirst() {
+        for (int i = 1; i <= 10; i++) {
+            append(aMessage().in(room).saying("m" + i).build());
+        }
+
+        assertEquals(List.of(8L, 9L, 10L), seqs(result(store.history(room, 3, null, null))));
+        assertEquals(List.of(), result(store.history(new RoomId(newId()), 3, null, null)));
+    }
+
+    @Test
+    void historyPagesBackwardsBySeq() {
+        for (int i = 1; i <= 10; i++) {
+            append(aMessage().in(room).build());
+        }
+
+        assertEquals(List.of(4L, 5L, 6L), seqs(result(store.history(room, 3, null, 7L))));
+        assertEquals(List.of(1L, 2L), seqs(result(store.history(room, 3, null, 3L))));
+        assertEquals(List.of(), seqs(result(store.history(room, 3, null, 1L))));
+    }
+
+    @Test
+    void historyPagesBackwardsByTimestamp() {
+        Instant start = Fixtures.now().minusSeconds(100);
+        for (int i = 0; i < 10; i++) {
+            append(aMessage().in(room).at(start.plusSeconds(i)).build());
+        }
+
+        assertEquals(List.of(3L, 4L, 5L), seqs(result(store.history(room, 3, start.plusSeconds(5), null))));
+    }
+
+    @Test
+    void sinceReadsForwardFromASeq() {
+        for (int i = 1; i <= 10; i++) {
+            append(aMessage().in(room).build());
+        }
+
+        assertEquals(List.of(5L, 6L, 7L), seqs(result(store.since(room, 4, 3))));
+        assertEquals(List.of(9L, 10L), seqs(result(store.since(room, 8, 100))));
+        assertEquals(List.of(), seqs(result(store.since(room, 10, 100))));
+        assertEquals(List.of(1L), seqs(result(store.since(room, 0, 1))));
+    }
+
+    private static List<Long> seqs(List<ChatMessage> messages) {
+        return messages.stream().map(ChatMessage::seq).toList();
+    }
+}
