@@ -1,0 +1,365 @@
+package io.relaychat.domain;
+
+import io.relaychat.adapter.local.InMemoryMessageStore;
+import io.relaychat.adapter.local.InMemoryPresence;
+import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.ports.in.ChatConnection;
+import io.relaychat.ports.in.SendMessageCommand;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.InvalidCommandException;
+import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
+import io.relaychat.ports.model.RoomEvent.Typing;
+import io.relaychat.ports.model.RoomEvent.UserJoined;
+import io.relaychat.ports.model.Room;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.ServerEvent;
+import io.relaychat.ports.model.ServerEvent.ErrorNotice;
+import io.relaychat.ports.model.ServerEvent.SystemNotice;
+import io.relaychat.ports.model.StorageUnavailableException;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.out.MessageStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RealTimeRulesTest {
+    private final TestCore test = new TestCore();
+    private final RelayCore core = test.core;
+    private final User ann = test.register("ann");
+    private final User bob = test.register("bob");
+    private final User cat = test.register("cat");
+    private final Room room = test.groupRoom(ann, bob);
+
+    private record Client(ChatConnection connection, RecordingClient events) {
+        void join(Room room) {
+            result(connection.join(room.id(), null));
+        }
+
+        void say(Room room, String content) {
+            result(connection.send(new SendMessageCommand(room.id(), content, List.of(), null)));
+        }
+    }
+
+    private Client connect(TestCore node, User user) {
+        RecordingClient events = new RecordingClient();
+        return new Client(node.core.chat().connect(user, events), events);
+    }
+
+    private Client connect(User user) {
+        return connect(test, user);
+    }
+
+    private Client joined(User user) {
+        Client client = connect(user);
+        client.join(room);
+        client.events().clear();
+        return client;
+    }
+
+    @Test
+    void aMemberJoiningIsGreetedThenToldWhoIsOnline() {
+        Client annClient = connect(ann);
+
+        annClient.join(room);
+
+        assertEquals(List.of(new SystemNotice("Joined room: room-group"),
+                new PresenceUpdate(room.id(), Map.of(ann.id(), "ann"))), annClient.events().events());
+    }
+
+    @Test
+    void othersInTheRoomHearOfTheJoinAndTheNewPresence() {
+        Client annClient = joined(ann);
+
+        connect(bob).join(room);
+
+        assertEquals(List.of(new UserJoined(room.id(), bob.id(), "bob"),
+                new PresenceUpdate(room.id(), Map.of(ann.id(), "ann", bob.id(), "bob"))), annClient.events().events());
+    }
+
+    @Test
+    void aNonMemberCannotJoinOrSendOrTypeAndHearsNothing() {
+        Client annClient = joined(ann);
+        Client catClient = connect(cat);
+
+        catClient.join(room);
+        catClient.say(room, "let me in");
+        result(catClient.connection().typing(room.id()));
+
+        assertEquals(List.of("Access denied to room", "Access denied", "Join the room first"), catClient.events().errors());
+        assertEquals(List.of(), annClient.events().events());
+        assertEquals(List.of(), result(test.messages.history(room.id(), 10, null, null)));
+    }
+
+    @Test
+    void joiningTwiceNeverDeliversTwice() {
+        Client annClient = connect(ann);
+        annClient.join(room);
+        annClient.join(room);
+        Client bobClient = joined(bob);
+        annClient.events().clear();
+
+        bobClient.say(room, "once");
+
+        assertEquals(List.of("once"), annClient.events().contents());
+    }
+
+    @Test
+    void aMessageReachesEveryJoinedConnectionAndEverySenderConnectionExactlyOnce() {
+        Client annJoined = joined(ann);
+        Client annElsewhere = connect(ann);
+        Client bobJoined = joined(bob);
+        Client bobNotJoined = connect(bob);
+        String content = "héllo 👋 <b>\"quoted\"</b>\n\ttabs  and  spaces ";
+
+        annJoined.say(room, content);
+
+        for (Client client : List.of(annJoined, annElsewhere, bobJoined)) {
+            assertEquals(List.of(content), client.events().contents(), "delivered once, byte for byte");
+        }
+        assertEquals(List.of(), bobNotJoined.events().events(), "not joined and not the sender");
+        ChatMessage message = annJoined.events().messages().get(0);
+        assertEquals(1, message.seq());
+        assertEquals(ann.id(), message.userId());
+        assertEquals("ann", message.username());
+    }
+
+    @Test
+    void seqsCountUpPerRoomAndHistoryCarriesThem() {
+        Client annClient = joined(ann);
+        for (int i = 1; i <= 3; i++) {
+            annClient.say(room, "m" + i);
+        }
+
+        assertEquals(List.of(1L, 2L, 3L), annClient.events().seqs());
+        assertEquals(List.of(1L, 2L, 3L),
+                result(test.messages.history(room.id(), 10, null, null)).stream().map(ChatMessage::seq).toList());
+    }
+
+    @Test
+    void aRetryWithTheSameClientIdIsStoredOnceAndEchoedToTheSenderAgain() {
+        Client annClient = joined(ann);
+        Client bobClient = joined(bob);
+        SendMessageCommand send = new SendMessageCommand(room.id(), "important", List.of(), "client-42");
+
+        result(annClient.connection().send(send));
+        result(annClient.connection().send(send));
+
+        assertEquals(List.of("important", "important"), annClient.events().contents());
+        assertEquals(annClient.events().messages().get(0), annClient.events().messages().get(1));
+        assertEquals("client-42", annClient.events().messages().get(0).clientId());
+        assertEquals(List.of("important"), bobClient.events().contents());
+        assertEquals(1, result(test.messages.history(room.id(), 10, null, null)).size());
+    }
+
+    @Test
+    void contentOverTheLimitIsRefusedWithAnErrorAndNotStored() {
+        Client annClient = joined(ann);
+
+        result(annClient.connection().send(new SendMessageCommand(room.id(), "x".repeat(4001), List.of(), "c1")));
+        annClient.say(room, "x".repeat(4000));
+
+        assertEquals(List.of(new ErrorNotice("Message content exceeds 4000 characters", "c1")),
+                annClient.events().eventsOf(ErrorNotice.class));
+        assertEquals(List.of(1L), annClient.events().seqs());
+    }
+
+    @Test
+    void emptyContentOrAMissingRoomIsRefusedNamingTheField() {
+        assertEquals("content", assertThrows(InvalidCommandException.class,
+                () -> new SendMessageCommand(room.id(), "  ", List.of(), null)).field());
+        assertEquals("room_id", assertThrows(InvalidCommandException.class,
+                () -> new SendMessageCommand(null, "hi", List.of(), null)).field());
+        new SendMessageCommand(room.id(), "", List.of("/static/uploads/a.png"), null);
+    }
+
+    @Test
+    void resumingFromASeqDeliversTheRestInOrderThenLiveWithNoGapOrDuplicate() {
+        Client annClient = joined(ann);
+        for (int i = 1; i <= 12; i++) {
+            annClient.say(room, "m" + i);
+        }
+        Client bobClient = connect(bob);
+
+        result(bobClient.connection().join(room.id(), 7L));
+        annClient.say(room, "m13");
+
+        assertEquals(LongStream.rangeClosed(8, 13).boxed().toList(), bobClient.events().seqs());
+        List<ServerEvent> events = bobClient.events().events();
+        assertTrue(events.get(0) instanceof SystemNotice && events.get(1) instanceof PresenceUpdate,
+                "greeting first, then history: " + events);
+    }
+
+    @Test
+    void resumingWhileOthersKeepSendingLosesAndRepeatsNothing() throws Exception {
+        Client annClient = joined(ann);
+        for (int i = 1; i <= 50; i++) {
+            annClient.say(room, "before" + i);
+        }
+        Client bobClient = connect(bob);
+        CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= 200; i++) {
+                annClient.say(room, "during" + i);
+            }
+        });
+
+        result(bobClient.connection().join(room.id(), 10L));
+        sending.get();
+        bobClient.events().awaitMessages(240);
+
+        assertEquals(LongStream.rangeClosed(11, 250).boxed().toList(), bobClient.events().seqs());
+    }
+
+    @Test
+    void leavingStopsDeliveryAndUpdatesPresenceForOthers() {
+        Client annClient = joined(ann);
+        Client bobClient = joined(bob);
+        annClient.events().clear();
+
+        result(bobClient.connection().leave(room.id()));
+        annClient.say(room, "after bob left");
+
+        assertEquals(List.of(), bobClient.events().contents());
+        assertEquals(new PresenceUpdate(room.id(), Map.of(ann.id(), "ann")),
+                annClient.events().eventsOf(PresenceUpdate.class).get(0));
+    }
+
+    @Test
+    void aUserLeavesPresenceOnlyWhenTheirLastConnectionCloses() {
+        Client annClient = joined(ann);
+        Client bobPhone = joined(bob);
+        Client bobLaptop = joined(bob);
+        annClient.events().clear();
+
+        result(bobPhone.connection().close());
+        assertEquals(List.of(), annClient.events().eventsOf(PresenceUpdate.class), "bob is still online");
+
+        result(bobLaptop.connection().close());
+        assertEquals(List.of(new PresenceUpdate(room.id(), Map.of(ann.id(), "ann"))),
+                annClient.events().eventsOf(PresenceUpdate.class));
+    }
+
+    @Test
+    void typingReachesOthersOnlyAndIsNotStored() {
+        Client annClient = joined(ann);
+        Client annOther = joined(ann);
+        Client bobClient = joined(bob);
+
+        result(annClient.connection().typing(room.id()));
+
+        assertEquals(List.of(new Typing(room.id(), ann.id(), "ann")), bobClient.events().eventsOf(Typing.class));
+        assertEquals(List.of(), annOther.events().eventsOf(Typing.class));
+        assertEquals(List.of(), result(test.messages.history(room.id(), 10, null, null)));
+    }
+
+    @Test
+    void concurrentSendersAreDeliveredToEveryConnectionOnceAndInSeqOrder() {
+        List<User> senders = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            User sender = test.register("sender" + i);
+            result(core.rooms().joinRoom(sender.id(), room.id()));
+            senders.add(sender);
+        }
+        List<Client> listeners = IntStream.range(0, 10).mapToObj(i -> joined(i % 2 == 0 ? ann : bob)).toList();
+        List<Client> senderClients = senders.stream().map(this::connect).toList();
+
+        List<CompletableFuture<Void>> sending = senderClients.stream().map(sender -> CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 40; i++) {
+                sender.say(room, "m" + i);
+            }
+        })).toList();
+        sending.forEach(CompletableFuture::join);
+
+        List<Long> all = LongStream.rangeClosed(1, 200).boxed().toList();
+        for (Client listener : listeners) {
+            listener.events().awaitMessages(200);
+            assertEquals(all, listener.events().seqs());
+        }
+    }
+
+    @Test
+    void whenStorageFailsTheSenderIsToldWithTheClientIdAndNothingIsDelivered() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        TestCore flaky = new TestCore(new FlakyMessages(new InMemoryMessageStore(), down),
+                InProcessEventBus.standalone(), new InMemoryPresence(), Limits.defaults());
+        User dan = flaky.register("dan");
+        Room flakyRoom = flaky.groupRoom(dan);
+        Client danClient = connect(flaky, dan);
+        result(danClient.connection().join(flakyRoom.id(), null));
+
+        result(danClient.connection().send(new SendMessageCommand(flakyRoom.id(), "lost?", List.of(), "c-7")));
+        down.set(false);
+        result(danClient.connection().send(new SendMessageCommand(flakyRoom.id(), "stored", List.of(), "c-8")));
+
+        assertEquals(List.of(new ErrorNotice("Message not delivered: storage unavailable", "c-7")),
+                danClient.events().eventsOf(ErrorNotice.class));
+        assertEquals(List.of("stored"), danClient.events().contents());
+    }
+
+    @Test
+    void coresSharingAnEventBusDeliverAcrossNodesInOrder() {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        TestCore nodeA = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
+        TestCore nodeB = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
+        User eve = nodeA.register("eve");
+        Room shared = nodeA.groupRoom(eve);
+        result(nodeB.users.insertIfEmailFree(new io.relaychat.ports.model.UserAccount(eve, "unused")));
+        result(nodeB.rooms.insert(shared));
+
+        Client onA = connect(nodeA, eve);
+        Client onB = connect(nodeB, eve);
+        result(onA.connection().join(shared.id(), null));
+        result(onB.connection().join(shared.id(), null));
+        for (int i = 1; i <= 20; i++) {
+            onA.say(shared, "from A " + i);
+        }
+
+        onB.events().awaitMessages(20);
+        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), onB.events().seqs());
+        assertEquals(onA.events().messages(), onB.events().messages());
+    }
+
+    @Test
+    void aClosedConnectionIgnoresFurtherRequests() {
+        Client annClient = joined(ann);
+        result(annClient.connection().close());
+
+        annClient.say(room, "too late");
+
+        assertEquals(List.of(), result(test.messages.history(room.id(), 10, null, null)));
+    }
+
+    /** A message store that can be switched off, failing like an unreachable database. */
+    private record FlakyMessages(MessageStore delegate, AtomicBoolean down) implements MessageStore {
+        @Override
+        public CompletionStage<Appended> append(NewMessage message) {
+            return down.get() ? CompletableFuture.failedFuture(new StorageUnavailableException("down"))
+                    : delegate.append(message);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
+            return delegate.history(roomId, limit, before, beforeSeq);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
+            return delegate.since(roomId, afterSeq, limit);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.model.Broadcast;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.ClientSink;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.ServerEvent;
+import io.relaychat.testkit.Await;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A client sink that remembers every event it was sent, in order. */
+final class RecordingClient implements ClientSink {
+    private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(Broadcast broadcast) {
+        events.add(broadcast.event());
+    }
+
+    List<ServerEvent> events() {
+        return List.copyOf(events);
+    }
+
+    <T extends ServerEvent> List<T> eventsOf(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<ChatMessage> messages() {
+        return eventsOf(RoomEvent.MessagePosted.class).stream().map(RoomEvent.MessagePosted::message).toList();
+    }
+
+    List<String> contents() {
+        return messages().stream().map(ChatMessage::content).toList();
+    }
+
+    List<Long> seqs() {
+        return messages().stream().map(ChatMessage::seq).toList();
+    }
+
+    List<String> errors() {
+        return eventsOf(ServerEvent.ErrorNotice.class).stream().map(ServerEvent.ErrorNotice::message).toList();
+    }
+
+    ServerEvent last() {
+        return events.get(events.size() - 1);
+    }
+
+    void awaitMessages(int count) {
+        Await.until(count + " messages arrive (have " + messages().size() + ")", () -> messages().size() >= count);
+    }
+
+    void clear() {
+        events.clear();
+    }
+}

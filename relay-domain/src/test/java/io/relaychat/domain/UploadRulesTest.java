@@ -1,0 +1,58 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.in.UploadsUseCase.StoredUpload;
+import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.UserId;
+import org.junit.jupiter.api.Test;
+
+import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UploadRulesTest {
+    private final TestCore.MemoryBlobs blobs = new TestCore.MemoryBlobs();
+    private final UploadService uploads = new UploadService(blobs, () -> "generated-id", 1024);
+    private final UserId ann = new UserId("ann");
+
+    @Test
+    void aKnownExtensionIsKeptAndServedWithItsType() {
+        StoredUpload stored = result(uploads.upload(ann, "Holiday Photo.JPG", new byte[] {1, 2, 3})).value();
+
+        assertEquals("generated-id.jpg", stored.storedName());
+        assertEquals("Holiday Photo.JPG", stored.originalName());
+        Blob blob = result(uploads.download("generated-id.jpg")).orElseThrow();
+        assertEquals("image/jpeg", blob.contentType());
+        assertArrayEquals(new byte[] {1, 2, 3}, blob.content());
+    }
+
+    @Test
+    void anExtensionABrowserWouldRunIsDroppedAndServedAsBytes() {
+        StoredUpload stored = result(uploads.upload(ann, "page.html", "<script>".getBytes())).value();
+
+        assertEquals("generated-id", stored.storedName());
+        assertEquals("application/octet-stream", blobs.stored.get("generated-id").contentType());
+    }
+
+    @Test
+    void theOriginalNameNeverBecomesAPath() {
+        StoredUpload stored = result(uploads.upload(ann, "../../etc/passwd.txt", new byte[1])).value();
+
+        assertEquals("generated-id.txt", stored.storedName());
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefused() {
+        assertEquals(Outcome.rejected(Outcome.Reason.TOO_LARGE, "File too large"),
+                result(uploads.upload(ann, "big.bin", new byte[1025])));
+        assertTrue(blobs.stored.isEmpty());
+    }
+
+    @Test
+    void onlyGeneratedNamesAreLookedUp() {
+        for (String name : new String[] {"../secret", "a/b.png", ".hidden", "x.png.content-type", "", "a..png"}) {
+            assertTrue(result(uploads.download(name)).isEmpty(), name);
+        }
+    }
+}
