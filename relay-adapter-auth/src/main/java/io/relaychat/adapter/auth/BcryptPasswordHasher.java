@@ -74,8 +74,9 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
         }
     }
 
+    /** Stops the pool; hashing still queued is dropped, since the requests waiting for it are going away too. */
     @Override
     public void close() {
-        pool.shutdown();
+        pool.shutdownNow();
     }
 }

@@ -117,6 +117,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private void respond(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         request.release();
+        if (ctx.executor().isShuttingDown()) {
+            return; // the server is stopping and this connection with it: nobody is left to answer
+        }
         FullHttpResponse http = new DefaultFullHttpResponse(request.protocolVersion(), response.status(),
                 Unpooled.wrappedBuffer(response.body()));
         http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());

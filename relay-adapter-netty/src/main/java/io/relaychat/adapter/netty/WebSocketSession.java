@@ -75,7 +75,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             return;
         }
         byte[] text = broadcast.encoded(WireFormat::encode);
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        // Always through the event loop's queue, even when already on it: Netty writes inline on its own
+        // loop but queues writes from other threads, so a later message could overtake earlier ones.
+        channel.eventLoop().execute(() ->
+                channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise()));
     }
 
     private void tell(ServerEvent event) {

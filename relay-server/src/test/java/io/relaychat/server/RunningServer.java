@@ -1,0 +1,59 @@
+package io.relaychat.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real server on a free port with its own upload folder, configured like production via environment names. */
+final class RunningServer implements AutoCloseable {
+    static final String SECRET = "test-secret-test-secret-test-secret-0123";
+
+    final RelayServer server;
+    final int port;
+    final Path uploads;
+
+    private RunningServer(Map<String, String> env) {
+        try {
+            uploads = Files.createTempDirectory("relay-uploads");
+            Map<String, String> all = new HashMap<>();
+            all.put("PORT", "0");
+            all.put("HOST", "127.0.0.1");
+            all.put("JWT_SECRET_KEY", SECRET);
+            all.put("RELAY_BCRYPT_COST", "4");
+            all.put("RELAY_UPLOAD_DIR", uploads.toString());
+            all.put("RELAY_SHUTDOWN_GRACE_SECONDS", "2");
+            all.putAll(env);
+            server = new RelayServer(ServerConfig.fromEnvironment(all));
+            port = server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static RunningServer start() {
+        return new RunningServer(Map.of());
+    }
+
+    static RunningServer start(Map<String, String> env) {
+        return new RunningServer(env);
+    }
+
+    String http() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String ws(String token) {
+        return "ws://127.0.0.1:" + port + "/api/ws" + (token == null ? "" : "?token=" + token);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
