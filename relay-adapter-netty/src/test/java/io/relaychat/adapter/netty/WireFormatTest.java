@@ -1,0 +1,82 @@
+package io.relaychat.adapter.netty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.ServerEvent;
+import io.relaychat.ports.model.UserId;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The exact JSON of every server event, as the web UI reads it. */
+class WireFormatTest {
+    private static final RoomId ROOM = new RoomId("r1");
+    private static final UserId ANN = new UserId("u1");
+
+    private static JsonNode encoded(ServerEvent event) throws IOException {
+        return WireFormat.MAPPER.readTree(WireFormat.encode(event));
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return WireFormat.MAPPER.readTree(text.replace('\'', '"'));
+    }
+
+    @Test
+    void chatMessage() throws IOException {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi \"there\"\n",
+                Instant.parse("2026-01-02T03:04:05Z"), List.of("/static/uploads/a.png"), 7, "c-1");
+
+        assertEquals(json("{'type':'chat_message','id':'m1','room_id':'r1','user_id':'u1','username':'ann',"
+                + "'content':'hi \\'there\\'\\n','timestamp':'2026-01-02T03:04:05.000Z',"
+                + "'attachments':['/static/uploads/a.png'],'seq':7,'client_id':'c-1'}"), encoded(new RoomEvent.MessagePosted(message)));
+        JsonNode history = WireFormat.MAPPER.readTree(WireFormat.toJson(WireFormat.message(message)));
+        JsonNode live = encoded(new RoomEvent.MessagePosted(message));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) live).remove("type");
+        assertEquals(live, history, "REST history carries the same fields as the live frame");
+    }
+
+    @Test
+    void withoutAClientIdTheFieldIsAbsent() throws IOException {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "x", Instant.EPOCH, List.of(), 1, null);
+
+        assertEquals(false, encoded(new RoomEvent.MessagePosted(message)).has("client_id"));
+    }
+
+    @Test
+    void presenceJoinTypingSystemErrorPong() throws IOException {
+        assertEquals(json("{'type':'presence_update','room_id':'r1','online_users':{'u1':'ann'}}"),
+                encoded(new RoomEvent.PresenceUpdate(ROOM, Map.of(ANN, "ann"))));
+        assertEquals(json("{'type':'user_joined','room_id':'r1','user_id':'u1','username':'ann','message':'ann joined the room'}"),
+                encoded(new RoomEvent.UserJoined(ROOM, ANN, "ann")));
+        assertEquals(json("{'type':'typing','room_id':'r1','user_id':'u1','username':'ann'}"),
+                encoded(new RoomEvent.Typing(ROOM, ANN, "ann")));
+        assertEquals(json("{'type':'system','message':'Joined room: general'}"),
+                encoded(new ServerEvent.SystemNotice("Joined room: general")));
+        assertEquals(json("{'type':'error','message':'Access denied','client_id':'c-9'}"),
+                encoded(new ServerEvent.ErrorNotice("Access denied", "c-9")));
+        assertEquals(json("{'type':'pong'}"), encoded(new ServerEvent.Pong()));
+    }
+
+    @Test
+    void timestampsAlwaysHaveMillisecondsAndZ() {
+        assertEquals("2026-01-02T03:04:05.000Z", WireFormat.timestamp(Instant.parse("2026-01-02T03:04:05Z")));
+        assertEquals("2026-01-02T03:04:05.120Z", WireFormat.timestamp(Instant.parse("2026-01-02T03:04:05.120999Z")));
+    }
+
+    @Test
+    void timestampCursorsAreReadWithZOffsetOrNoZone() {
+        Instant expected = Instant.parse("2026-01-02T03:04:05.123Z");
+
+        assertEquals(expected, WireFormat.parseTimestamp("2026-01-02T03:04:05.123Z"));
+        assertEquals(expected, WireFormat.parseTimestamp("2026-01-02T04:04:05.123+01:00"));
+        assertEquals(expected, WireFormat.parseTimestamp("2026-01-02T03:04:05.123"));
+    }
+}
