@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * bcrypt on a bounded pool of its own. A hash costs ~80 ms at cost 10 on two cores, so it must never run
@@ -66,17 +67,40 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
         return hash.startsWith("$2b$") || hash.startsWith("$2y$") ? "$2a$" + hash.substring(4) : hash;
     }
 
-    private <T> CompletionStage<T> run(java.util.function.Supplier<T> work) {
+    private <T> CompletionStage<T> run(Supplier<T> work) {
+        HashTask<T> task = new HashTask<>(work);
         try {
-            return CompletableFuture.supplyAsync(work, pool);
+            pool.execute(task);
         } catch (RejectedExecutionException busy) {
-            return CompletableFuture.failedFuture(busy);
+            task.result.completeExceptionally(busy);
+        }
+        return task.result;
+    }
+
+    /** Work whose caller learns of its end either way: done, failed, or dropped when the pool stops. */
+    private static final class HashTask<T> implements Runnable {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Supplier<T> work;
+
+        HashTask(Supplier<T> work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
         }
     }
 
-    /** Stops the pool; hashing still queued is dropped, since the requests waiting for it are going away too. */
+    /** Stops the pool; hashing still queued is dropped and fails with RejectedExecutionException. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        for (Runnable dropped : pool.shutdownNow()) {
+            ((HashTask<?>) dropped).result.completeExceptionally(new RejectedExecutionException("password hashing stopped"));
+        }
     }
 }

@@ -61,4 +61,15 @@ class BcryptPasswordHasherTest extends PasswordHasherContract {
             tiny.close();
         }
     }
+
+    @Test
+    void closingFailsTheHashesStillWaitingInsteadOfLeavingThemHanging() {
+        BcryptPasswordHasher busy = new BcryptPasswordHasher(12, 1, 10);
+        busy.hash("occupies the only thread");
+        CompletableFuture<String> waiting = busy.hash("waits in the queue").toCompletableFuture();
+
+        busy.close();
+
+        assertInstanceOf(RejectedExecutionException.class, failure(waiting));
+    }
 }

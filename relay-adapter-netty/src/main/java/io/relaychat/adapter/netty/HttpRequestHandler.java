@@ -1,10 +1,12 @@
 package io.relaychat.adapter.netty;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -57,15 +59,16 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request)) {
+        if (!(msg instanceof FullHttpRequest received)) {
             ctx.fireChannelRead(msg);
             return;
         }
         ctx.channel().config().setAutoRead(false);
-        if (!request.decoderResult().isSuccess()) {
-            respond(ctx, request, ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request"));
+        if (!received.decoderResult().isSuccess()) {
+            respond(ctx, received, ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request"));
             return;
         }
+        FullHttpRequest request = onHeap(received);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         if (uri.path().equals(WEBSOCKET_PATH) && request.method().equals(HttpMethod.GET)) {
             upgrade(ctx, request, uri);
@@ -86,6 +89,21 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         }
         answer.whenComplete((response, error) ->
                 respond(ctx, request, error == null ? response : failure(error, request)));
+    }
+
+    /**
+     * A copy of the request on the heap, releasing Netty's pooled buffers at once. Requests are answered
+     * asynchronously, and an answer that never comes (a store that hangs, a server stopping) must not
+     * leave a pooled buffer behind; one copy of a body of at most the upload limit is cheap by comparison.
+     */
+    private static FullHttpRequest onHeap(FullHttpRequest received) {
+        try {
+            return new DefaultFullHttpRequest(received.protocolVersion(), received.method(), received.uri(),
+                    Unpooled.wrappedBuffer(ByteBufUtil.getBytes(received.content())), received.headers().copy(),
+                    received.trailingHeaders().copy());
+        } finally {
+            received.release();
+        }
     }
 
     /** Maps a failure to its answer; anything unexpected is logged and answered 500 without details. */
