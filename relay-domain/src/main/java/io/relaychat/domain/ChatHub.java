@@ -32,7 +32,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -366,9 +365,5 @@ final class ChatHub implements ChatUseCase {
 
     private static CompletionStage<Void> done() {
         return CompletableFuture.completedFuture(null);
-    }
-
-    Optional<RoomChannel> channelOf(RoomId roomId) {
-        return Optional.ofNullable(channels.get(roomId));
     }
 }

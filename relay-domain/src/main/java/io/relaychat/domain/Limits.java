@@ -38,8 +38,4 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
     public Limits withMaxUploadBytes(long value) {
         return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize);
     }
-
-    public Limits withCatchUpPageSize(int value) {
-        return new Limits(maxContentChars, maxUploadBytes, value, roomCacheSize);
-    }
 }

@@ -175,10 +175,6 @@ final class RoomChannel {
         }
     }
 
-    synchronized boolean hasSubscription(ConnectionId connectionId) {
-        return subscriptions.containsKey(connectionId);
-    }
-
     /** One connection joined to the room, with its own cursor. */
     private static final class Subscription {
         final LiveConnection connection;

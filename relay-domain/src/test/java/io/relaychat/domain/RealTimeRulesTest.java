@@ -335,6 +335,22 @@ class RealTimeRulesTest {
     }
 
     @Test
+    void aNodeHearsARoomsBusTrafficOnlyWhileOneOfItsConnectionsIsJoined() {
+        assertEquals(false, test.bus.isSubscribed(room.id()));
+        Client annClient = joined(ann);
+        Client bobClient = joined(bob);
+        assertEquals(true, test.bus.isSubscribed(room.id()));
+
+        result(annClient.connection().leave(room.id()));
+        assertEquals(true, test.bus.isSubscribed(room.id()), "bob is still joined");
+        result(bobClient.connection().close());
+        assertEquals(false, test.bus.isSubscribed(room.id()));
+
+        joined(ann);
+        assertEquals(true, test.bus.isSubscribed(room.id()), "a new join opens the room again");
+    }
+
+    @Test
     void aClosedConnectionIgnoresFurtherRequests() {
         Client annClient = joined(ann);
         result(annClient.connection().close());

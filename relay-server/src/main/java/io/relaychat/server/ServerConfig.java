@@ -66,12 +66,6 @@ public record ServerConfig(
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)));
     }
 
-    public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, mongoUrl, dbName, redisUrl, jwtSecret, tokenLifetime, corsOrigins,
-                uploadDir, maxUploadBytes, maxContentChars, maxFrameBytes, idleTimeout, bcryptCost, bcryptThreads,
-                ioThreads, shutdownGrace);
-    }
-
     private record Reader(Map<String, String> env) {
         String text(String name, String fallback) {
             String value = env.get(name);

@@ -103,11 +103,6 @@ public final class NettyTransport implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    /** Number of open WebSocket connections. */
-    public int webSocketCount() {
-        return webSockets.size();
-    }
-
     /**
      * Stops accepting, closes every WebSocket with 1001 "going away" after what was already written to it,
      * and waits up to {@code grace} for connections to finish before the event loops stop.

@@ -47,28 +47,4 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                 idleTimeout, ioThreads);
     }
 
-    public TransportSettings withHost(String value) {
-        return new TransportSettings(value, port, corsOrigins, maxUploadBytes, maxJsonBytes, maxFrameBytes,
-                idleTimeout, ioThreads);
-    }
-
-    public TransportSettings withIdleTimeout(Duration value) {
-        return new TransportSettings(host, port, corsOrigins, maxUploadBytes, maxJsonBytes, maxFrameBytes, value,
-                ioThreads);
-    }
-
-    public TransportSettings withCorsOrigins(List<String> value) {
-        return new TransportSettings(host, port, value, maxUploadBytes, maxJsonBytes, maxFrameBytes, idleTimeout,
-                ioThreads);
-    }
-
-    public TransportSettings withMaxUploadBytes(long value) {
-        return new TransportSettings(host, port, corsOrigins, value, maxJsonBytes, maxFrameBytes, idleTimeout,
-                ioThreads);
-    }
-
-    public TransportSettings withMaxFrameBytes(int value) {
-        return new TransportSettings(host, port, corsOrigins, maxUploadBytes, maxJsonBytes, value, idleTimeout,
-                ioThreads);
-    }
 }

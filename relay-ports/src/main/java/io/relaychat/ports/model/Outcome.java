@@ -1,7 +1,5 @@
 package io.relaychat.ports.model;
 
-import java.util.function.Function;
-
 /**
  * The result of a use case: either accepted with a value, or rejected because a rule said no.
  * A broken rule is an outcome; exceptions are kept for faults such as a store being down.
@@ -38,23 +36,11 @@ public sealed interface Outcome<T> {
         return new Rejected<>(reason, detail);
     }
 
-    default boolean isAccepted() {
-        return this instanceof Accepted;
-    }
-
     /** The accepted value; throws if the outcome was a rejection. Meant for callers that just checked. */
     default T value() {
         if (this instanceof Accepted<T> accepted) {
             return accepted.value();
         }
         throw new IllegalStateException("rejected: " + this);
-    }
-
-    default <R> Outcome<R> map(Function<? super T, ? extends R> mapper) {
-        if (this instanceof Accepted<T> accepted) {
-            return new Accepted<>(mapper.apply(accepted.value()));
-        }
-        Rejected<T> rejected = (Rejected<T>) this;
-        return new Rejected<>(rejected.reason(), rejected.detail());
     }
 }
