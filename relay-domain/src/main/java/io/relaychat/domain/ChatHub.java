@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Real-time routing on this node: which local connections are joined to which room, and getting
@@ -109,13 +110,13 @@ final class ChatHub implements ChatUseCase {
                             connection.user().username()))
                     .thenCompose(entered -> {
                         greet(connection, room, entered.online());
-                        Set<LiveConnection> self = Set.of(connection);
+                        Predicate<LiveConnection> joiner = other -> other == connection;
                         UserJoined joined = new UserJoined(roomId, userId, connection.user().username());
-                        channel.broadcast(joined, self::contains);
+                        channel.broadcast(joined, joiner);
                         publish(joined);
                         if (entered.changed()) {
                             PresenceUpdate update = new PresenceUpdate(roomId, entered.online());
-                            channel.broadcast(update, self::contains);
+                            channel.broadcast(update, joiner);
                             publish(update);
                         }
                         return sinceSeq == null ? goLiveFromJoin(channel, connection) : catchUp(channel, connection,
@@ -214,7 +215,10 @@ final class ChatHub implements ChatUseCase {
 
     CompletionStage<Void> send(LiveConnection connection, SendMessageCommand command) {
         String clientId = command.clientId();
-        if (command.content().length() > limits.maxContentChars()) {
+        String content = command.content();
+        // Characters as a person counts them: an emoji outside the BMP is one, not two UTF-16 units.
+        if (content.length() > limits.maxContentChars()
+                && content.codePointCount(0, content.length()) > limits.maxContentChars()) {
             connection.tell(new ErrorNotice(
                     "Message content exceeds " + limits.maxContentChars() + " characters", clientId));
             return done();

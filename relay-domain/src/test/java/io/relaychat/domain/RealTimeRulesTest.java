@@ -178,6 +178,16 @@ class RealTimeRulesTest {
     }
 
     @Test
+    void theContentLimitCountsCharactersNotUtf16Units() {
+        Client annClient = joined(ann);
+
+        annClient.say(room, "😀".repeat(4000));
+
+        assertEquals(List.of(), annClient.events().errors());
+        assertEquals(List.of(1L), annClient.events().seqs());
+    }
+
+    @Test
     void emptyContentOrAMissingRoomIsRefusedNamingTheField() {
         assertEquals("content", assertThrows(InvalidCommandException.class,
                 () -> new SendMessageCommand(room.id(), "  ", List.of(), null)).field());
