@@ -26,6 +26,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.RoomPresence;
+import io.relaychat.ports.out.Scheduler;
 import io.relaychat.ports.out.TimeSource;
 
 import java.time.temporal.ChronoUnit;
@@ -58,6 +59,7 @@ final class ChatHub implements ChatUseCase {
     private final RoomEventBus bus;
     private final TimeSource time;
     private final IdSource ids;
+    private final Scheduler scheduler;
     private final Limits limits;
     private final Consumer<Throwable> faults;
 
@@ -65,13 +67,14 @@ final class ChatHub implements ChatUseCase {
     private final Map<UserId, Set<LiveConnection>> connectionsByUser = new ConcurrentHashMap<>();
 
     ChatHub(RoomDirectory directory, MessageStore messages, PresencePort presence, RoomEventBus bus,
-            TimeSource time, IdSource ids, Limits limits, Consumer<Throwable> faults) {
+            TimeSource time, IdSource ids, Scheduler scheduler, Limits limits, Consumer<Throwable> faults) {
         this.directory = directory;
         this.messages = messages;
         this.presence = presence;
         this.bus = bus;
         this.time = time;
         this.ids = ids;
+        this.scheduler = scheduler;
         this.limits = limits;
         this.faults = faults;
         bus.onEvent(this::onRemoteEvent);
@@ -316,7 +319,7 @@ final class ChatHub implements ChatUseCase {
             boolean[] created = {false};
             RoomChannel channel = channels.computeIfAbsent(roomId, id -> {
                 created[0] = true;
-                return new RoomChannel(id);
+                return new RoomChannel(id, this::scheduleGapCheck);
             });
             if (channel.attach(connection)) {
                 if (created[0]) {
@@ -346,6 +349,31 @@ final class ChatHub implements ChatUseCase {
                         channel.failed(unwrap(error));
                     }
                 });
+    }
+
+    private void scheduleGapCheck(RoomChannel channel) {
+        scheduler.schedule(limits.gapTimeout(), () -> fillGap(channel));
+    }
+
+    /**
+     * A message has waited the gap timeout for earlier ones: read them from the store, and give up on any
+     * the store does not have (an insert that failed after its seq was taken). If the store cannot be
+     * read either, the room still moves on; the missing messages stay in history if they were stored.
+     */
+    private void fillGap(RoomChannel channel) {
+        long[] gap = channel.gapToFill();
+        if (gap == null) {
+            return;
+        }
+        long after = gap[0];
+        long before = gap[1];
+        int missing = (int) Math.min(before - after - 1, limits.catchUpPageSize());
+        messages.since(channel.roomId(), after, missing).whenComplete((found, error) -> {
+            if (error != null) {
+                faults.accept(unwrap(error));
+            }
+            channel.fillGap(error == null ? found : List.of(), before, this::localConnectionsOf);
+        });
     }
 
     private void detach(LiveConnection connection, RoomId roomId) {

@@ -1,5 +1,7 @@
 package io.relaychat.domain;
 
+import java.time.Duration;
+
 /**
  * The bounds the core enforces.
  *
@@ -7,8 +9,11 @@ package io.relaychat.domain;
  * @param maxUploadBytes  largest uploaded file accepted
  * @param catchUpPageSize messages read from the store per page while a connection resumes from a seq
  * @param roomCacheSize   rooms kept in the membership cache
+ * @param gapTimeout      how long a message waits for a missing earlier one before the store is asked
+ *                        for it, and, if the store has it not, the missing one is given up on
  */
-public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSize, int roomCacheSize) {
+public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSize, int roomCacheSize,
+                     Duration gapTimeout) {
     public static final int DEFAULT_MAX_CONTENT_CHARS = 4000;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
 
@@ -25,17 +30,24 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
         if (roomCacheSize < 1) {
             throw new IllegalArgumentException("roomCacheSize must be positive");
         }
+        if (gapTimeout == null || gapTimeout.isNegative() || gapTimeout.isZero()) {
+            throw new IllegalArgumentException("gapTimeout must be positive");
+        }
     }
 
     public static Limits defaults() {
-        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000);
+        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000, Duration.ofMillis(200));
     }
 
     public Limits withMaxContentChars(int value) {
-        return new Limits(value, maxUploadBytes, catchUpPageSize, roomCacheSize);
+        return new Limits(value, maxUploadBytes, catchUpPageSize, roomCacheSize, gapTimeout);
     }
 
     public Limits withMaxUploadBytes(long value) {
-        return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize);
+        return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize, gapTimeout);
+    }
+
+    public Limits withGapTimeout(Duration value) {
+        return new Limits(maxContentChars, maxUploadBytes, catchUpPageSize, roomCacheSize, value);
     }
 }

@@ -16,6 +16,7 @@ import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.RoomStore;
+import io.relaychat.ports.out.Scheduler;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * RelayCore core = RelayCore.builder()
  *         .userStore(users).roomStore(rooms).messageStore(messages).blobStore(blobs)
- *         .eventBus(bus).presence(presence)
+ *         .eventBus(bus).presence(presence).scheduler(scheduler)
  *         .passwordHasher(hasher).tokens(tokenIssuer, tokenVerifier)
  *         .build();
  * ChatConnection alice = core.chat().connect(aliceUser, event -> ...);
@@ -53,7 +54,7 @@ public final class RelayCore implements RelayUseCases {
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
         this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.timeSource, b.idSource,
-                b.limits, b.faultListener);
+                b.scheduler, b.limits, b.faultListener);
     }
 
     public static Builder builder() {
@@ -113,6 +114,7 @@ public final class RelayCore implements RelayUseCases {
         private BlobStore blobStore;
         private RoomEventBus eventBus;
         private PresencePort presence;
+        private Scheduler scheduler;
         private PasswordHasher passwordHasher;
         private TokenIssuer tokenIssuer;
         private TokenVerifier tokenVerifier;
@@ -151,6 +153,12 @@ public final class RelayCore implements RelayUseCases {
 
         public Builder presence(PresencePort value) {
             this.presence = value;
+            return this;
+        }
+
+        /** Runs the core's timers (gap checks); the core owns no threads. */
+        public Builder scheduler(Scheduler value) {
+            this.scheduler = value;
             return this;
         }
 
@@ -196,6 +204,7 @@ public final class RelayCore implements RelayUseCases {
             Objects.requireNonNull(blobStore, "blobStore");
             Objects.requireNonNull(eventBus, "eventBus");
             Objects.requireNonNull(presence, "presence");
+            Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(passwordHasher, "passwordHasher");
             Objects.requireNonNull(tokenIssuer, "tokenIssuer");
             Objects.requireNonNull(tokenVerifier, "tokenVerifier");

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -35,9 +36,14 @@ final class RoomChannel {
     private List<ChatMessage> early = new ArrayList<>();
     private boolean closed;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    /** Told when a message has to wait for a gap, so that the gap gets filled or given up on in time. */
+    private final Consumer<RoomChannel> onGap;
+    /** The last released seq when the pending gap check was asked for; -1 when none is pending. */
+    private long gapCheckFrom = -1;
 
-    RoomChannel(RoomId roomId) {
+    RoomChannel(RoomId roomId, Consumer<RoomChannel> onGap) {
         this.roomId = roomId;
+        this.onGap = onGap;
     }
 
     RoomId roomId() {
@@ -100,11 +106,12 @@ final class RoomChannel {
         early = null;
         waiting.sort(Comparator.comparingLong(ChatMessage::seq));
         for (ChatMessage message : waiting) {
+            List<LiveConnection> senders = localConnectionsOf.apply(message.userId());
             if (orderer.isBehind(message.seq())) {
-                List<LiveConnection> senders = localConnectionsOf.apply(message.userId());
-                deliver(message, senders, sub -> sub.connection.user().id().equals(message.userId()));
+                // Stored before this node watched the room: only its sender still needs the echo.
+                echo(message, senders);
             } else {
-                offer(message, localConnectionsOf.apply(message.userId()));
+                offer(message, senders);
             }
         }
     }
@@ -118,18 +125,70 @@ final class RoomChannel {
             early.add(message);
             return;
         }
+        if (orderer.isBehind(message.seq())) {
+            if (orderer.arrivedAfterSkip(message.seq())) {
+                echo(message, senderConnections);
+            }
+            return;
+        }
         for (ChatMessage released : orderer.offer(message)) {
-            List<LiveConnection> echoes = released == message ? senderConnections : List.of();
-            deliver(released, echoes, sub -> true);
+            deliver(released, released == message ? senderConnections : List.of());
+        }
+        watchForGap();
+    }
+
+    private void watchForGap() {
+        if (orderer.heldCount() > 0 && gapCheckFrom < 0) {
+            gapCheckFrom = orderer.lastReleased();
+            onGap.accept(this);
         }
     }
 
-    private void deliver(ChatMessage message, List<LiveConnection> senderConnections, Predicate<Subscription> who) {
+    /**
+     * The gap to fill now, as {@code {after, before}}: the messages after {@code after} and before the
+     * first held one are missing. Null when no gap is left. When the gap moved since the check was asked
+     * for, a new check is asked for instead, so that every gap waits its full time before it is given up.
+     */
+    synchronized long[] gapToFill() {
+        long askedFrom = gapCheckFrom;
+        gapCheckFrom = -1;
+        if (orderer == null || orderer.heldCount() == 0) {
+            return null;
+        }
+        if (orderer.lastReleased() != askedFrom) {
+            watchForGap();
+            return null;
+        }
+        return new long[] {orderer.lastReleased(), orderer.firstHeldSeq()};
+    }
+
+    /**
+     * Ends a gap: offers what the store had of the missing messages, gives up on the rest below
+     * {@code before}, and releases what waited behind them.
+     */
+    synchronized void fillGap(List<ChatMessage> found, long before,
+                              Function<UserId, List<LiveConnection>> localConnectionsOf) {
+        for (ChatMessage message : found) {
+            if (message.seq() < before) {
+                offer(message, localConnectionsOf.apply(message.userId()));
+            }
+        }
+        for (ChatMessage released : orderer.skipTo(before - 1)) {
+            deliver(released, localConnectionsOf.apply(released.userId()));
+        }
+        watchForGap();
+    }
+
+    /** A message whose turn has passed, to its sender's own connections only, so they see it was sent. */
+    private void echo(ChatMessage message, List<LiveConnection> senderConnections) {
+        Broadcast broadcast = new Broadcast(new MessagePosted(message));
+        senderConnections.forEach(connection -> connection.deliver(broadcast));
+    }
+
+    private void deliver(ChatMessage message, List<LiveConnection> senderConnections) {
         Broadcast broadcast = new Broadcast(new MessagePosted(message));
         for (Subscription subscription : subscriptions.values()) {
-            if (who.test(subscription)) {
-                subscription.take(message, broadcast);
-            }
+            subscription.take(message, broadcast);
         }
         for (LiveConnection sender : senderConnections) {
             if (!subscriptions.containsKey(sender.id())) {

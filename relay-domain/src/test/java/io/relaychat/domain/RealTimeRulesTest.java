@@ -18,9 +18,12 @@ import io.relaychat.ports.model.ServerEvent.ErrorNotice;
 import io.relaychat.ports.model.ServerEvent.SystemNotice;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomEventBus;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -346,18 +352,143 @@ class RealTimeRulesTest {
 
     @Test
     void aNodeHearsARoomsBusTrafficOnlyWhileOneOfItsConnectionsIsJoined() {
-        assertEquals(false, test.bus.isSubscribed(room.id()));
+        InProcessEventBus bus = (InProcessEventBus) test.bus;
+        assertEquals(false, bus.isSubscribed(room.id()));
         Client annClient = joined(ann);
         Client bobClient = joined(bob);
-        assertEquals(true, test.bus.isSubscribed(room.id()));
+        assertEquals(true, bus.isSubscribed(room.id()));
 
         result(annClient.connection().leave(room.id()));
-        assertEquals(true, test.bus.isSubscribed(room.id()), "bob is still joined");
+        assertEquals(true, bus.isSubscribed(room.id()), "bob is still joined");
         result(bobClient.connection().close());
-        assertEquals(false, test.bus.isSubscribed(room.id()));
+        assertEquals(false, bus.isSubscribed(room.id()));
 
         joined(ann);
-        assertEquals(true, test.bus.isSubscribed(room.id()), "a new join opens the room again");
+        assertEquals(true, bus.isSubscribed(room.id()), "a new join opens the room again");
+    }
+
+    @Test
+    void aMessageLostOnTheWayFromAnotherNodeIsFetchedFromTheStoreAndOrderIsKept() {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        Limits quickGaps = Limits.defaults().withGapTimeout(Duration.ofMillis(50));
+        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, quickGaps);
+        DroppingBus lossy = new DroppingBus(network.join(), 3);
+        TestCore receiver = new TestCore(sharedMessages, lossy, sharedPresence, quickGaps);
+        User eve = sender.register("eve");
+        Room shared = sender.groupRoom(eve);
+        result(receiver.users.insertIfEmailFree(new io.relaychat.ports.model.UserAccount(eve, "unused")));
+        result(receiver.rooms.insert(shared));
+        Client onSender = connect(sender, eve);
+        Client onReceiver = connect(receiver, eve);
+        result(onSender.connection().join(shared.id(), null));
+        result(onReceiver.connection().join(shared.id(), null));
+
+        for (int i = 1; i <= 6; i++) {
+            onSender.say(shared, "m" + i);
+        }
+
+        onReceiver.events().awaitMessages(6);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), onReceiver.events().seqs());
+        assertEquals(1, lossy.dropped.get(), "the third publication never arrived");
+    }
+
+    @Test
+    void aSeqTakenByAFailedInsertDoesNotStallTheRoom() {
+        BurningMessages burning = new BurningMessages();
+        TestCore node = new TestCore(burning, InProcessEventBus.standalone(), new InMemoryPresence(),
+                Limits.defaults().withGapTimeout(Duration.ofMillis(50)));
+        User dan = node.register("dan");
+        User eve = node.register("eve");
+        Room shared = node.groupRoom(dan, eve);
+        Client danClient = connect(node, dan);
+        Client eveClient = connect(node, eve);
+        result(danClient.connection().join(shared.id(), null));
+        result(eveClient.connection().join(shared.id(), null));
+
+        danClient.say(shared, "first");
+        burning.burnNext.set(true);
+        result(danClient.connection().send(new SendMessageCommand(shared.id(), "lost", List.of(), "c-lost")));
+        danClient.say(shared, "third");
+
+        eveClient.events().awaitMessages(2);
+        assertEquals(List.of("first", "third"), eveClient.events().contents());
+        assertEquals(List.of(1L, 3L), eveClient.events().seqs());
+        assertEquals(List.of(new ErrorNotice("Message not delivered: storage unavailable", "c-lost")),
+                danClient.events().eventsOf(ErrorNotice.class));
+    }
+
+    /** Passes publications on, except the n-th, which it drops like a network would. */
+    private static final class DroppingBus implements RoomEventBus {
+        private final RoomEventBus delegate;
+        private final int dropAt;
+        private final AtomicInteger published = new AtomicInteger();
+        final AtomicInteger dropped = new AtomicInteger();
+
+        DroppingBus(RoomEventBus delegate, int dropAt) {
+            this.delegate = delegate;
+            this.dropAt = dropAt;
+        }
+
+        @Override
+        public void onEvent(Consumer<RoomEvent> listener) {
+            delegate.onEvent(event -> {
+                if (event instanceof RoomEvent.MessagePosted && published.incrementAndGet() == dropAt) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+                listener.accept(event);
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> publish(RoomEvent event) {
+            return delegate.publish(event);
+        }
+
+        @Override
+        public CompletionStage<Void> subscribe(RoomId roomId) {
+            return delegate.subscribe(roomId);
+        }
+
+        @Override
+        public CompletionStage<Void> unsubscribe(RoomId roomId) {
+            return delegate.unsubscribe(roomId);
+        }
+    }
+
+    /**
+     * A store whose seqs come from a counter, like a database's, so that an insert can fail after
+     * taking its seq and leave a hole in the room.
+     */
+    private static final class BurningMessages implements MessageStore {
+        final AtomicBoolean burnNext = new AtomicBoolean();
+        private final AtomicLong counter = new AtomicLong();
+        private final List<ChatMessage> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletionStage<Appended> append(NewMessage message) {
+            long seq = counter.incrementAndGet();
+            if (burnNext.getAndSet(false)) {
+                return CompletableFuture.failedFuture(new StorageUnavailableException("insert timed out"));
+            }
+            ChatMessage chatMessage = message.withSeq(seq);
+            stored.add(chatMessage);
+            return CompletableFuture.completedFuture(new Appended(chatMessage, false));
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
+            List<ChatMessage> all = stored.stream().filter(m -> m.roomId().equals(roomId)).toList();
+            return CompletableFuture.completedFuture(all.subList(Math.max(0, all.size() - limit), all.size()));
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
+            return CompletableFuture.completedFuture(stored.stream()
+                    .filter(m -> m.roomId().equals(roomId) && m.seq() > afterSeq).limit(limit).toList());
+        }
     }
 
     @Test

@@ -69,4 +69,30 @@ class SeqOrdererTest {
 
         assertEquals(LongStream.rangeClosed(1, 500).boxed().toList(), released);
     }
+
+    @Test
+    void givingUpOnAGapReleasesWhatWaitedBehindIt() {
+        SeqOrderer orderer = new SeqOrderer(4);
+        orderer.offer(seq(7));
+        orderer.offer(seq(8));
+        orderer.offer(seq(10));
+
+        assertEquals(7, orderer.firstHeldSeq());
+        assertEquals(List.of(7L, 8L), seqs(orderer.skipTo(6)));
+        assertEquals(8, orderer.lastReleased());
+        assertEquals(List.of(10L), seqs(orderer.skipTo(9)));
+        assertEquals(0, orderer.firstHeldSeq());
+    }
+
+    @Test
+    void aMessageGivenUpOnIsRecognisedOnceIfItTurnsUpLate() {
+        SeqOrderer orderer = new SeqOrderer(0);
+        orderer.offer(seq(2));
+        orderer.skipTo(1);
+
+        assertEquals(List.of(), seqs(orderer.offer(seq(1))));
+        assertTrue(orderer.arrivedAfterSkip(1));
+        assertEquals(false, orderer.arrivedAfterSkip(1));
+        assertEquals(false, orderer.arrivedAfterSkip(2), "2 was released, not skipped");
+    }
 }

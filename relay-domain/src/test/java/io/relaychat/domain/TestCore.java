@@ -5,6 +5,7 @@ import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.RegisterCommand;
 import io.relaychat.ports.model.Blob;
@@ -15,6 +16,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 
@@ -38,8 +40,9 @@ final class TestCore {
     final InMemoryUserStore users = new InMemoryUserStore();
     final InMemoryRoomStore rooms = new InMemoryRoomStore();
     final MessageStore messages;
-    final InProcessEventBus bus;
+    final RoomEventBus bus;
     final InMemoryPresence presence;
+    final ThreadScheduler scheduler = new ThreadScheduler();
     final List<Throwable> faults = new CopyOnWriteArrayList<>();
     final RelayCore core;
 
@@ -47,7 +50,7 @@ final class TestCore {
         this(new InMemoryMessageStore(), InProcessEventBus.standalone(), new InMemoryPresence(), Limits.defaults());
     }
 
-    TestCore(MessageStore messages, InProcessEventBus bus, InMemoryPresence presence, Limits limits) {
+    TestCore(MessageStore messages, RoomEventBus bus, InMemoryPresence presence, Limits limits) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
@@ -55,7 +58,7 @@ final class TestCore {
         this.core = RelayCore.builder()
                 .userStore(users).roomStore(rooms).messageStore(messages)
                 .blobStore(new MemoryBlobs())
-                .eventBus(bus).presence(presence)
+                .eventBus(bus).presence(presence).scheduler(scheduler)
                 .passwordHasher(new QuickHasher())
                 .tokens(tokens, tokens)
                 .limits(limits)

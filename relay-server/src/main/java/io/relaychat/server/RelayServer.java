@@ -8,6 +8,7 @@ import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.domain.Limits;
@@ -26,6 +27,7 @@ public final class RelayServer implements AutoCloseable {
     private final NettyTransport transport;
     private final BcryptPasswordHasher hasher;
     private final FileSystemBlobStore blobs;
+    private final ThreadScheduler scheduler = new ThreadScheduler();
 
     public RelayServer(ServerConfig config) {
         this.config = config;
@@ -59,6 +61,7 @@ public final class RelayServer implements AutoCloseable {
                 .blobStore(blobs)
                 .eventBus(InProcessEventBus.standalone())
                 .presence(new InMemoryPresence())
+                .scheduler(scheduler)
                 .passwordHasher(hasher)
                 .tokens(tokens, tokens)
                 .limits(Limits.defaults()
@@ -90,6 +93,7 @@ public final class RelayServer implements AutoCloseable {
         transport.stop(config.shutdownGrace());
         hasher.close();
         blobs.close();
+        scheduler.close();
         log.info("stopped");
     }
 }

@@ -8,6 +8,7 @@ import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.domain.RelayCore;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.CreateRoomCommand;
@@ -43,7 +44,8 @@ public final class EmbeddedChatExample {
         Path uploads = Files.createTempDirectory("relay-example");
         JwtTokens tokens = new JwtTokens(JwtTokens.randomSecret());
         try (BcryptPasswordHasher hasher = BcryptPasswordHasher.withCost(4);
-             FileSystemBlobStore blobs = new FileSystemBlobStore(uploads, 1)) {
+             FileSystemBlobStore blobs = new FileSystemBlobStore(uploads, 1);
+             ThreadScheduler scheduler = new ThreadScheduler()) {
             RelayCore core = RelayCore.builder()
                     .userStore(new InMemoryUserStore())
                     .roomStore(new InMemoryRoomStore())
@@ -51,6 +53,7 @@ public final class EmbeddedChatExample {
                     .blobStore(blobs)
                     .eventBus(InProcessEventBus.standalone())
                     .presence(new InMemoryPresence())
+                    .scheduler(scheduler)
                     .passwordHasher(hasher)
                     .tokens(tokens, tokens)
                     .build();
