@@ -1,0 +1,62 @@
+package io.relaychat.adapter.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoServerUnavailableException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteConcernException;
+import com.mongodb.MongoWriteException;
+import io.relaychat.ports.model.StorageUnavailableException;
+
+import java.util.concurrent.CompletionException;
+
+/**
+ * What MongoDB's failures mean to the core. "Cannot reach it now" (no server, time-outs, elections)
+ * becomes {@link StorageUnavailableException}, which clients see as 503 or an error frame and can retry;
+ * anything else is a fault and passes through as it is.
+ */
+final class MongoFailures {
+    static final int DUPLICATE_KEY = 11000;
+
+    private MongoFailures() {
+    }
+
+    static Throwable translate(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof MongoTimeoutException || cause instanceof MongoSocketException
+                || cause instanceof MongoServerUnavailableException || cause instanceof MongoNotPrimaryException
+                || cause instanceof MongoNodeIsRecoveringException || cause instanceof MongoExecutionTimeoutException
+                || cause instanceof MongoWriteConcernException) {
+            return new StorageUnavailableException("MongoDB unavailable: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof MongoException mongo && mongo.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)) {
+            return new StorageUnavailableException("MongoDB unavailable: " + cause.getMessage(), cause);
+        }
+        return cause;
+    }
+
+    /** True for an insert or upsert refused by a unique index. */
+    static boolean isDuplicateKey(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof MongoWriteException write) {
+            return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        return cause instanceof MongoCommandException command && command.getErrorCode() == DUPLICATE_KEY;
+    }
+
+    /** Whether a duplicate-key failure was raised by the named index. */
+    static boolean isDuplicateOn(Throwable error, String indexName) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return isDuplicateKey(cause) && String.valueOf(cause.getMessage()).contains(indexName);
+    }
+
+    /** For rethrowing inside a completion stage: the failure, unwrapped and translated, ready to throw. */
+    static CompletionException rethrow(Throwable error) {
+        return new CompletionException(translate(error));
+    }
+}
