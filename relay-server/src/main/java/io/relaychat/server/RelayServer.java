@@ -2,11 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
-import io.relaychat.adapter.local.FileSystemBlobStore;
-import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.local.InMemoryPresence;
-import io.relaychat.adapter.local.InMemoryRoomStore;
-import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
@@ -23,26 +19,20 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
     private final ServerConfig config;
+    private final Storage storage;
     private final RelayCore core;
     private final NettyTransport transport;
     private final BcryptPasswordHasher hasher;
-    private final FileSystemBlobStore blobs;
     private final ThreadScheduler scheduler = new ThreadScheduler();
 
     public RelayServer(ServerConfig config) {
         this.config = config;
-        if (config.mongoUrl() != null) {
-            throw new ConfigException("MONGO_URL is set, but this build has no MongoDB adapter; unset it to run "
-                    + "with the embedded store");
-        }
         if (config.redisUrl() != null) {
             throw new ConfigException("REDIS_URL is set, but this build has no Redis adapter; unset it to run a "
                     + "single node");
         }
-        log.info("storage: local in-memory — data is lost on restart; set MONGO_URL for durable storage");
+        this.storage = Storage.from(config);
         log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
-        this.blobs = new FileSystemBlobStore(config.uploadDir(), 2);
-        log.info("uploads: folder {}", blobs.folder());
 
         String secret = config.jwtSecret();
         if (secret == null) {
@@ -55,10 +45,10 @@ public final class RelayServer implements AutoCloseable {
         this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), 10_000);
 
         this.core = RelayCore.builder()
-                .userStore(new InMemoryUserStore())
-                .roomStore(new InMemoryRoomStore())
-                .messageStore(new InMemoryMessageStore())
-                .blobStore(blobs)
+                .userStore(storage.users())
+                .roomStore(storage.rooms())
+                .messageStore(storage.messages())
+                .blobStore(storage.blobs())
                 .eventBus(InProcessEventBus.standalone())
                 .presence(new InMemoryPresence())
                 .scheduler(scheduler)
@@ -92,8 +82,8 @@ public final class RelayServer implements AutoCloseable {
     public void close() {
         transport.stop(config.shutdownGrace());
         hasher.close();
-        blobs.close();
         scheduler.close();
+        storage.close();
         log.info("stopped");
     }
 }

@@ -18,6 +18,10 @@ public final class RelayServerMain {
             System.err.println("relay-server: configuration error: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (RuntimeException e) {
+            System.err.println("relay-server: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         try {
             server.start();

@@ -22,7 +22,11 @@ final class Api {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Api(RunningServer server) {
-        this.base = server.http();
+        this(server.http());
+    }
+
+    Api(String base) {
+        this.base = base;
     }
 
     record Response(int status, JsonNode body, HttpResponse<byte[]> raw) {

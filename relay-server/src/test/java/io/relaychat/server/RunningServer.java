@@ -14,10 +14,12 @@ final class RunningServer implements AutoCloseable {
     final RelayServer server;
     final int port;
     final Path uploads;
+    final Map<String, String> env;
 
     private RunningServer(Map<String, String> env) {
         try {
             uploads = Files.createTempDirectory("relay-uploads");
+            this.env = env;
             Map<String, String> all = new HashMap<>();
             all.put("PORT", "0");
             all.put("HOST", "127.0.0.1");
@@ -41,6 +43,11 @@ final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer start(Map<String, String> env) {
+        return new RunningServer(env);
+    }
+
+    /** Another server with the same settings, as a restart or a second node would have. */
+    RunningServer another() {
         return new RunningServer(env);
     }
 

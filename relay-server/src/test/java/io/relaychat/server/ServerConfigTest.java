@@ -67,9 +67,24 @@ class ServerConfigTest {
 
     @Test
     void servicesThisBuildCannotUseAreRefusedRatherThanIgnored() {
-        ServerConfig withMongo = ServerConfig.fromEnvironment(Map.of("MONGO_URL", "mongodb://localhost:27017"));
+        ServerConfig withRedis = ServerConfig.fromEnvironment(Map.of("REDIS_URL", "redis://localhost:6379"));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new RelayServer(withMongo));
-        assertTrue(error.getMessage().startsWith("MONGO_URL is set"), error.getMessage());
+        ConfigException error = assertThrows(ConfigException.class, () -> new RelayServer(withRedis));
+        assertTrue(error.getMessage().startsWith("REDIS_URL is set"), error.getMessage());
+    }
+
+    @Test
+    void mongoSettingsThatCannotWorkAreRefusedAtStartUp() {
+        ConfigException badUri = assertThrows(ConfigException.class, () -> new RelayServer(
+                ServerConfig.fromEnvironment(Map.of("MONGO_URL", "http://not-mongo"))));
+        ConfigException unacknowledged = assertThrows(ConfigException.class, () -> new RelayServer(
+                ServerConfig.fromEnvironment(Map.of("MONGO_URL", "mongodb://127.0.0.1:1/?w=0"))));
+        ConfigException readPreference = assertThrows(ConfigException.class, () -> new RelayServer(
+                ServerConfig.fromEnvironment(Map.of("MONGO_URL", "mongodb://127.0.0.1:1",
+                        "RELAY_MONGO_READ_PREFERENCE", "anywhere"))));
+
+        assertTrue(badUri.getMessage().startsWith("MONGO_URL is not a usable MongoDB URI"), badUri.getMessage());
+        assertTrue(unacknowledged.getMessage().contains("w=0"), unacknowledged.getMessage());
+        assertTrue(readPreference.getMessage().startsWith("RELAY_MONGO_READ_PREFERENCE must be"), readPreference.getMessage());
     }
 }

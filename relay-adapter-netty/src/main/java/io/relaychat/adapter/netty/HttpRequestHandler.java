@@ -167,17 +167,25 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
                 : tokens.get(0);
         core.authenticate().authenticate(token).whenComplete((user, error) -> ctx.executor().execute(() -> {
             try {
-                if (error != null) {
-                    log.warn("WebSocket authentication failed", error);
-                }
-                handshake(ctx, request, error == null ? user.orElse(null) : null);
+                handshake(ctx, request, error == null ? user.orElse(null) : null,
+                        error == null ? null : unavailable(error));
             } finally {
                 request.release();
             }
         }));
     }
 
-    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user) {
+    /** The token could not be checked (not: was wrong): the client should come back, not log in again. */
+    private static CloseWebSocketFrame unavailable(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (!(cause instanceof StorageUnavailableException)) {
+            log.error("WebSocket authentication failed", cause);
+        }
+        return new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER.code(), "Try again later: service unavailable");
+    }
+
+    /** Completes the handshake, then either starts the session or, with no user, closes with {@code refusal}. */
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user, CloseWebSocketFrame refusal) {
         String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + WEBSOCKET_PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, true,
                 settings.maxFrameBytes()).newHandshaker(request);
@@ -191,8 +199,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (user == null) {
-                done.channel().writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION.code(),
-                        "Authentication failed")).addListener(ChannelFutureListener.CLOSE);
+                CloseWebSocketFrame close = refusal != null ? refusal
+                        : new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION.code(), "Authentication failed");
+                done.channel().writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             if (ctx.pipeline().get(CorsHandler.class) != null) {

@@ -1,0 +1,82 @@
+package io.relaychat.server;
+
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
+import io.relaychat.adapter.local.FileSystemBlobStore;
+import io.relaychat.adapter.local.InMemoryMessageStore;
+import io.relaychat.adapter.local.InMemoryRoomStore;
+import io.relaychat.adapter.local.InMemoryUserStore;
+import io.relaychat.adapter.mongo.MongoSettings;
+import io.relaychat.adapter.mongo.MongoStorage;
+import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomStore;
+import io.relaychat.ports.out.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise. */
+record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs, Runnable release)
+        implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+    static Storage from(ServerConfig config) {
+        if (config.mongoUrl() == null) {
+            log.info("storage: local in-memory — data is lost on restart; set MONGO_URL for durable storage");
+            FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
+            log.info("uploads: folder {}", blobs.folder());
+            return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(), new InMemoryMessageStore(), blobs,
+                    blobs::close);
+        }
+        MongoStorage mongo = MongoStorage.open(mongoSettings(config));
+        log.info("storage: {}; uploads in GridFS", mongo.describe());
+        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::close);
+    }
+
+    private static MongoSettings mongoSettings(ServerConfig config) {
+        MongoSettings settings;
+        try {
+            settings = new MongoSettings(config.mongoUrl(), config.dbName(), config.mongoTimeout(),
+                    writeConcern(config.mongoWriteConcern()), readPreference(config.mongoReadPreference()),
+                    config.mongoMaxPoolSize());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MONGO_URL is not a usable MongoDB URI: " + e.getMessage());
+        }
+        if (!settings.effectiveWriteConcern().isAcknowledged()) {
+            throw new ConfigException("unacknowledged writes (w=0) are refused: a message is confirmed to its sender "
+                    + "only once MongoDB has acknowledged it");
+        }
+        return settings;
+    }
+
+    private static WriteConcern writeConcern(String name) {
+        if (name == null) {
+            return null;
+        }
+        if (name.equals("majority")) {
+            return WriteConcern.MAJORITY;
+        }
+        try {
+            return new WriteConcern(Integer.parseInt(name));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("RELAY_MONGO_WRITE_CONCERN must be 'majority' or a number of nodes, got '" + name + "'");
+        }
+    }
+
+    private static ReadPreference readPreference(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return ReadPreference.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("RELAY_MONGO_READ_PREFERENCE must be primary, primaryPreferred, secondary, "
+                    + "secondaryPreferred or nearest, got '" + name + "'");
+        }
+    }
+
+    @Override
+    public void close() {
+        release.run();
+    }
+}
