@@ -77,7 +77,18 @@ final class ChatHub implements ChatUseCase {
         this.scheduler = scheduler;
         this.limits = limits;
         this.faults = faults;
-        bus.onEvent(this::onRemoteEvent);
+        bus.listen(new RoomEventBus.Listener() {
+            @Override
+            public void onEvent(RoomEvent event) {
+                onRemoteEvent(event);
+            }
+
+            @Override
+            public void onResumed() {
+                channels.values().forEach(ChatHub.this::catchUpFromStore);
+            }
+        });
+        presence.onExpired(this::announceExpiredPresence);
     }
 
     @Override
@@ -109,8 +120,7 @@ final class ChatHub implements ChatUseCase {
             RoomChannel channel = attach(connection, roomId);
             connection.joinedRooms().add(roomId);
             return channel.opened()
-                    .thenCompose(ignored -> presence.enter(roomId, connection.id(), userId,
-                            connection.user().username()))
+                    .thenCompose(ignored -> enterPresence(connection, roomId))
                     .thenCompose(entered -> {
                         greet(connection, room, entered.online());
                         Predicate<LiveConnection> joiner = other -> other == connection;
@@ -129,6 +139,18 @@ final class ChatHub implements ChatUseCase {
                         reportJoinFailure(connection, roomId, error);
                         return leave(connection, roomId);
                     });
+        });
+    }
+
+    /**
+     * Presence that cannot be reached must not keep anyone out of a room: the joiner then goes on knowing
+     * only of itself, and the others hear of the join without a presence update.
+     */
+    private CompletionStage<RoomPresence> enterPresence(LiveConnection connection, RoomId roomId) {
+        User user = connection.user();
+        return presence.enter(roomId, connection.id(), user.id(), user.username()).exceptionally(error -> {
+            faults.accept(unwrap(error));
+            return new RoomPresence(Map.of(user.id(), user.username()), false);
         });
     }
 
@@ -299,6 +321,31 @@ final class ChatHub implements ChatUseCase {
         }
     }
 
+    /**
+     * After the bus was cut off, other nodes' messages may have been lost on the way: read what the store
+     * has after what this room released, page by page, and let the orderer place it.
+     */
+    private void catchUpFromStore(RoomChannel channel) {
+        if (!channel.isReady()) {
+            return; // still opening: it reads where the room stands once ready, after subscribing
+        }
+        long after = channel.lastReleasedSeq();
+        messages.since(channel.roomId(), after, limits.catchUpPageSize()).whenComplete((found, error) -> {
+            if (error != null) {
+                faults.accept(unwrap(error));
+                return;
+            }
+            found.forEach(message -> channel.offer(message, localConnectionsOf(message.userId())));
+            if (found.size() == limits.catchUpPageSize()) {
+                catchUpFromStore(channel);
+            }
+        });
+    }
+
+    private void announceExpiredPresence(RoomId roomId, Map<UserId, String> online) {
+        announcePresence(roomId, new RoomPresence(online, true));
+    }
+
     private List<LiveConnection> localConnectionsOf(UserId userId) {
         Set<LiveConnection> own = connectionsByUser.get(userId);
         return own == null ? List.of() : List.copyOf(own);
@@ -339,6 +386,10 @@ final class ChatHub implements ChatUseCase {
     private void open(RoomChannel channel) {
         RoomId roomId = channel.roomId();
         bus.subscribe(roomId)
+                .exceptionally(error -> {
+                    faults.accept(unwrap(error)); // delivery here goes on; the bus subscribes once it can
+                    return null;
+                })
                 .thenCompose(ignored -> messages.history(roomId, 1, null, null))
                 .whenComplete((last, error) -> {
                     if (error == null) {

@@ -3,6 +3,7 @@ package io.relaychat.domain;
 import io.relaychat.ports.in.AuthenticateUseCase;
 import io.relaychat.ports.in.ChatUseCase;
 import io.relaychat.ports.in.FetchHistoryUseCase;
+import io.relaychat.ports.in.HealthUseCase;
 import io.relaychat.ports.in.LoginUseCase;
 import io.relaychat.ports.in.RegisterUseCase;
 import io.relaychat.ports.in.RelayUseCases;
@@ -23,6 +24,8 @@ import io.relaychat.ports.out.TokenVerifier;
 import io.relaychat.ports.out.UserStore;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -41,11 +44,13 @@ import java.util.function.Consumer;
  * ChatConnection alice = core.chat().connect(aliceUser, event -> ...);
  * }</pre>
  */
-public final class RelayCore implements RelayUseCases {
+public final class RelayCore implements RelayUseCases, HealthUseCase {
     private final AccountService accounts;
     private final RoomService rooms;
     private final UploadService uploads;
     private final ChatHub chat;
+    private final RoomEventBus eventBus;
+    private final PresencePort presence;
 
     private RelayCore(Builder b) {
         RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
@@ -53,6 +58,8 @@ public final class RelayCore implements RelayUseCases {
                 b.timeSource, b.idSource);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
+        this.eventBus = b.eventBus;
+        this.presence = b.presence;
         this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.timeSource, b.idSource,
                 b.scheduler, b.limits, b.faultListener);
     }
@@ -99,6 +106,24 @@ public final class RelayCore implements RelayUseCases {
     @Override
     public ChatUseCase chat() {
         return chat;
+    }
+
+    @Override
+    public HealthUseCase health() {
+        return this;
+    }
+
+    /** Degraded while the bus or presence cannot reach the other nodes; this node still serves its own. */
+    @Override
+    public Health check() {
+        Map<String, String> failing = new LinkedHashMap<>();
+        if (!eventBus.isAvailable()) {
+            failing.put("event_bus", "unavailable");
+        }
+        if (!presence.isAvailable()) {
+            failing.put("presence", "unavailable");
+        }
+        return new Health(failing.isEmpty(), failing);
     }
 
     /** Local connections currently open on this node. */

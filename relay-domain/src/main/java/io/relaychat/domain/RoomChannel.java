@@ -70,6 +70,10 @@ final class RoomChannel {
         return false;
     }
 
+    synchronized boolean isReady() {
+        return orderer != null;
+    }
+
     /** Completes when the channel knows where the room stands, or fails when it could not find out. */
     CompletionStage<Void> opened() {
         return opened;

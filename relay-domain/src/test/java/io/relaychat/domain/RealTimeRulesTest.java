@@ -6,21 +6,26 @@ import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.InvalidCommandException;
 import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
 import io.relaychat.ports.model.RoomEvent.Typing;
 import io.relaychat.ports.model.RoomEvent.UserJoined;
-import io.relaychat.ports.model.Room;
+import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
-import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.ServerEvent.ErrorNotice;
 import io.relaychat.ports.model.ServerEvent.SystemNotice;
+import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.model.User;
-import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.UserAccount;
+import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.RoomPresence;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,10 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -41,7 +47,6 @@ import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class RealTimeRulesTest {
     private final TestCore test = new TestCore();
     private final RelayCore core = test.core;
@@ -334,7 +339,7 @@ class RealTimeRulesTest {
         TestCore nodeB = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
         User eve = nodeA.register("eve");
         Room shared = nodeA.groupRoom(eve);
-        result(nodeB.users.insertIfEmailFree(new io.relaychat.ports.model.UserAccount(eve, "unused")));
+        result(nodeB.users.insertIfEmailFree(new UserAccount(eve, "unused")));
         result(nodeB.rooms.insert(shared));
 
         Client onA = connect(nodeA, eve);
@@ -374,11 +379,11 @@ class RealTimeRulesTest {
         InMemoryPresence sharedPresence = new InMemoryPresence();
         Limits quickGaps = Limits.defaults().withGapTimeout(Duration.ofMillis(50));
         TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, quickGaps);
-        DroppingBus lossy = new DroppingBus(network.join(), 3);
+        ControlledBus lossy = new ControlledBus(network.join(), 3);
         TestCore receiver = new TestCore(sharedMessages, lossy, sharedPresence, quickGaps);
         User eve = sender.register("eve");
         Room shared = sender.groupRoom(eve);
-        result(receiver.users.insertIfEmailFree(new io.relaychat.ports.model.UserAccount(eve, "unused")));
+        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
         result(receiver.rooms.insert(shared));
         Client onSender = connect(sender, eve);
         Client onReceiver = connect(receiver, eve);
@@ -392,6 +397,119 @@ class RealTimeRulesTest {
         onReceiver.events().awaitMessages(6);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), onReceiver.events().seqs());
         assertEquals(1, lossy.dropped.get(), "the third publication never arrived");
+    }
+
+    @Test
+    void afterTheBusWasCutOffAResumingNodeCatchesUpFromTheStoreWithoutWaitingForNewTraffic() {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
+        ControlledBus partitioned = new ControlledBus(network.join(), 0);
+        TestCore receiver = new TestCore(sharedMessages, partitioned, sharedPresence, Limits.defaults());
+        User eve = sender.register("eve");
+        Room shared = sender.groupRoom(eve);
+        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
+        result(receiver.rooms.insert(shared));
+        Client onSender = connect(sender, eve);
+        Client onReceiver = connect(receiver, eve);
+        result(onSender.connection().join(shared.id(), null));
+        result(onReceiver.connection().join(shared.id(), null));
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        partitioned.cutOff();
+        onSender.say(shared, "while cut off 1");
+        onSender.say(shared, "while cut off 2");
+        assertEquals(false, receiver.core.check().healthy());
+        assertEquals(Map.of("event_bus", "unavailable"), receiver.core.check().components());
+        partitioned.resume();
+
+        onReceiver.events().awaitMessages(3);
+        assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
+        assertEquals(true, receiver.core.check().healthy());
+    }
+
+    @Test
+    void presenceThatCannotBeReachedKeepsNoOneOutOfARoom() {
+        TestCore node = new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), new UnreachablePresence(),
+                Limits.defaults());
+        User dan = node.register("dan");
+        Room room = node.groupRoom(dan);
+        Client danClient = connect(node, dan);
+
+        result(danClient.connection().join(room.id(), null));
+        danClient.say(room, "still works");
+
+        assertEquals(new PresenceUpdate(room.id(), Map.of(dan.id(), "dan")),
+                danClient.events().eventsOf(PresenceUpdate.class).get(0));
+        assertEquals(List.of("still works"), danClient.events().contents());
+        assertEquals(false, node.core.check().healthy());
+    }
+
+    @Test
+    void whenPresenceForgetsAVanishedNodesUsersTheRoomIsTold() {
+        ExpiringPresence presence = new ExpiringPresence();
+        TestCore node = new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), presence, Limits.defaults());
+        User dan = node.register("dan");
+        Room room = node.groupRoom(dan);
+        Client danClient = connect(node, dan);
+        result(danClient.connection().join(room.id(), null));
+        danClient.events().clear();
+
+        presence.expire(room.id(), Map.of(dan.id(), "dan"));
+
+        assertEquals(List.of(new PresenceUpdate(room.id(), Map.of(dan.id(), "dan"))),
+                danClient.events().eventsOf(PresenceUpdate.class));
+    }
+
+    /** Presence whose every call fails, like a store that is down. */
+    private static final class UnreachablePresence extends InMemoryPresenceDouble {
+        @Override
+        public CompletionStage<RoomPresence> enter(RoomId roomId, ConnectionId connection,
+                                                                          UserId userId, String username) {
+            return CompletableFuture.failedFuture(new StorageUnavailableException("presence down"));
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return false;
+        }
+    }
+
+    /** Presence that can be told to report the expiry of another node's connections. */
+    private static final class ExpiringPresence extends InMemoryPresenceDouble {
+        private BiConsumer<RoomId, Map<UserId, String>> listener;
+
+        @Override
+        public void onExpired(BiConsumer<RoomId, Map<UserId, String>> value) {
+            this.listener = value;
+        }
+
+        void expire(RoomId roomId, Map<UserId, String> onlineAfter) {
+            listener.accept(roomId, onlineAfter);
+        }
+    }
+
+    /** The in-memory presence behind a seam tests can override. */
+    private static class InMemoryPresenceDouble implements PresencePort {
+        private final InMemoryPresence delegate = new InMemoryPresence();
+
+        @Override
+        public CompletionStage<RoomPresence> enter(RoomId roomId, ConnectionId connection,
+                                                                          UserId userId, String username) {
+            return delegate.enter(roomId, connection, userId, username);
+        }
+
+        @Override
+        public CompletionStage<RoomPresence> exit(RoomId roomId, ConnectionId connection) {
+            return delegate.exit(roomId, connection);
+        }
+
+        @Override
+        public CompletionStage<Map<UserId, String>> online(RoomId roomId) {
+            return delegate.online(roomId);
+        }
     }
 
     @Test
@@ -419,26 +537,50 @@ class RealTimeRulesTest {
                 danClient.events().eventsOf(ErrorNotice.class));
     }
 
-    /** Passes publications on, except the n-th, which it drops like a network would. */
-    private static final class DroppingBus implements RoomEventBus {
+    /**
+     * Passes publications on, except those it is told to lose: the n-th message, or everything while cut
+     * off. {@link #resume()} reconnects it and tells the core, as a real bus does after an outage.
+     */
+    private static final class ControlledBus implements RoomEventBus {
         private final RoomEventBus delegate;
-        private final int dropAt;
-        private final AtomicInteger published = new AtomicInteger();
+        private final int dropMessageAt;
+        private final AtomicInteger messages = new AtomicInteger();
+        private final AtomicBoolean cut = new AtomicBoolean();
+        private Listener listener;
         final AtomicInteger dropped = new AtomicInteger();
 
-        DroppingBus(RoomEventBus delegate, int dropAt) {
+        ControlledBus(RoomEventBus delegate, int dropMessageAt) {
             this.delegate = delegate;
-            this.dropAt = dropAt;
+            this.dropMessageAt = dropMessageAt;
+        }
+
+        void cutOff() {
+            cut.set(true);
+        }
+
+        void resume() {
+            cut.set(false);
+            listener.onResumed();
         }
 
         @Override
-        public void onEvent(Consumer<RoomEvent> listener) {
-            delegate.onEvent(event -> {
-                if (event instanceof RoomEvent.MessagePosted && published.incrementAndGet() == dropAt) {
-                    dropped.incrementAndGet();
-                    return;
+        public void listen(Listener core) {
+            this.listener = core;
+            delegate.listen(new Listener() {
+                @Override
+                public void onEvent(RoomEvent event) {
+                    boolean message = event instanceof RoomEvent.MessagePosted;
+                    if (cut.get() || (message && messages.incrementAndGet() == dropMessageAt)) {
+                        dropped.incrementAndGet();
+                        return;
+                    }
+                    core.onEvent(event);
                 }
-                listener.accept(event);
+
+                @Override
+                public void onResumed() {
+                    core.onResumed();
+                }
             });
         }
 
@@ -456,6 +598,11 @@ class RealTimeRulesTest {
         public CompletionStage<Void> unsubscribe(RoomId roomId) {
             return delegate.unsubscribe(roomId);
         }
+
+        @Override
+        public boolean isAvailable() {
+            return !cut.get();
+        }
     }
 
     /**
@@ -465,7 +612,7 @@ class RealTimeRulesTest {
     private static final class BurningMessages implements MessageStore {
         final AtomicBoolean burnNext = new AtomicBoolean();
         private final AtomicLong counter = new AtomicLong();
-        private final List<ChatMessage> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<ChatMessage> stored = new CopyOnWriteArrayList<>();
 
         @Override
         public CompletionStage<Appended> append(NewMessage message) {

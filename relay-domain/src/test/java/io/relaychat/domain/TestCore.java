@@ -16,6 +16,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
@@ -41,7 +42,7 @@ final class TestCore {
     final InMemoryRoomStore rooms = new InMemoryRoomStore();
     final MessageStore messages;
     final RoomEventBus bus;
-    final InMemoryPresence presence;
+    final PresencePort presence;
     final ThreadScheduler scheduler = new ThreadScheduler();
     final List<Throwable> faults = new CopyOnWriteArrayList<>();
     final RelayCore core;
@@ -50,7 +51,7 @@ final class TestCore {
         this(new InMemoryMessageStore(), InProcessEventBus.standalone(), new InMemoryPresence(), Limits.defaults());
     }
 
-    TestCore(MessageStore messages, RoomEventBus bus, InMemoryPresence presence, Limits limits) {
+    TestCore(MessageStore messages, RoomEventBus bus, PresencePort presence, Limits limits) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;

@@ -39,8 +39,21 @@ public abstract class RoomEventBusContract {
         List<RoomEventBus> nodes = newNodes(2);
         first = nodes.get(0);
         second = nodes.get(1);
-        first.onEvent(heardByFirst::add);
-        second.onEvent(heardBySecond::add);
+        first.listen(recordingInto(heardByFirst));
+        second.listen(recordingInto(heardBySecond));
+    }
+
+    private static RoomEventBus.Listener recordingInto(List<RoomEvent> heard) {
+        return new RoomEventBus.Listener() {
+            @Override
+            public void onEvent(RoomEvent event) {
+                heard.add(event);
+            }
+
+            @Override
+            public void onResumed() {
+            }
+        };
     }
 
     private static Typing typingIn(RoomId roomId, String who) {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * The room event bus between nodes that live in one JVM. A single server uses one node on its own
@@ -21,7 +20,7 @@ import java.util.function.Consumer;
 public final class InProcessEventBus implements RoomEventBus {
     private final Network network;
     private final Set<RoomId> subscriptions = ConcurrentHashMap.newKeySet();
-    private volatile Consumer<RoomEvent> listener = event -> { };
+    private volatile Listener listener;
 
     private InProcessEventBus(Network network) {
         this.network = network;
@@ -33,15 +32,15 @@ public final class InProcessEventBus implements RoomEventBus {
     }
 
     @Override
-    public void onEvent(Consumer<RoomEvent> listener) {
+    public void listen(Listener listener) {
         this.listener = listener;
     }
 
     @Override
     public CompletionStage<Void> publish(RoomEvent event) {
         for (InProcessEventBus node : network.nodes) {
-            if (node != this && node.subscriptions.contains(event.roomId())) {
-                node.listener.accept(event);
+            if (node != this && node.listener != null && node.subscriptions.contains(event.roomId())) {
+                node.listener.onEvent(event);
             }
         }
         return CompletableFuture.completedFuture(null);

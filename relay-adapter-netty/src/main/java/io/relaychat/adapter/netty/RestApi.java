@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.relaychat.ports.in.CreateRoomCommand;
+import io.relaychat.ports.in.HealthUseCase;
 import io.relaychat.ports.in.HistoryQuery;
 import io.relaychat.ports.in.LoginCommand;
 import io.relaychat.ports.in.RegisterCommand;
@@ -47,7 +48,7 @@ final class RestApi {
         this.core = core;
         this.maxUploadBytes = maxUploadBytes;
         route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
-        route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(Map.of("status", "healthy"))));
+        route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(health())));
         route(HttpMethod.POST, "/api/auth/register", this::register);
         route(HttpMethod.POST, "/api/auth/login", this::login);
         authenticated(HttpMethod.GET, "/api/auth/me", (request, user) -> done(ApiResponse.ok(WireFormat.user(user))));
@@ -99,6 +100,18 @@ final class RestApi {
         HttpResponseStatus status = pathKnown ? HttpResponseStatus.METHOD_NOT_ALLOWED : HttpResponseStatus.NOT_FOUND;
         String detail = pathKnown ? "Method Not Allowed" : "Not Found";
         return request -> done(ApiResponse.error(status, detail));
+    }
+
+    /**
+     * {"status": "healthy"}, or "degraded" with what is failing. Still 200 when degraded: the node serves
+     * its own connections, and a load balancer taking it out would only move its users elsewhere.
+     */
+    private Map<String, Object> health() {
+        HealthUseCase.Health health = core.health().check();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("status", health.healthy() ? "healthy" : "degraded");
+        json.putAll(health.components());
+        return json;
     }
 
     /** The user behind the request's bearer token, or an ApiException answering 401. */

@@ -17,4 +17,6 @@ public interface RelayUseCases {
     UploadsUseCase uploads();
 
     ChatUseCase chat();
+
+    HealthUseCase health();
 }

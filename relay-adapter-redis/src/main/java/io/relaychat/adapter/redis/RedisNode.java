@@ -1,0 +1,163 @@
+package io.relaychat.adapter.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomEventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One server node's link to Redis: a command connection (publishing, presence) and a pub/sub connection
+ * (room channels), the room event bus and presence built on them, and the node's heartbeat. Lettuce
+ * reconnects by itself, backing off from 100 ms to 1 s (its default grows to 30 s, far too long for chat);
+ * once both connections are back, the bus re-subscribes and presence is written back.
+ */
+public final class RedisNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisNode.class);
+
+    private final String nodeId = UUID.randomUUID().toString();
+    private final RedisSettings settings;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final ScheduledExecutorService timer;
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final RedisRoomEventBus bus;
+    private final RedisPresence presence;
+    private final ConnectionWatch watch = new ConnectionWatch();
+
+    private RedisNode(RedisSettings settings) {
+        this.settings = settings;
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .build();
+        this.client = RedisClient.create(resources, RedisURI.create(settings.url()));
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail fast while disconnected instead of queueing without bound; what is lost is caught up later.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .build());
+        client.addListener(watch);
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "relay-redis-" + nodeId.substring(0, 8));
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            this.commands = client.connect();
+            this.pubSub = client.connectPubSub();
+        } catch (RuntimeException e) {
+            shutdown();
+            throw new IllegalStateException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
+        }
+        this.bus = new RedisRoomEventBus(nodeId, settings.sharded(), commands, pubSub, timer);
+        this.presence = new RedisPresence(nodeId, commands, settings.nodeTtl());
+        presence.heartbeat();
+        long every = Math.max(100, settings.nodeTtl().toMillis() / 3);
+        timer.scheduleAtFixedRate(presence::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connects both connections; fails with the reason when Redis cannot be reached at start-up. */
+    public static RedisNode connect(RedisSettings settings) {
+        return new RedisNode(settings);
+    }
+
+    public RoomEventBus bus() {
+        return bus;
+    }
+
+    public PresencePort presence() {
+        return presence;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public String describe() {
+        return "Redis at " + settings.describe() + ", node " + nodeId + ", presence TTL " + settings.nodeTtl().toMillis() + " ms";
+    }
+
+    /** Leaves presence at once (instead of when the TTL runs out), then closes the connections. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            presence.leaveAll().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("could not remove this node's presence on the way out; it expires within {} ms", settings.nodeTtl().toMillis());
+        }
+        commands.close();
+        pubSub.close();
+        shutdown();
+    }
+
+    /** Stops without a goodbye, as a killed process would: no presence cleanup, heartbeats just end. */
+    void abandon() {
+        timer.shutdownNow();
+        commands.close();
+        pubSub.close();
+        shutdown();
+    }
+
+    private void shutdown() {
+        timer.shutdownNow();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Follows both connections; when both are back after either dropped, the bus and presence recover. */
+    private final class ConnectionWatch implements RedisConnectionStateListener {
+        private boolean commandsDown;
+        private boolean pubSubDown;
+
+        @Override
+        public synchronized void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection == commands) {
+                commandsDown = true;
+            } else if (connection == pubSub) {
+                pubSubDown = true;
+            } else {
+                return;
+            }
+            if (bus != null && presence != null) {
+                bus.disconnected();
+                presence.disconnected();
+            }
+        }
+
+        @Override
+        public synchronized void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            boolean wasDown = commandsDown || pubSubDown;
+            if (connection == commands) {
+                commandsDown = false;
+            } else if (connection == pubSub) {
+                pubSubDown = false;
+            }
+            if (wasDown && !commandsDown && !pubSubDown && bus != null && presence != null) {
+                presence.reconnected();
+                bus.reconnected();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.relaychat.adapter.redis;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.out.RoomEventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The room event bus on Redis pub/sub: one channel per room, {@code relay:room:<room id>}, subscribed by a
+ * node only while one of its connections is joined to the room. Traffic therefore scales with rooms, not
+ * with the cluster's total: a node reads only its rooms' events.
+ * <p>
+ * The bus is best effort by design, and says so: while Redis is away, publications are dropped (not queued
+ * without bound), subscriptions asked for are remembered, and when Redis is back the node subscribes again
+ * and tells the core, which then reads what it missed from the message store.
+ */
+final class RedisRoomEventBus implements RoomEventBus {
+    private static final Logger log = LoggerFactory.getLogger(RedisRoomEventBus.class);
+    static final String CHANNEL_PREFIX = "relay:room:";
+
+    private final String nodeId;
+    private final boolean sharded;
+    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Executor background;
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
+    private volatile Listener listener;
+    private volatile boolean available = true;
+
+    RedisRoomEventBus(String nodeId, boolean sharded, StatefulRedisConnection<String, String> commands,
+                      StatefulRedisPubSubConnection<String, String> pubSub, Executor background) {
+        this.nodeId = nodeId;
+        this.sharded = sharded;
+        this.commands = commands;
+        this.pubSub = pubSub;
+        this.background = background;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                receive(message);
+            }
+
+            @Override
+            public void smessage(String shardChannel, String message) {
+                receive(message);
+            }
+        });
+    }
+
+    static String channelOf(RoomId roomId) {
+        return CHANNEL_PREFIX + roomId.value();
+    }
+
+    @Override
+    public void listen(Listener value) {
+        this.listener = value;
+    }
+
+    private void receive(String message) {
+        Envelope.Received received;
+        try {
+            received = Envelope.decode(message);
+        } catch (RuntimeException e) {
+            log.warn("dropping a malformed bus envelope: {}", e.getMessage());
+            return;
+        }
+        if (received == null || received.origin().equals(nodeId) || listener == null) {
+            return; // a newer format, or our own publication coming back
+        }
+        listener.onEvent(received.event());
+    }
+
+    @Override
+    public CompletionStage<Void> publish(RoomEvent event) {
+        if (!available) {
+            return CompletableFuture.completedFuture(null); // dropped; receivers catch up from the store
+        }
+        String channel = channelOf(event.roomId());
+        String envelope = Envelope.encode(nodeId, event);
+        return (sharded ? commands.async().spublish(channel, envelope) : commands.async().publish(channel, envelope))
+                .toCompletableFuture().thenApply(receivers -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(RoomId roomId) {
+        String channel = channelOf(roomId);
+        wanted.add(channel);
+        toDrop.remove(channel);
+        if (!available) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return (sharded ? pubSub.async().ssubscribe(channel) : pubSub.async().subscribe(channel))
+                .toCompletableFuture()
+                .exceptionally(error -> {
+                    log.warn("subscribing to {} failed; retried when Redis is back: {}", channel, error.getMessage());
+                    return null;
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(RoomId roomId) {
+        String channel = channelOf(roomId);
+        wanted.remove(channel);
+        if (!available) {
+            toDrop.add(channel);
+            return CompletableFuture.completedFuture(null);
+        }
+        return (sharded ? pubSub.async().sunsubscribe(channel) : pubSub.async().unsubscribe(channel))
+                .toCompletableFuture()
+                .exceptionally(error -> {
+                    toDrop.add(channel);
+                    return null;
+                });
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available;
+    }
+
+    void disconnected() {
+        if (available) {
+            available = false;
+            log.warn("Redis unreachable: events for other nodes are dropped until it is back; they catch up "
+                    + "from the message store then");
+        }
+    }
+
+    /**
+     * Redis is back: subscribe to every room wanted (Lettuce re-subscribes what it had; rooms joined meanwhile
+     * need asking), drop rooms left meanwhile, then let the core catch up on what it missed. The bus counts as
+     * available from the start, so that rooms joined during this resync subscribe themselves.
+     */
+    void reconnected() {
+        background.execute(() -> {
+            available = true;
+            String[] channels = wanted.toArray(String[]::new);
+            String[] stale = toDrop.toArray(String[]::new);
+            CompletableFuture<Void> subscribed = channels.length == 0 ? CompletableFuture.completedFuture(null)
+                    : (sharded ? pubSub.async().ssubscribe(channels) : pubSub.async().subscribe(channels))
+                            .toCompletableFuture();
+            subscribed.thenCompose(done -> stale.length == 0 ? CompletableFuture.completedFuture(null)
+                            : (sharded ? pubSub.async().sunsubscribe(stale) : pubSub.async().unsubscribe(stale))
+                                    .toCompletableFuture())
+                    .whenComplete((done, error) -> {
+                        if (error != null) {
+                            available = false;
+                            log.warn("re-subscribing after reconnect failed; trying again on the next: {}", error.getMessage());
+                            return;
+                        }
+                        for (String channel : stale) {
+                            toDrop.remove(channel);
+                        }
+                        log.info("Redis reachable again: {} room subscription(s) in place; catching up from the store",
+                                channels.length);
+                        if (listener != null) {
+                            listener.onResumed();
+                        }
+                    });
+        });
+    }
+}

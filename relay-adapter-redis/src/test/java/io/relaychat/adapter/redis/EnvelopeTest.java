@@ -1,0 +1,57 @@
+package io.relaychat.adapter.redis;
+
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.UserId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnvelopeTest {
+    private static final RoomId ROOM = new RoomId("r1");
+    private static final UserId ANN = new UserId("u1");
+
+    @Test
+    void everyEventSurvivesTheTripWithItsOrigin() {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "héllo \"\\\n😀",
+                Instant.parse("2026-01-02T03:04:05.678Z"), List.of("/static/uploads/a.png"), 42, "c-1");
+        List<RoomEvent> events = List.of(
+                new RoomEvent.MessagePosted(message),
+                new RoomEvent.MessagePosted(new ChatMessage(new MessageId("m2"), ROOM, ANN, "ann", "x",
+                        Instant.EPOCH, List.of(), 1, null)),
+                new RoomEvent.UserJoined(ROOM, ANN, "ann"),
+                new RoomEvent.Typing(ROOM, ANN, "ann"),
+                new RoomEvent.PresenceUpdate(ROOM, Map.of(ANN, "ann", new UserId("u2"), "bob")));
+
+        for (RoomEvent event : events) {
+            Envelope.Received received = Envelope.decode(Envelope.encode("node-a", event));
+            assertEquals("node-a", received.origin());
+            assertEquals(event, received.event());
+        }
+    }
+
+    @Test
+    void aMessageEnvelopeIsCompact() {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi", Instant.EPOCH, List.of(), 7, null);
+
+        String envelope = Envelope.encode("n", new RoomEvent.MessagePosted(message));
+
+        assertEquals("[1,\"n\",\"m\",\"m1\",\"r1\",\"u1\",\"ann\",\"hi\",0,[],7,null]", envelope);
+    }
+
+    @Test
+    void anEnvelopeOfAnotherVersionIsSkippedAndGarbageRefused() {
+        assertNull(Envelope.decode("[2,\"n\",\"z\",\"whatever\"]"));
+        assertThrows(IllegalArgumentException.class, () -> Envelope.decode("{\"not\":\"an envelope\"}"));
+        assertTrue(Envelope.encode("n", new RoomEvent.Typing(ROOM, ANN, "ann")).startsWith("[1,"));
+    }
+}

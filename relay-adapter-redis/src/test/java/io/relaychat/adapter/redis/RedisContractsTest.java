@@ -1,0 +1,74 @@
+package io.relaychat.adapter.redis;
+
+import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.testkit.PresenceContract;
+import io.relaychat.testkit.RedisProcess;
+import io.relaychat.testkit.RoomEventBusContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The port contracts, unchanged, against the Redis adapter on a real redis-server. */
+class RedisContractsTest {
+    private static RedisProcess redis;
+    private final List<RedisNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @AfterEach
+    void closeNodes() {
+        nodes.forEach(RedisNode::close);
+        nodes.clear();
+    }
+
+    private RedisNode node(boolean sharded) {
+        RedisNode node = RedisNode.connect(RedisSettings.of(redis.url()).withSharded(sharded));
+        nodes.add(node);
+        return node;
+    }
+
+    private List<RoomEventBus> buses(int count, boolean sharded) {
+        List<RoomEventBus> buses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            buses.add(node(sharded).bus());
+        }
+        return buses;
+    }
+
+    @Nested
+    class Bus extends RoomEventBusContract {
+        @Override
+        protected List<RoomEventBus> newNodes(int count) {
+            return buses(count, false);
+        }
+    }
+
+    @Nested
+    class ShardedBus extends RoomEventBusContract {
+        @Override
+        protected List<RoomEventBus> newNodes(int count) {
+            return buses(count, true);
+        }
+    }
+
+    @Nested
+    class Presence extends PresenceContract {
+        @Override
+        protected PresencePort newPresence() {
+            return node(false).presence();
+        }
+    }
+}

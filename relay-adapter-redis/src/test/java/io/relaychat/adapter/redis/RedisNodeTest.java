@@ -1,0 +1,149 @@
+package io.relaychat.adapter.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.relaychat.ports.model.ConnectionId;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.testkit.Await;
+import io.relaychat.testkit.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the Redis adapter does beyond the contracts: subscriptions that follow rooms, dead nodes, outages. */
+class RedisNodeTest {
+    private RedisProcess redis;
+    private final List<RedisNode> nodes = new ArrayList<>();
+    private final RoomId room = new RoomId(UUID.randomUUID().toString());
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(node -> {
+            try {
+                node.close();
+            } catch (RuntimeException alreadyGone) {
+                // abandoned in the test
+            }
+        });
+        redis.close();
+    }
+
+    private RedisNode node(RedisSettings settings) {
+        RedisNode node = RedisNode.connect(settings);
+        nodes.add(node);
+        return node;
+    }
+
+    private RedisNode node() {
+        return node(RedisSettings.of(redis.url()));
+    }
+
+    private static final class Recorder implements RoomEventBus.Listener {
+        final List<RoomEvent> events = new CopyOnWriteArrayList<>();
+        final AtomicInteger resumes = new AtomicInteger();
+
+        @Override
+        public void onEvent(RoomEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onResumed() {
+            resumes.incrementAndGet();
+        }
+    }
+
+    private long subscribers(String channel, boolean sharded) {
+        RedisClient client = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            Map<String, Long> counts = sharded ? connection.sync().pubsubShardNumsub(channel)
+                    : connection.sync().pubsubNumsub(channel);
+            return counts.getOrDefault(channel, 0L);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aNodeIsSubscribedToARoomOnlyBetweenSubscribeAndUnsubscribe() {
+        for (boolean sharded : new boolean[] {false, true}) {
+            RoomEventBus bus = node(RedisSettings.of(redis.url()).withSharded(sharded)).bus();
+            String channel = RedisRoomEventBus.channelOf(room);
+
+            assertEquals(0, subscribers(channel, sharded));
+            result(bus.subscribe(room));
+            assertEquals(1, subscribers(channel, sharded));
+            result(bus.unsubscribe(room));
+            assertEquals(0, subscribers(channel, sharded));
+        }
+    }
+
+    @Test
+    void aNodeThatDiesWithoutGoodbyeLeavesPresenceWithinItsTtlAndTheOthersAreTold() {
+        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(900));
+        RedisNode doomed = node(quick);
+        RedisNode survivor = node(quick);
+        List<Map<UserId, String>> expiries = new CopyOnWriteArrayList<>();
+        survivor.presence().onExpired((expiredRoom, online) -> expiries.add(online));
+        UserId ann = new UserId("ann");
+        UserId bob = new UserId("bob");
+        result(doomed.presence().enter(room, new ConnectionId("c-ann"), ann, "ann"));
+        result(survivor.presence().enter(room, new ConnectionId("c-bob"), bob, "bob"));
+        assertEquals(Map.of(ann, "ann", bob, "bob"), result(survivor.presence().online(room)));
+
+        long killedAt = System.nanoTime();
+        doomed.abandon();
+
+        Await.until("ann's presence expires", Duration.ofSeconds(5),
+                () -> result(survivor.presence().online(room)).equals(Map.of(bob, "bob")));
+        Await.until("the survivor is told", Duration.ofSeconds(5), () -> !expiries.isEmpty());
+        assertEquals(Map.of(bob, "bob"), expiries.get(0));
+        long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        assertTrue(tookMillis < 900 + 2000, "expired after " + tookMillis + " ms");
+    }
+
+    @Test
+    void throughARedisCrashPublishingNeverFailsAndAfterwardsSubscriptionsAndPresenceAreBack() {
+        RedisNode a = node();
+        RedisNode b = node();
+        Recorder heardByB = new Recorder();
+        b.bus().listen(heardByB);
+        result(b.bus().subscribe(room));
+        result(a.presence().enter(room, new ConnectionId("c-ann"), new UserId("ann"), "ann"));
+
+        redis.kill();
+        Await.until("both nodes notice", Duration.ofSeconds(5), () -> !a.bus().isAvailable() && !b.bus().isAvailable()
+                && !a.presence().isAvailable() && !b.presence().isAvailable());
+        result(a.bus().publish(new RoomEvent.Typing(room, new UserId("ann"), "ann"))); // dropped, not failed
+
+        redis.restart();
+        Await.until("b resumes", Duration.ofSeconds(10), () -> heardByB.resumes.get() == 1);
+        Await.until("a is available again", Duration.ofSeconds(10), () -> a.bus().isAvailable() && a.presence().isAvailable());
+        RoomEvent afterwards = new RoomEvent.Typing(room, new UserId("ann"), "after");
+        result(a.bus().publish(afterwards));
+
+        Await.until("b hears a again", Duration.ofSeconds(5), () -> heardByB.events.contains(afterwards));
+        assertEquals(Map.of(new UserId("ann"), "ann"), result(b.presence().online(room)),
+                "the restarted Redis lost everything; a wrote its presence back");
+    }
+}
