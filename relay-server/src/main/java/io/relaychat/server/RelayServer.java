@@ -2,8 +2,6 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
-import io.relaychat.adapter.local.InMemoryPresence;
-import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
@@ -20,6 +18,7 @@ public final class RelayServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Storage storage;
+    private final Cluster cluster;
     private final RelayCore core;
     private final NettyTransport transport;
     private final BcryptPasswordHasher hasher;
@@ -27,12 +26,13 @@ public final class RelayServer implements AutoCloseable {
 
     public RelayServer(ServerConfig config) {
         this.config = config;
-        if (config.redisUrl() != null) {
-            throw new ConfigException("REDIS_URL is set, but this build has no Redis adapter; unset it to run a "
-                    + "single node");
-        }
         this.storage = Storage.from(config);
-        log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
+        try {
+            this.cluster = Cluster.from(config);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
 
         String secret = config.jwtSecret();
         if (secret == null) {
@@ -49,14 +49,15 @@ public final class RelayServer implements AutoCloseable {
                 .roomStore(storage.rooms())
                 .messageStore(storage.messages())
                 .blobStore(storage.blobs())
-                .eventBus(InProcessEventBus.standalone())
-                .presence(new InMemoryPresence())
+                .eventBus(cluster.bus())
+                .presence(cluster.presence())
                 .scheduler(scheduler)
                 .passwordHasher(hasher)
                 .tokens(tokens, tokens)
                 .limits(Limits.defaults()
                         .withMaxContentChars(config.maxContentChars())
-                        .withMaxUploadBytes(config.maxUploadBytes()))
+                        .withMaxUploadBytes(config.maxUploadBytes())
+                        .withGapTimeout(config.gapTimeout()))
                 .onFault(error -> log.error("core fault", error))
                 .build();
         this.transport = new NettyTransport(core, new TransportSettings(config.host(), config.port(),
@@ -83,6 +84,7 @@ public final class RelayServer implements AutoCloseable {
         transport.stop(config.shutdownGrace());
         hasher.close();
         scheduler.close();
+        cluster.close();
         storage.close();
         log.info("stopped");
     }

@@ -23,6 +23,9 @@ public record ServerConfig(
         String mongoReadPreference,
         int mongoMaxPoolSize,
         String redisUrl,
+        boolean redisShardedPubSub,
+        Duration presenceTtl,
+        Duration gapTimeout,
         String jwtSecret,
         Duration tokenLifetime,
         List<String> corsOrigins,
@@ -39,6 +42,14 @@ public record ServerConfig(
     public static final int MIN_SECRET_BYTES = 32;
 
     public ServerConfig {
+        if (redisUrl != null && jwtSecret == null) {
+            throw new ConfigException("REDIS_URL is set, so JWT_SECRET_KEY must be too: a token issued by one node "
+                    + "must be valid on every node, so they need one shared secret");
+        }
+        if (redisUrl != null && mongoUrl == null) {
+            throw new ConfigException("REDIS_URL is set, so MONGO_URL must be too: the nodes of one service must "
+                    + "share one store of users, rooms and messages");
+        }
         if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new ConfigException("JWT_SECRET_KEY must be at least " + MIN_SECRET_BYTES
                     + " bytes long; generate one with: openssl rand -base64 48");
@@ -59,6 +70,9 @@ public record ServerConfig(
                 read.text("RELAY_MONGO_READ_PREFERENCE", null),
                 read.integer("RELAY_MONGO_MAX_POOL_SIZE", 100, 1, 10_000),
                 read.text("REDIS_URL", null),
+                read.bool("REDIS_SHARDED_PUBSUB", false),
+                Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", 10_000, 300, 600_000)),
+                Duration.ofMillis(read.integer("RELAY_GAP_TIMEOUT_MS", 200, 10, 60_000)),
                 read.text("JWT_SECRET_KEY", null),
                 Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", 24 * 7, 1, 24 * 365)),
                 Arrays.stream(read.text("CORS_ORIGINS", "*").split(",")).map(String::strip)
@@ -78,6 +92,14 @@ public record ServerConfig(
         String text(String name, String fallback) {
             String value = env.get(name);
             return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return parse(name, fallback, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException();
+            }, "true or false");
         }
 
         int integer(String name, int fallback, int min, int max) {

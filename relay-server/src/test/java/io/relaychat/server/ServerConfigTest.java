@@ -66,11 +66,14 @@ class ServerConfigTest {
     }
 
     @Test
-    void servicesThisBuildCannotUseAreRefusedRatherThanIgnored() {
-        ServerConfig withRedis = ServerConfig.fromEnvironment(Map.of("REDIS_URL", "redis://localhost:6379"));
+    void severalNodesNeedOneSharedSecretAndOneSharedStore() {
+        ConfigException noSecret = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "REDIS_URL", "redis://localhost:6379", "MONGO_URL", "mongodb://localhost:27017")));
+        ConfigException noStore = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "REDIS_URL", "redis://localhost:6379", "JWT_SECRET_KEY", "k".repeat(32))));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new RelayServer(withRedis));
-        assertTrue(error.getMessage().startsWith("REDIS_URL is set"), error.getMessage());
+        assertTrue(noSecret.getMessage().startsWith("REDIS_URL is set, so JWT_SECRET_KEY must be too"), noSecret.getMessage());
+        assertTrue(noStore.getMessage().startsWith("REDIS_URL is set, so MONGO_URL must be too"), noStore.getMessage());
     }
 
     @Test

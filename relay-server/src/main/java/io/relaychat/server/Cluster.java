@@ -1,0 +1,40 @@
+package io.relaychat.server;
+
+import io.relaychat.adapter.local.InMemoryPresence;
+import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.redis.RedisNode;
+import io.relaychat.adapter.redis.RedisSettings;
+import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomEventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How this node reaches the others: the room event bus and presence, on Redis when REDIS_URL is set,
+ * in-process (a single node) otherwise.
+ */
+record Cluster(RoomEventBus bus, PresencePort presence, Runnable release) implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+
+    static Cluster from(ServerConfig config) {
+        if (config.redisUrl() == null) {
+            log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
+            return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), () -> { });
+        }
+        RedisSettings settings;
+        try {
+            settings = new RedisSettings(config.redisUrl(), config.redisShardedPubSub(), config.presenceTtl(),
+                    RedisSettings.DEFAULT_COMMAND_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("REDIS_URL is not a usable Redis URI: " + e.getMessage());
+        }
+        RedisNode node = RedisNode.connect(settings);
+        log.info("event bus and presence: {}", node.describe());
+        return new Cluster(node.bus(), node.presence(), node::close);
+    }
+
+    @Override
+    public void close() {
+        release.run();
+    }
+}

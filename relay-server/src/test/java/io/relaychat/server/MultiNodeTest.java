@@ -1,0 +1,224 @@
+package io.relaychat.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.relaychat.server.Api.Account;
+import io.relaychat.testkit.Await;
+import io.relaychat.testkit.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several server nodes as one service: one shared store (a MongoDB-compatible server in this JVM), one real
+ * redis-server, clients spread over the nodes.
+ */
+class MultiNodeTest {
+    private MongoServer mongo;
+    private RedisProcess redis;
+    private Map<String, String> env;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startServices() {
+        mongo = new MongoServer(new MemoryBackend());
+        mongo.bind("127.0.0.1", 0);
+        redis = RedisProcess.start();
+        env = Map.of(
+                "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
+                "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
+                "REDIS_URL", redis.url(),
+                "RELAY_PRESENCE_TTL_MS", "1500");
+    }
+
+    @AfterEach
+    void stopServices() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        redis.close();
+        mongo.shutdownNow();
+    }
+
+    private RunningServer node() {
+        RunningServer node = RunningServer.start(env);
+        toClose.add(0, node);
+        return node;
+    }
+
+    private WsClient connect(RunningServer node, Account account) {
+        WsClient client = WsClient.connect(node.ws(account.token()));
+        toClose.add(0, client);
+        return client;
+    }
+
+    @Test
+    void threeNodesThreeSendersEachFiftyMessagesEveryConnectionGetsAllOnceInOrder() {
+        List<RunningServer> nodes = List.of(node(), node(), node());
+        Api api = new Api(nodes.get(0));
+        Account owner = api.register("owner");
+        List<Account> senders = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            senders.add(api.register("sender" + i));
+        }
+        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
+        List<WsClient> everyone = new ArrayList<>();
+        for (RunningServer node : nodes) {
+            for (int i = 0; i < 2; i++) {
+                WsClient listener = connect(node, owner);
+                listener.join(room);
+                everyone.add(listener);
+            }
+        }
+        List<WsClient> senderSockets = new ArrayList<>();
+        for (int i = 0; i < senders.size(); i++) {
+            WsClient sender = connect(nodes.get(i % 3), senders.get(i));
+            sender.join(room);
+            senderSockets.add(sender);
+            everyone.add(sender);
+        }
+
+        List<CompletableFuture<Void>> sending = new ArrayList<>();
+        for (WsClient sender : senderSockets) {
+            sending.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 50; n++) {
+                    sender.say(room, "message " + n);
+                }
+            }));
+        }
+        sending.forEach(CompletableFuture::join);
+
+        List<Long> all = LongStream.rangeClosed(1, 450).boxed().toList();
+        for (WsClient client : everyone) {
+            client.awaitMessages(450);
+            assertEquals(all, client.seqs(), "every message once, in seq order, on every node");
+        }
+    }
+
+    @Test
+    void aNodeIsSubscribedToARoomOnlyWhileOneOfItsConnectionsIsJoined() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api api = new Api(a);
+        Account ann = api.register("ann");
+        String room = api.createRoom(ann, "watched");
+        String channel = "relay:room:" + room;
+
+        WsClient onA = connect(a, ann);
+        onA.join(room);
+        assertEquals(1, subscribers(channel));
+        WsClient onB = connect(b, ann);
+        onB.join(room);
+        assertEquals(2, subscribers(channel));
+
+        onA.send(Map.of("action", "leave_room", "room_id", room));
+        Await.until("node a unsubscribes", () -> subscribers(channel) == 1);
+        onB.close();
+        Await.until("node b unsubscribes once its last connection is gone", () -> subscribers(channel) == 0);
+    }
+
+    @Test
+    void throughARedisCrashLocalDeliveryGoesOnAndAfterwardsNothingIsLostOrRepeated() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api api = new Api(a);
+        Account ann = api.register("ann");
+        Account bob = api.register("bob");
+        String room = api.createRoom(ann, "resilient", bob);
+        WsClient sender = connect(a, ann);
+        WsClient localListener = connect(a, bob);
+        WsClient remoteListener = connect(b, bob);
+        sender.join(room);
+        localListener.join(room);
+        remoteListener.join(room);
+
+        int deliveredLocallyDuringOutage = 0;
+        for (int n = 1; n <= 60; n++) {
+            if (n == 21) {
+                redis.kill();
+            }
+            sender.say(room, "message " + n);
+            if (n == 40) {
+                localListener.awaitMessages(40);
+                deliveredLocallyDuringOutage = localListener.chatMessages().size();
+                Await.until("node a reports Redis down", () -> api.get("/api/health", null).body()
+                        .equals(Api.JSON.valueToTree(Map.of("status", "degraded", "event_bus", "unavailable",
+                                "presence", "unavailable"))));
+                redis.restart();
+            }
+            pause(10);
+        }
+
+        List<Long> all = LongStream.rangeClosed(1, 60).boxed().toList();
+        localListener.awaitMessages(60);
+        remoteListener.awaitMessages(60);
+        assertEquals(40, deliveredLocallyDuringOutage, "local delivery did not wait for Redis");
+        assertEquals(all, localListener.seqs());
+        assertEquals(all, remoteListener.seqs(), "the other node caught up from the store, once and in order");
+        assertEquals(all, sender.seqs());
+        Await.until("node a is healthy again", () -> api.get("/api/health", null).body().path("status").asText().equals("healthy"));
+    }
+
+    @Test
+    void usersOfANodeKilledWithoutGoodbyeLeavePresenceWithinTheBound() throws Exception {
+        RunningServer survivor = node();
+        Api api = new Api(survivor);
+        Account ann = api.register("ann");
+        Account bob = api.register("bob");
+        String room = api.createRoom(ann, "presence", bob);
+        Map<String, String> processEnv = new java.util.HashMap<>(env);
+        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
+        processEnv.put("HOST", "127.0.0.1");
+        ServerProcess doomed = ServerProcess.start(processEnv);
+        toClose.add(0, doomed);
+
+        WsClient bobOnSurvivor = connect(survivor, bob);
+        bobOnSurvivor.join(room);
+        WsClient annOnDoomed = WsClient.connect(doomed.ws(ann.token()));
+        annOnDoomed.join(room);
+        bobOnSurvivor.awaitFrame("ann online", frame -> frame.path("type").asText().equals("presence_update")
+                && frame.path("online_users").has(ann.id()));
+        bobOnSurvivor.clear();
+
+        long killedAt = System.nanoTime();
+        doomed.kill();
+        JsonNode update = bobOnSurvivor.awaitFrame("ann gone", frame -> frame.path("type").asText().equals("presence_update")
+                && !frame.path("online_users").has(ann.id()));
+        long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+
+        assertEquals(Map.of(bob.id(), bob.username()), Api.JSON.convertValue(update.path("online_users"), Map.class));
+        assertTrue(tookMillis < 1500 + 3000, "ann left presence " + tookMillis + " ms after her node died");
+        System.out.println("presence of a killed node expired after " + tookMillis + " ms (TTL 1500 ms)");
+    }
+
+    private long subscribers(String channel) {
+        RedisClient client = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().pubsubNumsub(channel).getOrDefault(channel, 0L);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
