@@ -110,6 +110,32 @@ class MultiNodeTest {
     }
 
     @Test
+    void joinsTypingAndPresenceOnOneNodeAreSeenOnTheOthers() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api api = new Api(a);
+        Account ann = api.register("ann");
+        Account bob = api.register("bob");
+        String room = api.createRoom(ann, "together", bob);
+        WsClient annOnA = connect(a, ann);
+        annOnA.join(room);
+
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.join(room);
+        JsonNode joined = annOnA.awaitType("user_joined");
+        JsonNode bobsView = bobOnB.awaitType("presence_update");
+        bobOnB.send(Map.of("action", "typing", "room_id", room));
+        JsonNode typing = annOnA.awaitType("typing");
+
+        assertEquals(bob.id(), joined.path("user_id").asText());
+        assertEquals(Map.of(ann.id(), ann.username(), bob.id(), bob.username()),
+                Api.JSON.convertValue(bobsView.path("online_users"), Map.class), "bob sees ann, who is on the other node");
+        annOnA.awaitFrame("presence with bob", frame -> frame.path("type").asText().equals("presence_update")
+                && frame.path("online_users").has(bob.id()));
+        assertEquals(bob.id(), typing.path("user_id").asText());
+    }
+
+    @Test
     void aNodeIsSubscribedToARoomOnlyWhileOneOfItsConnectionsIsJoined() {
         RunningServer a = node();
         RunningServer b = node();
