@@ -1,0 +1,161 @@
+package io.relaychat.loadtest;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The generated clients: Netty WebSocket connections, spread over several loopback source addresses (one
+ * address holds at most ~28 000 ports towards one server port), each joined to its room.
+ */
+final class Fleet implements AutoCloseable {
+    private final Options options;
+    private final Measurements measurements;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    final List<Peer> peers = new ArrayList<>();
+
+    Fleet(Options options, Measurements measurements) {
+        this.options = options;
+        this.measurements = measurements;
+    }
+
+    /** Connects every peer and joins its room, at most connectConcurrency at a time; returns when all joined. */
+    void connectAll(Setup.Plan plan) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(options.connectConcurrency());
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+        List<CompletableFuture<Void>> joins = new ArrayList<>();
+        for (int i = 0; i < options.connections(); i++) {
+            Peer peer = new Peer(i, i / options.roomSize());
+            peers.add(peer);
+            String token = plan.accounts().get(i).token();
+            String roomId = plan.roomIds().get(peer.room);
+            inFlight.acquire();
+            peer.joined.whenComplete((done, error) -> inFlight.release());
+            connect(bootstrap, peer, token, roomId);
+            joins.add(peer.joined.orTimeout(60, TimeUnit.SECONDS));
+        }
+        CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void connect(Bootstrap bootstrap, Peer peer, String token, String roomId) {
+        URI uri = URI.create("ws://" + options.host() + ":" + options.port() + "/api/ws?token=" + token);
+        InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + peer.index % options.sourceAddresses()), 0);
+        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline()
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(16 * 1024))
+                        .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                                uri, WebSocketVersion.V13, null, true, new DefaultHttpHeaders(), 1024 * 1024)))
+                        .addLast(new WebSocketFrameAggregator(1024 * 1024))
+                        .addLast(new PeerHandler(peer, roomId));
+            }
+        }).connect(new InetSocketAddress(options.host(), options.port()), local).addListener(connected -> {
+            if (!connected.isSuccess()) {
+                measurements.connectFailures.increment();
+                peer.joined.completeExceptionally(connected.cause());
+            }
+        });
+    }
+
+    /** Reads what the server sends one connection; the fast path looks only at the fields it needs. */
+    private final class PeerHandler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+        private final Peer peer;
+        private final String roomId;
+
+        PeerHandler(Peer peer, String roomId) {
+            this.peer = peer;
+            this.roomId = roomId;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                peer.channel = ctx.channel();
+                ctx.writeAndFlush(new TextWebSocketFrame("{\"action\":\"join_room\",\"room_id\":\"" + roomId + "\"}"));
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            String text = frame.text();
+            if (text.startsWith("{\"type\":\"chat_message\"")) {
+                long now = System.nanoTime();
+                long seq = longAfter(text, "\"seq\":");
+                long sentAt = longAfter(text, "\"content\":\"lt|");
+                peer.onMessage(seq);
+                measurements.delivered(now - sentAt);
+            } else if (text.startsWith("{\"type\":\"presence_update\"")) {
+                peer.joined.complete(null);
+            } else if (text.startsWith("{\"type\":\"error\"")) {
+                measurements.serverError(text);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            measurements.disconnects.increment();
+            peer.joined.completeExceptionally(new IllegalStateException("connection closed before joining"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            measurements.serverError("client error: " + cause);
+            ctx.close();
+        }
+    }
+
+    static long longAfter(String text, String marker) {
+        int at = text.indexOf(marker);
+        if (at < 0) {
+            throw new IllegalArgumentException("no " + marker + " in " + text);
+        }
+        long value = 0;
+        for (int i = at + marker.length(); i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** Sends one message from the peer, stamped with the time it was scheduled to go. */
+    void send(Peer peer, String roomId, long scheduledAt, long counter) {
+        peer.channel.writeAndFlush(new TextWebSocketFrame("{\"action\":\"send_message\",\"room_id\":\"" + roomId
+                + "\",\"content\":\"lt|" + scheduledAt + "|" + peer.index + "|" + counter + "\"}"), peer.channel.voidPromise());
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

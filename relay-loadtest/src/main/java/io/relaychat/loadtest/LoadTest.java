@@ -1,0 +1,183 @@
+package io.relaychat.loadtest;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One run: set up users and rooms, connect and join, then send on a fixed schedule (open loop: the schedule
+ * never waits for replies, and every message is stamped with the time it was due, so a slow server shows
+ * as latency instead of slowing the load), drain, and count what arrived.
+ */
+final class LoadTest {
+    /** p99 above this, or any loss, ends a ramp. */
+    static final double RAMP_P99_LIMIT_MS = 100;
+
+    private final Options options;
+    private final Measurements measurements = new Measurements();
+
+    LoadTest(Options options) {
+        this.options = options;
+    }
+
+    /** Everything measured in one run, as printed and written to JSON. */
+    record Result(Map<String, Object> setup, List<Phase> phases, Map<String, Object> server) {
+        Phase last() {
+            return phases.get(phases.size() - 1);
+        }
+    }
+
+    /** One stretch of sending at one rate, measured after its drain. */
+    record Phase(int rate, double seconds, long sent, long expected, long delivered, long lost, long duplicates,
+                 long outOfOrder, long errors, double deliveriesPerSecond, double p50, double p90, double p99,
+                 double p999, double max) {
+        boolean clean() {
+            return lost == 0 && duplicates == 0 && outOfOrder == 0 && errors == 0;
+        }
+    }
+
+    Result run() throws Exception {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        Map<String, Object> server = new LinkedHashMap<>();
+        Setup.Plan plan = new Setup(options).prepare();
+        ServerProbe probe = new ServerProbe(options.serverPid());
+        if (options.idle()) {
+            probe.fullGc();
+            server.put("before", probe.memory());
+        }
+        try (Fleet fleet = new Fleet(options, measurements)) {
+            long connecting = System.nanoTime();
+            fleet.connectAll(plan);
+            double joinSeconds = (System.nanoTime() - connecting) / 1e9;
+            setup.put("connections", options.connections());
+            setup.put("rooms", options.rooms());
+            setup.put("all_joined_seconds", round(joinSeconds));
+            setup.put("connect_failures", measurements.connectFailures.sum());
+            System.out.printf("%d connections in %d rooms joined in %.2f s%n", options.connections(), options.rooms(), joinSeconds);
+
+            List<Phase> phases = new ArrayList<>();
+            if (options.idle()) {
+                Thread.sleep(3000);
+                probe.fullGc();
+                server.put("after", probe.memory());
+                server.put("per_connection", probe.perConnection(server, options.connections()));
+            } else if (options.ramp()) {
+                double rate = options.rate();
+                for (int step = 0; step < options.rampSteps(); step++) {
+                    Phase phase = sendAndDrain(fleet, plan, (int) rate);
+                    phases.add(phase);
+                    if (!phase.clean() || phase.p99() > RAMP_P99_LIMIT_MS) {
+                        break;
+                    }
+                    rate *= options.rampFactor();
+                }
+            } else {
+                phases.add(sendAndDrain(fleet, plan, options.rate()));
+            }
+            if (!options.idle()) {
+                server.put("now", probe.memory());
+            }
+            return new Result(setup, phases, server);
+        }
+    }
+
+    private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate) throws InterruptedException {
+        List<Peer> peers = fleet.peers;
+        long[] distinctBefore = new long[peers.size()];
+        long[] receivedBefore = new long[peers.size()];
+        long[] duplicatesBefore = new long[peers.size()];
+        long[] outOfOrderBefore = new long[peers.size()];
+        for (Peer peer : peers) {
+            distinctBefore[peer.index] = peer.distinct();
+            receivedBefore[peer.index] = peer.received();
+            duplicatesBefore[peer.index] = peer.duplicates();
+            outOfOrderBefore[peer.index] = peer.outOfOrder();
+        }
+        long errorsBefore = measurements.serverErrors.sum();
+        AtomicLongArray sentToRoom = new AtomicLongArray(options.rooms());
+        Histogram latency = new Histogram(60_000_000L, 3);
+        measurements.takeInterval(); // forget what came before this phase
+
+        System.out.printf("sending %d messages/s for %.0f s%n", rate, options.duration().toMillis() / 1000.0);
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        long end = start + options.duration().toNanos();
+        long nextReport = start + 1_000_000_000L;
+        long sent = 0;
+        long deliveriesAtReport = measurements.deliveries.sum();
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                break;
+            }
+            long due = (now - start) / period + 1;
+            while (sent < due) {
+                Peer peer = peers.get((int) (sent % peers.size()));
+                sentToRoom.incrementAndGet(peer.room);
+                fleet.send(peer, plan.roomIds().get(peer.room), start + sent * period, sent);
+                sent++;
+            }
+            if (now >= nextReport) {
+                Histogram interval = measurements.takeInterval();
+                latency.add(interval);
+                long deliveries = measurements.deliveries.sum();
+                System.out.printf("  t=%4.1fs sent=%d deliveries/s=%d p99=%.1fms behind=%d%n", (now - start) / 1e9, sent,
+                        deliveries - deliveriesAtReport, interval.getValueAtPercentile(99) / 1000.0,
+                        Math.max(0, due - sent));
+                deliveriesAtReport = deliveries;
+                nextReport += 1_000_000_000L;
+            }
+            LockSupport.parkNanos(Math.min(period, 200_000));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        long expected = 0;
+        for (Peer peer : peers) {
+            expected += sentToRoom.get(peer.room);
+        }
+        long drainUntil = System.nanoTime() + options.drain().toNanos();
+        while (System.nanoTime() < drainUntil && distinctSince(peers, distinctBefore) < expected) {
+            Thread.sleep(20);
+        }
+        latency.add(measurements.takeInterval());
+
+        long delivered = 0;
+        long lost = 0;
+        long duplicates = 0;
+        long outOfOrder = 0;
+        for (Peer peer : peers) {
+            long distinct = peer.distinct() - distinctBefore[peer.index];
+            delivered += peer.received() - receivedBefore[peer.index];
+            lost += Math.max(0, sentToRoom.get(peer.room) - distinct);
+            duplicates += peer.duplicates() - duplicatesBefore[peer.index];
+            outOfOrder += peer.outOfOrder() - outOfOrderBefore[peer.index];
+        }
+        Phase phase = new Phase(rate, round(seconds), sent, expected, delivered, lost, duplicates, outOfOrder,
+                measurements.serverErrors.sum() - errorsBefore, round(delivered / seconds),
+                millis(latency, 50), millis(latency, 90), millis(latency, 99), millis(latency, 99.9),
+                round(latency.getMaxValue() / 1000.0));
+        System.out.printf("  => %s%n", Report.line(phase));
+        return phase;
+    }
+
+    private static long distinctSince(List<Peer> peers, long[] before) {
+        long total = 0;
+        for (Peer peer : peers) {
+            total += peer.distinct() - before[peer.index];
+        }
+        return total;
+    }
+
+    private static double millis(Histogram histogram, double percentile) {
+        return round(histogram.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -1,0 +1,36 @@
+package io.relaychat.loadtest;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters and the latency recorder, shared by every connection's event loop and the reporter. */
+final class Measurements {
+    private static final long MAX_LATENCY_MICROS = 60_000_000;
+
+    private final Recorder latencyMicros = new Recorder(MAX_LATENCY_MICROS, 3);
+    final LongAdder deliveries = new LongAdder();
+    final LongAdder serverErrors = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    final LongAdder disconnects = new LongAdder();
+    private final AtomicInteger errorsShown = new AtomicInteger();
+
+    void delivered(long latencyNanos) {
+        deliveries.increment();
+        latencyMicros.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+    }
+
+    void serverError(String text) {
+        serverErrors.increment();
+        if (errorsShown.incrementAndGet() <= 5) {
+            System.out.println("server said: " + text);
+        }
+    }
+
+    /** Latencies recorded since the previous call. */
+    Histogram takeInterval() {
+        return latencyMicros.getIntervalHistogram();
+    }
+}

@@ -1,0 +1,121 @@
+package io.relaychat.loadtest;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What to run, from {@code --name value} arguments. Every loop is bounded: by {@link #duration} for
+ * sending, {@link #drain} for waiting after it, and the ramp's step count.
+ *
+ * @param target            {@code relay} (the full protocol: users, rooms, tokens over REST) or {@code ceiling}
+ *                          (the bare broadcast server: no REST, any token)
+ * @param url               the server's base URL
+ * @param connections       WebSocket connections to open
+ * @param roomSize          connections per room; rooms = connections / roomSize
+ * @param rate              messages per second sent in total, on a fixed schedule (open loop)
+ * @param duration          how long to send
+ * @param drain             how long to wait for deliveries after sending stops
+ * @param sourceAddresses   loopback source addresses to spread connections over (127.0.0.2 onwards)
+ * @param ramp              step the rate up until p99 exceeds 100 ms or anything is lost
+ * @param rampFactor        rate multiplier per ramp step
+ * @param rampSteps         the most ramp steps
+ * @param idle              connect and join only, then measure the server's memory per connection
+ * @param tokensFile        where to keep registered users and tokens, reused by later runs on the same server
+ * @param json              where to write the results as JSON
+ * @param serverPid         the server's process id, to report its RSS (and heap, through jcmd)
+ */
+record Options(String target, String url, int connections, int roomSize, int rate, Duration duration, Duration drain,
+               int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
+               Path json, long serverPid, int setupConcurrency, int connectConcurrency) {
+
+    private static final Set<String> FLAGS = Set.of("ramp", "idle");
+
+    static Options parse(String... args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
+            }
+            String name = args[i].substring(2);
+            if (FLAGS.contains(name)) {
+                values.put(name, "true");
+            } else if (i + 1 < args.length) {
+                values.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+        Options options = new Options(
+                values.getOrDefault("target", "relay"),
+                values.getOrDefault("url", "http://127.0.0.1:8001"),
+                Integer.parseInt(values.getOrDefault("connections", "200")),
+                Integer.parseInt(values.getOrDefault("room-size", "10")),
+                Integer.parseInt(values.getOrDefault("rate", "100")),
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("duration", "10")) * 1000)),
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("drain", "3")) * 1000)),
+                Integer.parseInt(values.getOrDefault("source-addresses", "8")),
+                values.containsKey("ramp"),
+                Double.parseDouble(values.getOrDefault("ramp-factor", "1.25")),
+                Integer.parseInt(values.getOrDefault("ramp-steps", "20")),
+                values.containsKey("idle"),
+                values.containsKey("tokens-file") ? Path.of(values.get("tokens-file")) : null,
+                values.containsKey("json") ? Path.of(values.get("json")) : null,
+                Long.parseLong(values.getOrDefault("server-pid", "0")),
+                Integer.parseInt(values.getOrDefault("setup-concurrency", "32")),
+                Integer.parseInt(values.getOrDefault("connect-concurrency", "256")));
+        if (!Set.of("relay", "ceiling").contains(options.target())) {
+            throw new IllegalArgumentException("--target is relay or ceiling");
+        }
+        if (options.connections() < options.roomSize() || options.roomSize() < 1) {
+            throw new IllegalArgumentException("--connections must be at least --room-size, which must be positive");
+        }
+        if (options.sourceAddresses() < 1 || options.sourceAddresses() > 250) {
+            throw new IllegalArgumentException("--source-addresses is 1 to 250");
+        }
+        if (options.rate() < 1 && !options.idle()) {
+            throw new IllegalArgumentException("--rate must be positive");
+        }
+        return options;
+    }
+
+    int rooms() {
+        return connections / roomSize;
+    }
+
+    String host() {
+        return java.net.URI.create(url).getHost();
+    }
+
+    int port() {
+        return java.net.URI.create(url).getPort();
+    }
+
+    Options withRate(int value) {
+        return new Options(target, url, connections, roomSize, value, duration, drain, sourceAddresses, ramp, rampFactor,
+                rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency);
+    }
+
+    static String usage() {
+        return """
+                usage: java -jar relay-loadtest.jar [--name value ...]
+                  --target relay|ceiling     full protocol (default) or the bare broadcast server
+                  --url http://127.0.0.1:8001
+                  --connections 200          WebSocket connections
+                  --room-size 10             connections per room
+                  --rate 100                 messages per second, in total, on a fixed schedule
+                  --duration 10              seconds of sending
+                  --drain 3                  seconds to wait for deliveries afterwards
+                  --source-addresses 8       spread connections over 127.0.0.2 .. 127.0.0.(1+n)
+                  --ramp                     step the rate up (x --ramp-factor 1.25, at most --ramp-steps 20)
+                                             until p99 > 100 ms or any loss; report the highest sustained
+                  --idle                     connect and join only; report server memory per connection
+                  --tokens-file users.tsv    reuse registered users across runs against one server
+                  --json results.json        write the results as JSON
+                  --server-pid PID           report the server's RSS (and heap via jcmd)
+                java -jar relay-loadtest.jar ceiling-server --port 9001   runs the bare broadcast server
+                """;
+    }
+}

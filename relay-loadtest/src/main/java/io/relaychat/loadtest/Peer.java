@@ -1,0 +1,56 @@
+package io.relaychat.loadtest;
+
+import io.netty.channel.Channel;
+
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One generated client connection and what it has seen of its room: which seqs (to count loss and
+ * duplicates after the drain) and in which order. Updated on its channel's event loop, read by the reporter.
+ */
+final class Peer {
+    final int index;
+    final int room;
+    final CompletableFuture<Void> joined = new CompletableFuture<>();
+    volatile Channel channel;
+    private final BitSet seen = new BitSet();
+    private long lastSeq;
+    private long received;
+    private long duplicates;
+    private long outOfOrder;
+
+    Peer(int index, int room) {
+        this.index = index;
+        this.room = room;
+    }
+
+    synchronized void onMessage(long seq) {
+        received++;
+        if (seen.get((int) seq)) {
+            duplicates++;
+        } else {
+            seen.set((int) seq);
+        }
+        if (seq <= lastSeq) {
+            outOfOrder++;
+        }
+        lastSeq = Math.max(lastSeq, seq);
+    }
+
+    synchronized long distinct() {
+        return seen.cardinality();
+    }
+
+    synchronized long received() {
+        return received;
+    }
+
+    synchronized long duplicates() {
+        return duplicates;
+    }
+
+    synchronized long outOfOrder() {
+        return outOfOrder;
+    }
+}

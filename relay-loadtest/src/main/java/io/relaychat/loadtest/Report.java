@@ -1,0 +1,74 @@
+package io.relaychat.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The readable summary and the JSON file. */
+final class Report {
+    private Report() {
+    }
+
+    static String line(LoadTest.Phase phase) {
+        return String.format("rate=%d/s sent=%d delivered=%d/%d (%.0f/s) lost=%d dup=%d out-of-order=%d errors=%d "
+                        + "latency ms p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f", phase.rate(), phase.sent(),
+                phase.delivered(), phase.expected(), phase.deliveriesPerSecond(), phase.lost(), phase.duplicates(),
+                phase.outOfOrder(), phase.errors(), phase.p50(), phase.p90(), phase.p99(), phase.p999(), phase.max());
+    }
+
+    static void print(Options options, LoadTest.Result result) {
+        System.out.println();
+        System.out.printf("RelayChat load test against %s (%s)%n", options.url(), options.target());
+        System.out.printf("  %s%n", result.setup());
+        for (LoadTest.Phase phase : result.phases()) {
+            System.out.printf("  %s%n", line(phase));
+        }
+        if (options.ramp()) {
+            sustained(result.phases()).ifPresentOrElse(
+                    best -> System.out.printf("  highest sustained: %.0f deliveries/s at %d messages/s (p99 %.2f ms, no loss)%n",
+                            best.deliveriesPerSecond(), best.rate(), best.p99()),
+                    () -> System.out.println("  no step was sustained (p99 <= 100 ms, no loss)"));
+        }
+        if (!result.server().isEmpty()) {
+            System.out.printf("  server memory: %s%n", result.server());
+        }
+    }
+
+    static java.util.Optional<LoadTest.Phase> sustained(List<LoadTest.Phase> phases) {
+        return phases.stream().filter(phase -> phase.clean() && phase.p99() <= LoadTest.RAMP_P99_LIMIT_MS)
+                .max(java.util.Comparator.comparingDouble(LoadTest.Phase::deliveriesPerSecond));
+    }
+
+    static void writeJson(Path file, Options options, LoadTest.Result result) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("options", options);
+        json.put("setup", result.setup());
+        json.put("phases", result.phases());
+        sustained(result.phases()).filter(best -> options.ramp()).ifPresent(best -> json.put("sustained", best));
+        json.put("server", result.server());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules()
+                .writerFor(Object.class).writeValue(file.toFile(), jsonSafe(json));
+    }
+
+    /** Options hold Path and Duration: written as text. */
+    private static Object jsonSafe(Map<String, Object> json) {
+        Options options = (Options) json.get("options");
+        Map<String, Object> plain = new LinkedHashMap<>();
+        plain.put("target", options.target());
+        plain.put("url", options.url());
+        plain.put("connections", options.connections());
+        plain.put("room_size", options.roomSize());
+        plain.put("rate", options.rate());
+        plain.put("duration_seconds", options.duration().toMillis() / 1000.0);
+        plain.put("source_addresses", options.sourceAddresses());
+        plain.put("ramp", options.ramp());
+        plain.put("idle", options.idle());
+        json.put("options", plain);
+        return json;
+    }
+}

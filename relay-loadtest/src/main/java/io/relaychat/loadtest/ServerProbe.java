@@ -1,0 +1,87 @@
+package io.relaychat.loadtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server process's memory, when its pid is given: RSS from /proc, and the Java heap in use through
+ * jcmd (the server must run on the same machine, as the same user).
+ */
+final class ServerProbe {
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    private final long pid;
+
+    ServerProbe(long pid) {
+        this.pid = pid;
+    }
+
+    Map<String, Object> memory() {
+        Map<String, Object> memory = new LinkedHashMap<>();
+        if (pid <= 0) {
+            return memory;
+        }
+        rssKiB().ifPresent(rss -> memory.put("rss_kib", rss));
+        heapUsedKiB().ifPresent(heap -> memory.put("heap_used_kib", heap));
+        return memory;
+    }
+
+    /** A full collection in the server, so that the heap figure is what is live. */
+    void fullGc() {
+        if (pid > 0) {
+            jcmd("GC.run");
+        }
+    }
+
+    Map<String, Object> perConnection(Map<String, Object> server, int connections) {
+        Map<String, Object> per = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked") Map<String, Object> before = (Map<String, Object>) server.get("before");
+        @SuppressWarnings("unchecked") Map<String, Object> after = (Map<String, Object>) server.get("after");
+        for (String key : new String[] {"rss_kib", "heap_used_kib"}) {
+            if (before.get(key) instanceof Long b && after.get(key) instanceof Long a) {
+                per.put(key.replace("_kib", "_bytes"), Math.round((a - b) * 1024.0 / connections));
+            }
+        }
+        return per;
+    }
+
+    private java.util.Optional<Long> rssKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return java.util.Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("cannot read the server's RSS: " + e.getMessage());
+        }
+        return java.util.Optional.empty();
+    }
+
+    private java.util.Optional<Long> heapUsedKiB() {
+        String info = jcmd("GC.heap_info");
+        Matcher used = HEAP_USED.matcher(info);
+        return used.find() ? java.util.Optional.of(Long.parseLong(used.group(1))) : java.util.Optional.empty();
+    }
+
+    private String jcmd(String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            process.waitFor(30, TimeUnit.SECONDS);
+            return output;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.relaychat.loadtest;
+
+import io.relaychat.server.RelayServer;
+import io.relaychat.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A short run of the generator against the real server and against the ceiling: a few seconds, a few
+ * hundred connections over several source addresses. It asserts what was delivered, never how fast.
+ */
+class LoadTestSmokeTest {
+
+    private static LoadTest.Phase run(String target, int port, Path json) throws Exception {
+        Options options = Options.parse("--target", target, "--url", "http://127.0.0.1:" + port,
+                "--connections", "300", "--room-size", "10", "--rate", "150", "--duration", "2", "--drain", "5",
+                "--source-addresses", "3", "--json", json.toString());
+        LoadTest.Result result = new LoadTest(options).run();
+        Report.print(options, result);
+        Report.writeJson(options.json(), options, result);
+        return result.last();
+    }
+
+    @Test
+    void everyMessageReachesEveryConnectionOfItsRoomOnceAndInOrder() throws Exception {
+        Path uploads = Files.createTempDirectory("relay-uploads");
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "RELAY_UPLOAD_DIR", uploads.toString()));
+        Path json = Files.createTempFile("relay-load", ".json");
+        LoadTest.Phase phase;
+        try (RelayServer server = new RelayServer(config)) {
+            phase = run("relay", server.start(), json);
+        }
+
+        assertEquals(phase.sent() * 10, phase.expected());
+        assertEquals(phase.expected(), phase.delivered(), "every delivery arrived");
+        assertEquals(0, phase.lost());
+        assertEquals(0, phase.duplicates());
+        assertEquals(0, phase.outOfOrder());
+        assertEquals(0, phase.errors());
+        assertTrue(Files.readString(json).contains("\"p99\""), "results are written as JSON");
+    }
+
+    @Test
+    void theCeilingServerMeetsTheSameBar() throws Exception {
+        LoadTest.Phase phase;
+        try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
+            phase = run("ceiling", ceiling.port(), Files.createTempFile("ceiling-load", ".json"));
+        }
+
+        assertEquals(phase.sent() * 10, phase.delivered());
+        assertTrue(phase.clean(), phase.toString());
+    }
+}
