@@ -65,6 +65,7 @@ final class ChatHub implements ChatUseCase {
 
     private final Map<RoomId, RoomChannel> channels = new ConcurrentHashMap<>();
     private final Map<UserId, Set<LiveConnection>> connectionsByUser = new ConcurrentHashMap<>();
+    private final PresenceThrottle presenceUpdates;
 
     ChatHub(RoomDirectory directory, MessageStore messages, PresencePort presence, RoomEventBus bus,
             TimeSource time, IdSource ids, Scheduler scheduler, Limits limits, Consumer<Throwable> faults) {
@@ -77,6 +78,7 @@ final class ChatHub implements ChatUseCase {
         this.scheduler = scheduler;
         this.limits = limits;
         this.faults = faults;
+        this.presenceUpdates = new PresenceThrottle(limits.presenceWindow(), scheduler, this::sendPresence);
         bus.listen(new RoomEventBus.Listener() {
             @Override
             public void onEvent(RoomEvent event) {
@@ -128,9 +130,7 @@ final class ChatHub implements ChatUseCase {
                         channel.broadcast(joined, joiner);
                         publish(joined);
                         if (entered.changed()) {
-                            PresenceUpdate update = new PresenceUpdate(roomId, entered.online());
-                            channel.broadcast(update, joiner);
-                            publish(update);
+                            presenceUpdates.changed(new PresenceUpdate(roomId, entered.online()), connection);
                         }
                         return sinceSeq == null ? goLiveFromJoin(channel, connection) : catchUp(channel, connection,
                                 sinceSeq);
@@ -214,13 +214,16 @@ final class ChatHub implements ChatUseCase {
     }
 
     private void announcePresence(RoomId roomId, RoomPresence after) {
-        if (!after.changed()) {
-            return;
+        if (after.changed()) {
+            presenceUpdates.changed(new PresenceUpdate(roomId, after.online()), null);
         }
-        PresenceUpdate update = new PresenceUpdate(roomId, after.online());
-        RoomChannel channel = channels.get(roomId);
+    }
+
+    /** Sends a presence update to this node's connections in the room but {@code informed}, and to the other nodes. */
+    private void sendPresence(PresenceUpdate update, LiveConnection informed) {
+        RoomChannel channel = channels.get(update.roomId());
         if (channel != null) {
-            channel.broadcast(update, connection -> false);
+            channel.broadcast(update, connection -> connection == informed);
         }
         publish(update);
     }

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param roomCacheSize   rooms kept in the membership cache
  * @param gapTimeout      how long a message waits for a missing earlier one before the store is asked
  *                        for it, and, if the store has it not, the missing one is given up on
+ * @param presenceWindow  presence changes of a room within this window after an update are sent as one
  */
 public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSize, int roomCacheSize,
-                     Duration gapTimeout) {
+                     Duration gapTimeout, Duration presenceWindow) {
     public static final int DEFAULT_MAX_CONTENT_CHARS = 4000;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
 
@@ -33,21 +34,24 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
         if (gapTimeout == null || gapTimeout.isNegative() || gapTimeout.isZero()) {
             throw new IllegalArgumentException("gapTimeout must be positive");
         }
+        if (presenceWindow == null || presenceWindow.isNegative() || presenceWindow.isZero()) {
+            throw new IllegalArgumentException("presenceWindow must be positive");
+        }
     }
 
     public static Limits defaults() {
-        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000, Duration.ofMillis(200));
+        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000, Duration.ofMillis(200), Duration.ofMillis(250));
     }
 
     public Limits withMaxContentChars(int value) {
-        return new Limits(value, maxUploadBytes, catchUpPageSize, roomCacheSize, gapTimeout);
+        return new Limits(value, maxUploadBytes, catchUpPageSize, roomCacheSize, gapTimeout, presenceWindow);
     }
 
     public Limits withMaxUploadBytes(long value) {
-        return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize, gapTimeout);
+        return new Limits(maxContentChars, value, catchUpPageSize, roomCacheSize, gapTimeout, presenceWindow);
     }
 
     public Limits withGapTimeout(Duration value) {
-        return new Limits(maxContentChars, maxUploadBytes, catchUpPageSize, roomCacheSize, value);
+        return new Limits(maxContentChars, maxUploadBytes, catchUpPageSize, roomCacheSize, value, presenceWindow);
     }
 }

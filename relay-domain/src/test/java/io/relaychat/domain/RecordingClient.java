@@ -51,6 +51,13 @@ final class RecordingClient implements ClientSink {
         Await.until(count + " messages arrive (have " + messages().size() + ")", () -> messages().size() >= count);
     }
 
+    /** Waits until an event of the type matching the condition has arrived; returns the first such. */
+    <T extends ServerEvent> T awaitEvent(Class<T> type, java.util.function.Predicate<T> condition) {
+        Await.until("a matching " + type.getSimpleName() + " (have " + events + ")",
+                () -> eventsOf(type).stream().anyMatch(condition));
+        return eventsOf(type).stream().filter(condition).findFirst().orElseThrow();
+    }
+
     void clear() {
         events.clear();
     }

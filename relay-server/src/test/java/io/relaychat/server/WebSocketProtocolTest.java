@@ -187,6 +187,8 @@ class WebSocketProtocolTest {
         try (WsClient annWs = connect(ann); WsClient bobWs = connect(bob)) {
             annWs.join(room);
             bobWs.join(room);
+            annWs.awaitFrame("presence with bob", frame -> frame.path("type").asText().equals("presence_update")
+                    && frame.path("online_users").has(bob.id()));
             annWs.clear();
 
             bobWs.send(Map.of("action", "leave_room", "room_id", room));
@@ -212,6 +214,8 @@ class WebSocketProtocolTest {
             WsClient bobLaptop = connect(bob);
             bobPhone.join(room);
             bobLaptop.join(room);
+            annWs.awaitFrame("presence with bob", frame -> frame.path("type").asText().equals("presence_update")
+                    && frame.path("online_users").has(bob.id()));
             annWs.clear();
 
             bobPhone.abort();
