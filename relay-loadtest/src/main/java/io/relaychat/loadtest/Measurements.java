@@ -12,6 +12,8 @@ final class Measurements {
 
     private final Recorder latencyMicros = new Recorder(MAX_LATENCY_MICROS, 3);
     final LongAdder deliveries = new LongAdder();
+    /** Every frame received, of any kind: quiet means the server has finished what joining set off. */
+    final LongAdder frames = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     final LongAdder disconnects = new LongAdder();

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param target            {@code relay} (the full protocol: users, rooms, tokens over REST) or {@code ceiling}
  *                          (the bare broadcast server: no REST, any token)
- * @param url               the server's base URL
+ * @param url               the server's base URL; several, comma-separated, spread the connections over
+ *                          the nodes of one service (connection i to node i mod n; setup goes to the first)
  * @param connections       WebSocket connections to open
  * @param roomSize          connections per room; rooms = connections / roomSize
  * @param rate              messages per second sent in total, on a fixed schedule (open loop)
@@ -85,12 +86,13 @@ record Options(String target, String url, int connections, int roomSize, int rat
         return connections / roomSize;
     }
 
-    String host() {
-        return java.net.URI.create(url).getHost();
+    /** The base URL of every node; setup talks to the first. */
+    java.util.List<java.net.URI> nodes() {
+        return java.util.Arrays.stream(url.split(",")).map(String::strip).map(java.net.URI::create).toList();
     }
 
-    int port() {
-        return java.net.URI.create(url).getPort();
+    String setupUrl() {
+        return nodes().get(0).toString();
     }
 
     Options withRate(int value) {
@@ -102,7 +104,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
         return """
                 usage: java -jar relay-loadtest.jar [--name value ...]
                   --target relay|ceiling     full protocol (default) or the bare broadcast server
-                  --url http://127.0.0.1:8001
+                  --url http://127.0.0.1:8001   several, comma-separated: connections spread over the nodes
                   --connections 200          WebSocket connections
                   --room-size 10             connections per room
                   --rate 100                 messages per second, in total, on a fixed schedule

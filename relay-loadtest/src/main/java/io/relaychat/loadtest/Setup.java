@@ -111,7 +111,7 @@ final class Setup {
     }
 
     private boolean valid(Account account) throws IOException, InterruptedException {
-        HttpRequest me = HttpRequest.newBuilder(URI.create(options.url() + "/api/auth/me"))
+        HttpRequest me = HttpRequest.newBuilder(URI.create(options.setupUrl() + "/api/auth/me"))
                 .header("Authorization", "Bearer " + account.token()).build();
         return http.send(me, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
@@ -130,7 +130,7 @@ final class Setup {
     private CompletableFuture<JsonNode> post(String path, Object body, String token) {
         inFlight.acquireUninterruptibly();
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(options.url() + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(options.setupUrl() + path))
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
