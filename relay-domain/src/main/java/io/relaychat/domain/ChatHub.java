@@ -310,6 +310,7 @@ final class ChatHub implements ChatUseCase {
 
     private void onRemoteEvent(RoomEvent event) {
         if (event instanceof MessagePosted posted) {
+            messages.observed(posted.roomId(), posted.message().seq());
             route(posted.message());
             return;
         }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * jcmd (the server must run on the same machine, as the same user).
  */
 final class ServerProbe {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** "used 12345K" (G1, Parallel) or "used 194M" (ZGC). */
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KMG])");
 
     private final long pid;
 
@@ -67,7 +68,15 @@ final class ServerProbe {
     private java.util.Optional<Long> heapUsedKiB() {
         String info = jcmd("GC.heap_info");
         Matcher used = HEAP_USED.matcher(info);
-        return used.find() ? java.util.Optional.of(Long.parseLong(used.group(1))) : java.util.Optional.empty();
+        if (!used.find()) {
+            return java.util.Optional.empty();
+        }
+        long value = Long.parseLong(used.group(1));
+        return java.util.Optional.of(switch (used.group(2)) {
+            case "G" -> value * 1024 * 1024;
+            case "M" -> value * 1024;
+            default -> value;
+        });
     }
 
     private String jcmd(String command) {

@@ -32,13 +32,17 @@ import java.util.concurrent.CompletionStage;
  * one insert have each seq, whichever node it comes from, and a loser simply tries the next one. So seqs
  * are dense, seq N+1 is only ever stored once N is, and an insert that fails takes no seq at all: the next
  * message gets the one it would have had. On one node, appends to a room queue behind each other and the
- * room's last seq is remembered, so the usual append is a single insert; contention, and the extra read
- * it costs, only comes from other nodes writing to the same room at the same moment.
+ * room's last seq is remembered, also from what other nodes publish ({@link #observed}), so the usual
+ * append is a single insert. When another node took that seq meanwhile, the insert tries the next one
+ * straight away (the one it lost to exists, so the seqs stay dense); only after a few such misses does
+ * it read where the room stands.
  */
 final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
     /** Seqs taken by others in a row before an append gives up; only many nodes racing for one room get near it. */
     private static final int MAX_CONFLICTS = 64;
+    /** Misses in a row answered by simply trying the next seq, before reading the room's last one. */
+    private static final int BLIND_RETRIES = 3;
     private static final int REMEMBERED_ROOMS = 10_000;
 
     private final MongoCollection<Document> messages;
@@ -62,35 +66,36 @@ final class MongoMessageStore implements MessageStore {
                 earlier.isPresent()
                         // A retry that is already stored costs one read and takes no seq.
                         ? CompletableFuture.completedFuture(new Appended(earlier.get(), true))
-                        : claim(message, clientKey, 0)));
+                        : lastSeq(message.roomId()).thenCompose(last -> claim(message, clientKey, last + 1, 0))));
     }
 
-    private CompletableFuture<Appended> claim(NewMessage message, String clientKey, int conflicts) {
+    private CompletableFuture<Appended> claim(NewMessage message, String clientKey, long seq, int conflicts) {
         RoomId roomId = message.roomId();
-        return lastSeq(roomId).thenCompose(last -> {
-            ChatMessage stored = message.withSeq(last + 1);
-            return Reactive.done(messages.insertOne(document(stored, clientKey))).handle((ignored, error) -> {
-                if (error == null) {
-                    remember(roomId, stored.seq());
-                    return CompletableFuture.completedFuture(new Appended(stored, false));
+        ChatMessage stored = message.withSeq(seq);
+        return Reactive.done(messages.insertOne(document(stored, clientKey))).handle((ignored, error) -> {
+            if (error == null) {
+                remember(roomId, stored.seq());
+                return CompletableFuture.completedFuture(new Appended(stored, false));
+            }
+            forget(roomId);
+            if (!MongoFailures.isDuplicateKey(error)) {
+                return CompletableFuture.<Appended>failedFuture(MongoFailures.translate(error));
+            }
+            return duplicateOf(clientKey).thenCompose(earlier -> {
+                if (earlier.isPresent()) {
+                    // A retry of the same send, on another node, got in first.
+                    return CompletableFuture.completedFuture(new Appended(earlier.get(), true));
                 }
-                forget(roomId);
-                if (!MongoFailures.isDuplicateKey(error)) {
-                    return CompletableFuture.<Appended>failedFuture(MongoFailures.translate(error));
+                if (conflicts + 1 >= MAX_CONFLICTS) {
+                    return CompletableFuture.<Appended>failedFuture(new StorageUnavailableException(
+                            "room " + roomId + " is too contended: no free seq after " + MAX_CONFLICTS + " tries"));
                 }
-                return duplicateOf(clientKey).thenCompose(earlier -> {
-                    if (earlier.isPresent()) {
-                        // A retry of the same send, on another node, got in first.
-                        return CompletableFuture.completedFuture(new Appended(earlier.get(), true));
-                    }
-                    if (conflicts + 1 >= MAX_CONFLICTS) {
-                        return CompletableFuture.<Appended>failedFuture(new StorageUnavailableException(
-                                "room " + roomId + " is too contended: no free seq after " + MAX_CONFLICTS + " tries"));
-                    }
-                    return claim(message, clientKey, conflicts + 1);
-                });
-            }).thenCompose(result -> result);
-        });
+                if (conflicts < BLIND_RETRIES) {
+                    return claim(message, clientKey, seq + 1, conflicts + 1); // seq exists: the next may be free
+                }
+                return lastSeq(roomId).thenCompose(last -> claim(message, clientKey, last + 1, conflicts + 1));
+            });
+        }).thenCompose(result -> result);
     }
 
     private CompletableFuture<Long> lastSeq(RoomId roomId) {
@@ -110,6 +115,12 @@ final class MongoMessageStore implements MessageStore {
         synchronized (lastSeqs) {
             lastSeqs.merge(roomId, seq, Math::max);
         }
+    }
+
+    /** Another node took this seq: this node's next append to the room starts after it, not on it. */
+    @Override
+    public void observed(RoomId roomId, long seq) {
+        remember(roomId, seq);
     }
 
     private void forget(RoomId roomId) {
