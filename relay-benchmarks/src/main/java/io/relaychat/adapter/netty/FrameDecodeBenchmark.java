@@ -1,0 +1,123 @@
+package io.relaychat.adapter.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.relaychat.ports.in.ChatConnection;
+import io.relaychat.ports.in.SendMessageCommand;
+import io.relaychat.ports.model.ConnectionId;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** One client frame from the wire to a validated command: WebSocket decode, JSON parse, command checks. */
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FrameDecodeBenchmark {
+    private EmbeddedChannel channel;
+    private byte[] maskedFrame;
+    private ChatConnection sink;
+    private Blackhole blackhole;
+
+    @Setup
+    public void setUp(Blackhole hole) {
+        blackhole = hole;
+        channel = new EmbeddedChannel(new WebSocket08FrameDecoder(true, false, 65536));
+        maskedFrame = mask(("{\"action\":\"send_message\",\"room_id\":\"6f1c2a9e-0b7d-4a43-9c55-2a9f3e1d8b10\","
+                + "\"content\":\"hello there, how is everyone doing today?\",\"client_id\":\"c-42\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        User user = new User(new UserId("u"), "u@example.com", "u", Instant.EPOCH);
+        sink = new ChatConnection() {
+            @Override
+            public ConnectionId id() {
+                return new ConnectionId("c");
+            }
+
+            @Override
+            public User user() {
+                return user;
+            }
+
+            @Override
+            public CompletionStage<Void> join(RoomId roomId, Long sinceSeq) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletionStage<Void> leave(RoomId roomId) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletionStage<Void> send(SendMessageCommand command) {
+                blackhole.consume(command);
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletionStage<Void> typing(RoomId roomId) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CompletionStage<Void> close() {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
+
+    @TearDown
+    public void tearDown() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Benchmark
+    public void decodeAndParseSendMessage() {
+        channel.writeInbound(Unpooled.wrappedBuffer(maskedFrame));
+        TextWebSocketFrame frame = channel.readInbound();
+        try {
+            ClientRequests.dispatch(frame.text(), sink, () -> { });
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** A client frame as browsers send it: FIN, text opcode, masked payload. */
+    private static byte[] mask(byte[] payload) {
+        byte[] key = {0x12, 0x34, 0x56, 0x78};
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeByte(0x81);
+        if (payload.length < 126) {
+            frame.writeByte(0x80 | payload.length);
+        } else {
+            frame.writeByte(0x80 | 126);
+            frame.writeShort(payload.length);
+        }
+        frame.writeBytes(key);
+        for (int i = 0; i < payload.length; i++) {
+            frame.writeByte(payload[i] ^ key[i % 4]);
+        }
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        return bytes;
+    }
+
+}

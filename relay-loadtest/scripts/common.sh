@@ -1,0 +1,15 @@
+# Shared by the run scripts: where the jars are and where results go.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SERVER_JAR="$ROOT/relay-server/target/relay-server-0.1.0-SNAPSHOT.jar"
+LOADTEST_JAR="$ROOT/relay-loadtest/target/relay-loadtest-0.1.0-SNAPSHOT.jar"
+OUT="$ROOT/relay-loadtest/target/perf"
+mkdir -p "$OUT"
+# Both servers and the generator run with the same collector (see docs/performance.md).
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseZGC}
+GEN_JAVA_OPTS=${GEN_JAVA_OPTS:--XX:+UseZGC}
+# Registration is not what is measured: cheap bcrypt keeps setup short.
+SERVER_ENV="JWT_SECRET_KEY=perf-secret-perf-secret-perf-secret-0123 RELAY_BCRYPT_COST=4 HOST=127.0.0.1 RELAY_UPLOAD_DIR=$OUT/uploads"
+
+wait_for() {
+    until curl -sf "$1/api/health" >/dev/null; do sleep 0.2; done
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# usage: relay.sh NAME [generator options]   A fresh RelayChat server (embedded store), then the generator.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+name=$1; shift
+env $SERVER_ENV PORT=8001 java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" > "$OUT/$name.server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+wait_for http://127.0.0.1:8001
+java $GEN_JAVA_OPTS -jar "$LOADTEST_JAR" --url http://127.0.0.1:8001 --server-pid $server --json "$OUT/$name.json" "$@" \
+  | tee "$OUT/$name.log"
