@@ -2,6 +2,7 @@ package io.relaychat.loadtest;
 
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,10 @@ final class LoadTest {
             System.out.printf("quiet after %.2f s more (the server finished announcing the joins)%n", settleSeconds);
 
             List<Phase> phases = new ArrayList<>();
+            if (!options.idle() && !options.warmup().isZero()) {
+                System.out.printf("warming up for %.0f s (not measured)%n", options.warmup().toMillis() / 1000.0);
+                sendAndDrain(fleet, plan, options.rate(), options.warmup());
+            }
             if (options.idle()) {
                 Thread.sleep(3000);
                 probe.fullGc();
@@ -72,7 +77,7 @@ final class LoadTest {
             } else if (options.ramp()) {
                 double rate = options.rate();
                 for (int step = 0; step < options.rampSteps(); step++) {
-                    Phase phase = sendAndDrain(fleet, plan, (int) rate);
+                    Phase phase = sendAndDrain(fleet, plan, (int) rate, options.duration());
                     phases.add(phase);
                     if (!phase.clean() || phase.p99() > RAMP_P99_LIMIT_MS) {
                         break;
@@ -80,7 +85,7 @@ final class LoadTest {
                     rate *= options.rampFactor();
                 }
             } else {
-                phases.add(sendAndDrain(fleet, plan, options.rate()));
+                phases.add(sendAndDrain(fleet, plan, options.rate(), options.duration()));
             }
             if (!options.idle()) {
                 server.put("now", probe.memory());
@@ -111,7 +116,7 @@ final class LoadTest {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate) throws InterruptedException {
+    private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate, Duration duration) throws InterruptedException {
         List<Peer> peers = fleet.peers;
         long[] distinctBefore = new long[peers.size()];
         long[] receivedBefore = new long[peers.size()];
@@ -128,10 +133,10 @@ final class LoadTest {
         Histogram latency = new Histogram(60_000_000L, 3);
         measurements.takeInterval(); // forget what came before this phase
 
-        System.out.printf("sending %d messages/s for %.0f s%n", rate, options.duration().toMillis() / 1000.0);
+        System.out.printf("sending %d messages/s for %.0f s%n", rate, duration.toMillis() / 1000.0);
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime();
-        long end = start + options.duration().toNanos();
+        long end = start + duration.toNanos();
         long nextReport = start + 1_000_000_000L;
         long sent = 0;
         long deliveriesAtReport = measurements.deliveries.sum();

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param connections       WebSocket connections to open
  * @param roomSize          connections per room; rooms = connections / roomSize
  * @param rate              messages per second sent in total, on a fixed schedule (open loop)
+ * @param warmup            how long to send first, unmeasured (JIT, caches), before each measured run
  * @param duration          how long to send
  * @param drain             how long to wait for deliveries after sending stops
  * @param sourceAddresses   loopback source addresses to spread connections over (127.0.0.2 onwards)
@@ -28,7 +29,8 @@ import java.util.Set;
  * @param json              where to write the results as JSON
  * @param serverPid         the server's process id, to report its RSS (and heap, through jcmd)
  */
-record Options(String target, String url, int connections, int roomSize, int rate, Duration duration, Duration drain,
+record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
+               Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
                Path json, long serverPid, int setupConcurrency, int connectConcurrency) {
 
@@ -55,6 +57,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 Integer.parseInt(values.getOrDefault("connections", "200")),
                 Integer.parseInt(values.getOrDefault("room-size", "10")),
                 Integer.parseInt(values.getOrDefault("rate", "100")),
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("warmup", "0")) * 1000)),
                 Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("duration", "10")) * 1000)),
                 Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("drain", "3")) * 1000)),
                 Integer.parseInt(values.getOrDefault("source-addresses", "8")),
@@ -96,7 +99,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     }
 
     Options withRate(int value) {
-        return new Options(target, url, connections, roomSize, value, duration, drain, sourceAddresses, ramp, rampFactor,
+        return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
                 rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency);
     }
 
@@ -108,6 +111,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --connections 200          WebSocket connections
                   --room-size 10             connections per room
                   --rate 100                 messages per second, in total, on a fixed schedule
+                  --warmup 0                 seconds of unmeasured sending first (JIT, caches)
                   --duration 10              seconds of sending
                   --drain 3                  seconds to wait for deliveries afterwards
                   --source-addresses 8       spread connections over 127.0.0.2 .. 127.0.0.(1+n)

@@ -64,6 +64,7 @@ final class Report {
         plain.put("connections", options.connections());
         plain.put("room_size", options.roomSize());
         plain.put("rate", options.rate());
+        plain.put("warmup_seconds", options.warmup().toMillis() / 1000.0);
         plain.put("duration_seconds", options.duration().toMillis() / 1000.0);
         plain.put("source_addresses", options.sourceAddresses());
         plain.put("ramp", options.ramp());

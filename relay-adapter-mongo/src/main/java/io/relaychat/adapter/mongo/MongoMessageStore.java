@@ -77,10 +77,11 @@ final class MongoMessageStore implements MessageStore {
                 remember(roomId, stored.seq());
                 return CompletableFuture.completedFuture(new Appended(stored, false));
             }
-            forget(roomId);
             if (!MongoFailures.isDuplicateKey(error)) {
+                forget(roomId); // the insert may have landed after all: read where the room stands next time
                 return CompletableFuture.<Appended>failedFuture(MongoFailures.translate(error));
             }
+            remember(roomId, seq); // taken, by whoever: the next append starts after it
             return duplicateOf(clientKey).thenCompose(earlier -> {
                 if (earlier.isPresent()) {
                     // A retry of the same send, on another node, got in first.
