@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -355,27 +356,15 @@ class RealTimeRulesTest {
 
     @Test
     void coresSharingAnEventBusDeliverAcrossNodesInOrder() {
-        InProcessEventBus.Network network = new InProcessEventBus.Network();
-        MessageStore sharedMessages = new InMemoryMessageStore();
-        InMemoryPresence sharedPresence = new InMemoryPresence();
-        TestCore nodeA = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
-        TestCore nodeB = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
-        User eve = nodeA.register("eve");
-        Room shared = nodeA.groupRoom(eve);
-        result(nodeB.users.insertIfEmailFree(new UserAccount(eve, "unused")));
-        result(nodeB.rooms.insert(shared));
+        TwoNodes nodes = twoNodes(UnaryOperator.identity(), Limits.defaults());
 
-        Client onA = connect(nodeA, eve);
-        Client onB = connect(nodeB, eve);
-        result(onA.connection().join(shared.id(), null));
-        result(onB.connection().join(shared.id(), null));
         for (int i = 1; i <= 20; i++) {
-            onA.say(shared, "from A " + i);
+            nodes.onSender().say(nodes.room(), "from A " + i);
         }
 
-        onB.events().awaitMessages(20);
-        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), onB.events().seqs());
-        assertEquals(onA.events().messages(), onB.events().messages());
+        nodes.onReceiver().events().awaitMessages(20);
+        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), nodes.onReceiver().events().seqs());
+        assertEquals(nodes.onSender().events().messages(), nodes.onReceiver().events().messages());
     }
 
     @Test
@@ -397,47 +386,26 @@ class RealTimeRulesTest {
 
     @Test
     void aMessageLostOnTheWayFromAnotherNodeIsFetchedFromTheStoreAndOrderIsKept() {
-        InProcessEventBus.Network network = new InProcessEventBus.Network();
-        MessageStore sharedMessages = new InMemoryMessageStore();
-        InMemoryPresence sharedPresence = new InMemoryPresence();
-        Limits quickGaps = Limits.defaults().withGapTimeout(Duration.ofMillis(50));
-        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, quickGaps);
-        ControlledBus lossy = new ControlledBus(network.join(), 3);
-        TestCore receiver = new TestCore(sharedMessages, lossy, sharedPresence, quickGaps);
-        User eve = sender.register("eve");
-        Room shared = sender.groupRoom(eve);
-        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
-        result(receiver.rooms.insert(shared));
-        Client onSender = connect(sender, eve);
-        Client onReceiver = connect(receiver, eve);
-        result(onSender.connection().join(shared.id(), null));
-        result(onReceiver.connection().join(shared.id(), null));
+        TwoNodes nodes = twoNodes(bus -> new ControlledBus(bus, 3), Limits.defaults().withGapTimeout(Duration.ofMillis(50)));
+        ControlledBus lossy = (ControlledBus) nodes.receiverBus();
 
         for (int i = 1; i <= 6; i++) {
-            onSender.say(shared, "m" + i);
+            nodes.onSender().say(nodes.room(), "m" + i);
         }
 
-        onReceiver.events().awaitMessages(6);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), onReceiver.events().seqs());
+        nodes.onReceiver().events().awaitMessages(6);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), nodes.onReceiver().events().seqs());
         assertEquals(1, lossy.dropped.get(), "the third publication never arrived");
     }
 
     @Test
     void afterTheBusWasCutOffAResumingNodeCatchesUpFromTheStoreWithoutWaitingForNewTraffic() {
-        InProcessEventBus.Network network = new InProcessEventBus.Network();
-        MessageStore sharedMessages = new InMemoryMessageStore();
-        InMemoryPresence sharedPresence = new InMemoryPresence();
-        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, Limits.defaults());
-        ControlledBus partitioned = new ControlledBus(network.join(), 0);
-        TestCore receiver = new TestCore(sharedMessages, partitioned, sharedPresence, Limits.defaults());
-        User eve = sender.register("eve");
-        Room shared = sender.groupRoom(eve);
-        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
-        result(receiver.rooms.insert(shared));
-        Client onSender = connect(sender, eve);
-        Client onReceiver = connect(receiver, eve);
-        result(onSender.connection().join(shared.id(), null));
-        result(onReceiver.connection().join(shared.id(), null));
+        TwoNodes nodes = twoNodes(bus -> new ControlledBus(bus, 0), Limits.defaults());
+        ControlledBus partitioned = (ControlledBus) nodes.receiverBus();
+        TestCore receiver = nodes.receiver();
+        Client onSender = nodes.onSender();
+        Client onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
         onSender.say(shared, "before");
         onReceiver.events().awaitMessages(1);
 
@@ -560,6 +528,30 @@ class RealTimeRulesTest {
         assertEquals(List.of(1L, 3L), eveClient.events().seqs());
         assertEquals(List.of(new ErrorNotice("Message not delivered: storage unavailable", "c-lost")),
                 danClient.events().eventsOf(ErrorNotice.class));
+    }
+
+    /** Two cores as two nodes of one service: one store, one presence, a bus each; eve joined the room on both. */
+    private record TwoNodes(TestCore sender, TestCore receiver, RoomEventBus receiverBus, Room room, Client onSender,
+                            Client onReceiver) {
+    }
+
+    /** {@code receiverBus} may wrap the receiving node's bus, to lose or cut off what it hears. */
+    private TwoNodes twoNodes(UnaryOperator<RoomEventBus> receiverBus, Limits limits) {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, limits);
+        RoomEventBus bus = receiverBus.apply(network.join());
+        TestCore receiver = new TestCore(sharedMessages, bus, sharedPresence, limits);
+        User eve = sender.register("eve");
+        Room room = sender.groupRoom(eve);
+        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
+        result(receiver.rooms.insert(room));
+        Client onSender = connect(sender, eve);
+        Client onReceiver = connect(receiver, eve);
+        result(onSender.connection().join(room.id(), null));
+        result(onReceiver.connection().join(room.id(), null));
+        return new TwoNodes(sender, receiver, bus, room, onSender, onReceiver);
     }
 
     /**
