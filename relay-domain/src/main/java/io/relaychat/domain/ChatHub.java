@@ -100,11 +100,6 @@ final class ChatHub implements ChatUseCase {
         return connection;
     }
 
-    /** Number of local connections, for health and metrics. */
-    int connectionCount() {
-        return connectionsByUser.values().stream().mapToInt(Set::size).sum();
-    }
-
     // ---- requests of one connection; LiveConnection runs them one at a time ----
 
     CompletionStage<Void> join(LiveConnection connection, RoomId roomId, Long sinceSeq) {

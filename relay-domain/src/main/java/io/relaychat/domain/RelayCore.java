@@ -126,11 +126,6 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
         return new Health(failing.isEmpty(), failing);
     }
 
-    /** Local connections currently open on this node. */
-    public int connectionCount() {
-        return chat.connectionCount();
-    }
-
     /** Every port is required except time, ids, limits and the fault listener, which have defaults. */
     public static final class Builder {
         private UserStore userStore;

@@ -90,10 +90,6 @@ public final class RedisNode implements AutoCloseable {
         return presence;
     }
 
-    public String nodeId() {
-        return nodeId;
-    }
-
     public String describe() {
         return "Redis at " + settings.describe() + ", node " + nodeId + ", presence TTL " + settings.nodeTtl().toMillis() + " ms";
     }
