@@ -46,12 +46,20 @@ final class Fleet implements AutoCloseable {
 
     /** Connects every peer and joins its room, at most connectConcurrency at a time; returns when all joined. */
     void connectAll(Setup.Plan plan) throws InterruptedException {
+        connect(plan, index -> true);
+    }
+
+    /** Connects the peers whose index is {@code mine} (this process's share) and joins their rooms. */
+    void connect(Setup.Plan plan, java.util.function.IntPredicate mine) throws InterruptedException {
         Semaphore inFlight = new Semaphore(options.connectConcurrency());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
         List<CompletableFuture<Void>> joins = new ArrayList<>();
         for (int i = 0; i < options.connections(); i++) {
+            if (!mine.test(i)) {
+                continue;
+            }
             Peer peer = new Peer(i, i / options.roomSize());
             peers.add(peer);
             String token = plan.accounts().get(i).token();

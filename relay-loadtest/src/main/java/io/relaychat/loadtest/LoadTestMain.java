@@ -31,7 +31,14 @@ public final class LoadTestMain {
             System.exit(2);
             return;
         }
-        LoadTest.Result result = new LoadTest(options).run();
+        if (options.workerIndex() >= 0) {
+            Distributed.work(options);
+            System.exit(0);
+            return;
+        }
+        LoadTest.Result result = options.processes() > 1
+                ? Distributed.coordinate(options, java.util.List.of(args))
+                : new LoadTest(options).run();
         Report.print(options, result);
         if (options.json() != null) {
             Report.writeJson(options.json(), options, result);

@@ -28,11 +28,16 @@ import java.util.Set;
  * @param tokensFile        where to keep registered users and tokens, reused by later runs on the same server
  * @param json              where to write the results as JSON
  * @param serverPid         the server's process id, to report its RSS (and heap, through jcmd)
+ * @param processes         generator processes to spread the connections over (one process holds at most
+ *                          ~19 000 sockets here, under the 20 000 open-file limit); this one starts the others
+ * @param workerIndex       set on the processes this one starts: which share of the connections is theirs
+ * @param workDir           where the processes of one run meet: plan, barrier and result files
  */
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
-               Path json, long serverPid, int setupConcurrency, int connectConcurrency) {
+               Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
+               Path workDir) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle");
 
@@ -69,7 +74,16 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 values.containsKey("json") ? Path.of(values.get("json")) : null,
                 Long.parseLong(values.getOrDefault("server-pid", "0")),
                 Integer.parseInt(values.getOrDefault("setup-concurrency", "32")),
-                Integer.parseInt(values.getOrDefault("connect-concurrency", "256")));
+                Integer.parseInt(values.getOrDefault("connect-concurrency", "256")),
+                Integer.parseInt(values.getOrDefault("processes", "1")),
+                Integer.parseInt(values.getOrDefault("worker-index", "-1")),
+                values.containsKey("work-dir") ? Path.of(values.get("work-dir")) : null);
+        if (options.processes() < 1) {
+            throw new IllegalArgumentException("--processes must be positive");
+        }
+        if (options.processes() > 1 && (options.ramp() || !options.warmup().isZero())) {
+            throw new IllegalArgumentException("--ramp and --warmup run in one generator process");
+        }
         if (!Set.of("relay", "ceiling").contains(options.target())) {
             throw new IllegalArgumentException("--target is relay or ceiling");
         }
@@ -100,7 +114,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
 
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
-                rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency);
+                rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
+                workDir);
     }
 
     static String usage() {
@@ -121,6 +136,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --tokens-file users.tsv    reuse registered users across runs against one server
                   --json results.json        write the results as JSON
                   --server-pid PID           report the server's RSS (and heap via jcmd)
+                  --processes 1              spread the connections over this many generator processes
+                                             (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                 java -jar relay-loadtest.jar ceiling-server --port 9001   runs the bare broadcast server
                 """;
     }

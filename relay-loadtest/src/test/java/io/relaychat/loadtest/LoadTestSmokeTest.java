@@ -58,4 +58,22 @@ class LoadTestSmokeTest {
         assertEquals(phase.sent() * 10, phase.delivered());
         assertTrue(phase.clean(), phase.toString());
     }
+
+    @Test
+    void severalGeneratorProcessesAddUpToOneRunWhoseRoomsSpanThem() throws Exception {
+        Path work = Files.createTempDirectory("relay-load-processes");
+        try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
+            String[] args = {"--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(), "--connections", "200",
+                    "--room-size", "10", "--rate", "100", "--duration", "2", "--drain", "5", "--source-addresses", "2",
+                    "--processes", "2", "--work-dir", work.toString()};
+            LoadTest.Result result = Distributed.coordinate(Options.parse(args), java.util.List.of(args));
+            Report.print(Options.parse(args), result);
+
+            LoadTest.Phase phase = result.last();
+            assertEquals(phase.sent() * 10, phase.expected());
+            assertEquals(phase.expected(), phase.delivered());
+            assertTrue(phase.clean(), phase.toString());
+            assertTrue(Files.exists(work.resolve("result-1.json")), "both processes reported");
+        }
+    }
 }
