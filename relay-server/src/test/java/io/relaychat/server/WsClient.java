@@ -137,8 +137,12 @@ final class WsClient implements AutoCloseable {
     }
 
     void awaitMessages(int count) {
-        Await.until(count + " chat messages (have " + chatMessages().size() + ")", Duration.ofSeconds(20),
-                () -> chatMessages().size() >= count);
+        try {
+            Await.until(count + " chat messages", Duration.ofSeconds(20), () -> chatMessages().size() >= count);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError(timedOut.getMessage() + "; have " + chatMessages().size() + ", errors "
+                    + framesOfType("error"), timedOut);
+        }
     }
 
     int awaitCloseCode() {

@@ -94,19 +94,22 @@ final class MongoMessageStore implements MessageStore {
                 if (conflicts < BLIND_RETRIES) {
                     return claim(message, clientKey, seq + 1, conflicts + 1); // seq exists: the next may be free
                 }
-                return lastSeq(roomId).thenCompose(last -> claim(message, clientKey, last + 1, conflicts + 1));
+                return readLastSeq(roomId).thenCompose(last -> claim(message, clientKey, last + 1, conflicts + 1));
             });
         }).thenCompose(result -> result);
     }
 
+    /** The last seq this node knows to be taken in the room, read from the store when it knows none. */
     private CompletableFuture<Long> lastSeq(RoomId roomId) {
         Long known;
         synchronized (lastSeqs) {
             known = lastSeqs.get(roomId);
         }
-        if (known != null) {
-            return CompletableFuture.completedFuture(known);
-        }
+        return known != null ? CompletableFuture.completedFuture(known) : readLastSeq(roomId);
+    }
+
+    /** The room's highest stored seq, from the store (an index seek on MongoDB). */
+    private CompletableFuture<Long> readLastSeq(RoomId roomId) {
         return Reactive.first(messages.find(Filters.eq("room_id", roomId.value()))
                         .sort(Sorts.descending("seq")).projection(Projections.include("seq")).limit(1).first())
                 .thenApply(last -> last.map(document -> Documents.number(document, "seq")).orElse(0L));

@@ -72,6 +72,22 @@ class MongoStorageTest {
     }
 
     @Test
+    void aNodeFarBehindTheOthersStillTakesTheNextSeqOnItsFirstTry() {
+        String database = freshDatabase();
+        MessageStore nodeA = mongo.openStorage(database).messages();
+        MessageStore nodeB = mongo.openStorage(database).messages();
+        RoomId room = new RoomId(Fixtures.newId());
+        result(nodeB.append(aMessage().in(room).build()));
+        for (int i = 0; i < 150; i++) {
+            result(nodeA.append(aMessage().in(room).build()));
+        }
+
+        ChatMessage late = result(nodeB.append(aMessage().in(room).saying("from far behind").build())).message();
+
+        assertEquals(152, late.seq(), "one behind by 150 reads where the room stands instead of walking there");
+    }
+
+    @Test
     void theEarlierAppsDataIsReadAndItsMessagesNumberedInTimeOrder() {
         String database = freshDatabase();
         try (MongoClient client = MongoClients.create(mongo.connectionString())) {
