@@ -41,8 +41,12 @@ final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
     /** Seqs taken by others in a row before an append gives up; only many nodes racing for one room get near it. */
     private static final int MAX_CONFLICTS = 64;
-    /** Misses in a row answered by simply trying the next seq, before reading the room's last one. */
-    private static final int BLIND_RETRIES = 3;
+    /**
+     * Misses in a row answered by simply trying the next seq, before reading the room's last one. A miss costs
+     * the same round trip as the read, and with the bus's hints a node is rarely more than a few seqs behind;
+     * the read is for a node that was away.
+     */
+    private static final int BLIND_RETRIES = 8;
     private static final int REMEMBERED_ROOMS = 10_000;
 
     private final MongoCollection<Document> messages;
