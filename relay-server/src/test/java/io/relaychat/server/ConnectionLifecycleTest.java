@@ -101,6 +101,55 @@ class ConnectionLifecycleTest {
         }
     }
 
+    @Test
+    void givenASubscriberThatStopsReading_thenItIsDisconnectedAndTheOthersStillReceiveEverything() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of("RELAY_MAX_CONTENT_CHARS", "60000",
+                "RELAY_MAX_FRAME_BYTES", "131072"))) {
+            Api api = new Api(server);
+            Account ann = api.register("ann");
+            Account bob = api.register("bob");
+            Account stuck = api.register("stuck");
+            String room = api.createRoom(ann, "firehose", bob, stuck);
+            try (WsClient sender = WsClient.connect(server.ws(ann.token()));
+                 WsClient reader = WsClient.connect(server.ws(bob.token()));
+                 Socket slow = new Socket("127.0.0.1", server.port)) {
+                sender.join(room);
+                reader.join(room);
+                slow.setReceiveBufferSize(4096);
+                handshake(slow, stuck.token());
+                sendMasked(slow, "{\"action\":\"join_room\",\"room_id\":\"" + room + "\"}");
+                reader.awaitFrame("stuck online", frame -> frame.path("type").asText().equals("presence_update")
+                        && frame.path("online_users").has(stuck.id()));
+                reader.clear();
+
+                String big = "x".repeat(60_000);
+                for (int i = 0; i < 400; i++) {
+                    sender.say(room, big);
+                }
+
+                reader.awaitMessages(400);
+                reader.awaitFrame("stuck dropped from presence", frame -> frame.path("type").asText().equals("presence_update")
+                        && !frame.path("online_users").has(stuck.id()));
+                assertEquals(400, reader.chatMessages().size(), "the reader got every message");
+            }
+        }
+    }
+
+    /** A client frame: masked, as the protocol requires of clients. */
+    private static void sendMasked(Socket socket, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] key = {1, 2, 3, 4};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        frame.write(0x80 | payload.length);
+        frame.write(key);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ key[i % 4]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
     private static void handshake(Socket socket, String token) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("GET /api/ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"

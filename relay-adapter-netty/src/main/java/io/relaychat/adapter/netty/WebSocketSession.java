@@ -44,6 +44,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private final TransportSettings settings;
     private ChatConnection connection;
     private Channel channel;
+    private volatile boolean closing;
 
     WebSocketSession(ChatUseCase chat, User user, WebSocketServerHandshaker handshaker, TransportSettings settings) {
         this.chat = chat;
@@ -65,7 +66,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     /** The sink the core writes to, from any thread. */
     private void send(Broadcast broadcast) {
-        if (!channel.isActive()) {
+        if (!channel.isActive() || closing) {
             return;
         }
         if (!channel.isWritable()) {
@@ -130,9 +131,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
-    /** Closes with a status the client can read; the core is told through the channel's close future. */
+    /**
+     * Closes with a status the client can read, once. The close frame queues behind what is still unwritten,
+     * which a client that stopped reading never takes: the socket is closed after a second regardless. The
+     * core is told through the channel's close future.
+     */
     void close(WebSocketCloseStatus status, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
         channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
     }
 
     @Override
