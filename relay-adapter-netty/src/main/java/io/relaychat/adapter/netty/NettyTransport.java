@@ -142,7 +142,11 @@ public final class NettyTransport implements AutoCloseable {
                 .build();
     }
 
-    /** Answers a body over the limit with 413 and a JSON detail, like every other error. */
+    /**
+     * Answers a body over the limit with 413 and a JSON detail, like every other error. The client may still
+     * be sending: closing at once would reset the connection before it reads the answer, so the rest of the
+     * body is read and dropped (the aggregator discards it) and the connection closes a second later.
+     */
     private static final class BoundedAggregator extends HttpObjectAggregator {
         BoundedAggregator(int maxContentLength) {
             super(maxContentLength);
@@ -157,7 +161,7 @@ public final class NettyTransport implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> ctx.executor().schedule(() -> ctx.close(), 1, TimeUnit.SECONDS));
         }
     }
 }
