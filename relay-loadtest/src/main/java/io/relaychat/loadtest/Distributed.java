@@ -182,7 +182,8 @@ final class Distributed {
             long[] sentToRoom = new long[options.rooms()];
             long sent = send(fleet, plan, options, start, sentToRoom);
             double seconds = (System.nanoTime() - start) / 1e9;
-            drainUntilQuiet(measurements, options);
+            // Not knowing what the other processes sent, a worker drains until its connections go quiet.
+            measurements.awaitQuiet(options.drain());
             Histogram latency = measurements.takeInterval();
 
             Map<String, Object> result = new LinkedHashMap<>();
@@ -220,23 +221,6 @@ final class Distributed {
             LockSupport.parkNanos(Math.min(period, 200_000));
         }
         return sent;
-    }
-
-    /** Without knowing what the other processes sent, a worker drains until a second passes without a frame. */
-    private static void drainUntilQuiet(Measurements measurements, Options options) throws InterruptedException {
-        long deadline = System.nanoTime() + options.drain().toNanos();
-        long seen = measurements.frames.sum();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            long now = measurements.frames.sum();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince >= 1_000_000_000L) {
-                return;
-            }
-        }
     }
 
     // ---- files ----

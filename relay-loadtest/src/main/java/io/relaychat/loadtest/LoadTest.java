@@ -60,7 +60,8 @@ final class LoadTest {
             setup.put("all_joined_seconds", round(joinSeconds));
             setup.put("connect_failures", measurements.connectFailures.sum());
             System.out.printf("%d connections in %d rooms joined in %.2f s%n", options.connections(), options.rooms(), joinSeconds);
-            double settleSeconds = settle();
+            // Joining a room announces the joiner to everyone in it; in a big room that goes on after the last join.
+            double settleSeconds = measurements.awaitQuiet(Duration.ofMinutes(1));
             setup.put("settled_seconds", round(settleSeconds));
             System.out.printf("quiet after %.2f s more (the server finished announcing the joins)%n", settleSeconds);
 
@@ -92,28 +93,6 @@ final class LoadTest {
             }
             return new Result(setup, phases, server);
         }
-    }
-
-    /**
-     * Waits until no frame has arrived for a second (at most a minute): joining a room announces the joiner
-     * to everyone in it, and in a big room that takes a while after the last join was answered.
-     */
-    private double settle() throws InterruptedException {
-        long started = System.nanoTime();
-        long deadline = started + 60_000_000_000L;
-        long seen = measurements.frames.sum();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            long now = measurements.frames.sum();
-            if (now != seen) {
-                seen = now;
-                quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince >= 1_000_000_000L) {
-                break;
-            }
-        }
-        return (System.nanoTime() - started) / 1e9;
     }
 
     private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate, Duration duration) throws InterruptedException {

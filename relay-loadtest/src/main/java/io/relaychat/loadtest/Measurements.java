@@ -31,6 +31,25 @@ final class Measurements {
         }
     }
 
+    /** Waits until a second passes without a frame, or {@code atMost}; returns the seconds waited. */
+    double awaitQuiet(java.time.Duration atMost) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + atMost.toNanos();
+        long seen = frames.sum();
+        long quietSince = started;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            long now = frames.sum();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= 1_000_000_000L) {
+                break;
+            }
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
     /** Latencies recorded since the previous call. */
     Histogram takeInterval() {
         return latencyMicros.getIntervalHistogram();
