@@ -147,12 +147,8 @@ final class Distributed {
             }
         }
         return new LoadTest.Phase(options.rate(), LoadTest.round(seconds), sent, expected, delivered, lost, duplicates,
-                outOfOrder, errors, LoadTest.round(delivered / seconds), millis(latency, 50), millis(latency, 90),
-                millis(latency, 99), millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0));
-    }
-
-    private static double millis(Histogram histogram, double percentile) {
-        return LoadTest.round(histogram.getValueAtPercentile(percentile) / 1000.0);
+                outOfOrder, errors, LoadTest.round(delivered / seconds), LoadTest.millis(latency, 50), LoadTest.millis(latency, 90),
+                LoadTest.millis(latency, 99), LoadTest.millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0));
     }
 
     // ---- a worker process ----

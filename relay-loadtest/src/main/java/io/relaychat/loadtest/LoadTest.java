@@ -182,7 +182,7 @@ final class LoadTest {
         return total;
     }
 
-    private static double millis(Histogram histogram, double percentile) {
+    static double millis(Histogram histogram, double percentile) {
         return round(histogram.getValueAtPercentile(percentile) / 1000.0);
     }
 

@@ -100,8 +100,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         if (!available) {
             return CompletableFuture.completedFuture(null);
         }
-        return (sharded ? pubSub.async().ssubscribe(channel) : pubSub.async().subscribe(channel))
-                .toCompletableFuture()
+        return subscribeTo(channel)
                 .exceptionally(error -> {
                     log.warn("subscribing to {} failed; retried when Redis is back: {}", channel, error.getMessage());
                     return null;
@@ -116,12 +115,20 @@ final class RedisRoomEventBus implements RoomEventBus {
             toDrop.add(channel);
             return CompletableFuture.completedFuture(null);
         }
-        return (sharded ? pubSub.async().sunsubscribe(channel) : pubSub.async().unsubscribe(channel))
-                .toCompletableFuture()
+        return unsubscribeFrom(channel)
                 .exceptionally(error -> {
                     toDrop.add(channel);
                     return null;
                 });
+    }
+
+    /** SSUBSCRIBE when sharded, SUBSCRIBE otherwise. */
+    private CompletableFuture<Void> subscribeTo(String... channels) {
+        return (sharded ? pubSub.async().ssubscribe(channels) : pubSub.async().subscribe(channels)).toCompletableFuture();
+    }
+
+    private CompletableFuture<Void> unsubscribeFrom(String... channels) {
+        return (sharded ? pubSub.async().sunsubscribe(channels) : pubSub.async().unsubscribe(channels)).toCompletableFuture();
     }
 
     @Override
@@ -148,11 +155,9 @@ final class RedisRoomEventBus implements RoomEventBus {
             String[] channels = wanted.toArray(String[]::new);
             String[] stale = toDrop.toArray(String[]::new);
             CompletableFuture<Void> subscribed = channels.length == 0 ? CompletableFuture.completedFuture(null)
-                    : (sharded ? pubSub.async().ssubscribe(channels) : pubSub.async().subscribe(channels))
-                            .toCompletableFuture();
+                    : subscribeTo(channels);
             subscribed.thenCompose(done -> stale.length == 0 ? CompletableFuture.completedFuture(null)
-                            : (sharded ? pubSub.async().sunsubscribe(stale) : pubSub.async().unsubscribe(stale))
-                                    .toCompletableFuture())
+                            : unsubscribeFrom(stale))
                     .whenComplete((done, error) -> {
                         if (error != null) {
                             available = false;
