@@ -28,8 +28,10 @@ import java.util.function.BiConsumer;
  * to the node, user and username of the connection. Entries do not expire one by one: a node keeps one key,
  * {@code relay:node:<node id>}, alive with a heartbeat, and an entry counts only while its node's key lives.
  * So a node that dies vanishes from every room within the node TTL, at the cost of one write per heartbeat
- * instead of one per connection. Nodes with connections in a room also sweep it, removing dead nodes' entries
- * and telling the core, which tells the room.
+ * instead of one per connection. Every node also enters itself in {@code relay:nodes} (scored by Redis's clock);
+ * a heartbeat reads that roster, so it costs the same whether the node is in one room or ten thousand. Only
+ * when a node on it has died does each node sweep its own rooms, removing the dead node's entries and telling
+ * the core, which tells the room.
  * <p>
  * Entering and leaving read the room and change it in one script, so concurrent joins of one user on two
  * nodes agree on which of them brought the user online.
@@ -38,11 +40,26 @@ final class RedisPresence implements PresencePort {
     private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
     static final String ROOM_PREFIX = "relay:presence:";
     static final String NODE_PREFIX = "relay:node:";
+    static final String ROSTER = "relay:nodes";
     private static final char SEPARATOR = '\u001f';
     private static final String ENTER = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return before";
     private static final String EXIT = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HDEL', KEYS[1], ARGV[1]) return before";
+    /**
+     * Keeps this node alive (KEYS[1], for ARGV[2] ms) and on the roster (KEYS[2]), drops nodes silent for ARGV[3] ms
+     * from the roster, and answers whether this node was still alive before, then the roster.
+     */
+    private static final String HEARTBEAT = "redis.replicate_commands() "
+            + "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+            + "local alive = redis.call('EXISTS', KEYS[1]) "
+            + "redis.call('SET', KEYS[1], '1', 'PX', ARGV[2]) "
+            + "redis.call('ZADD', KEYS[2], now, ARGV[1]) "
+            + "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3])) "
+            + "local answer = redis.call('ZRANGE', KEYS[2], 0, -1) table.insert(answer, 1, tostring(alive)) "
+            + "return answer";
+    /** How long a silent node stays on the roster: long enough for every live node to have swept for it. */
+    private static final Duration ROSTER_MEMORY = Duration.ofMinutes(5);
 
     private final String nodeId;
     private final StatefulRedisConnection<String, String> redis;
@@ -54,6 +71,9 @@ final class RedisPresence implements PresencePort {
     /** Other nodes' liveness, each answer trusted for a short while to spare a round trip per read. */
     private final Map<String, Long> aliveUntilNanos = new ConcurrentHashMap<>();
     private volatile BiConsumer<RoomId, Map<UserId, String>> expiryListener = (room, online) -> { };
+    /** Dead nodes this node has swept its rooms for; a node that comes back to life is taken off again. */
+    private final Set<String> sweptFor = ConcurrentHashMap.newKeySet();
+    private volatile boolean firstHeartbeat = true;
     private volatile boolean available = true;
 
     RedisPresence(String nodeId, StatefulRedisConnection<String, String> redis, Duration nodeTtl) {
@@ -192,16 +212,52 @@ final class RedisPresence implements PresencePort {
         });
     }
 
-    /** One heartbeat: keep this node alive, and sweep the rooms it is in for entries of dead nodes. */
+    /**
+     * One heartbeat: keep this node alive and on the roster, then sweep this node's rooms if a node on the
+     * roster has died since the last one. A node whose key had run out (a pause longer than the TTL: the others
+     * have swept its entries) writes its presence back.
+     */
     void heartbeat() {
-        redis.async().set(NODE_PREFIX + nodeId, "1", io.lettuce.core.SetArgs.Builder.px(nodeTtl.toMillis()))
-                .whenComplete((ok, error) -> {
+        redis.async().<List<Object>>eval(HEARTBEAT, ScriptOutputType.MULTI, new String[] {NODE_PREFIX + nodeId, ROSTER},
+                        nodeId, String.valueOf(nodeTtl.toMillis()), String.valueOf(ROSTER_MEMORY.toMillis()))
+                .whenComplete((answer, error) -> {
                     if (error != null) {
                         markUnavailable(error);
                         return;
                     }
-                    local.keySet().forEach(this::sweep);
+                    boolean wasAlive = "1".equals(String.valueOf(answer.get(0)));
+                    if (!wasAlive && !firstHeartbeat && available) {
+                        writeBack("this node was silent for longer than its TTL of " + nodeTtl.toMillis() + " ms");
+                    }
+                    firstHeartbeat = false;
+                    Set<String> others = new HashSet<>();
+                    answer.subList(1, answer.size()).forEach(node -> others.add(String.valueOf(node)));
+                    others.remove(nodeId);
+                    sweepForDeadAmong(others);
                 });
+    }
+
+    private void sweepForDeadAmong(Set<String> roster) {
+        sweptFor.retainAll(roster);
+        if (roster.isEmpty()) {
+            return;
+        }
+        aliveNodes(roster).thenAccept(alive -> {
+            boolean newlyDead = false;
+            for (String node : roster) {
+                if (alive.contains(node)) {
+                    sweptFor.remove(node);
+                } else if (sweptFor.add(node)) {
+                    newlyDead = true;
+                }
+            }
+            if (newlyDead) {
+                local.keySet().forEach(this::sweep);
+            }
+        }).exceptionally(error -> {
+            log.debug("checking the nodes on the roster failed: {}", error.getMessage());
+            return null;
+        });
     }
 
     private void sweep(RoomId roomId) {
@@ -243,6 +299,10 @@ final class RedisPresence implements PresencePort {
      * out the exits it missed.
      */
     void reconnected() {
+        writeBack("Redis reachable again");
+    }
+
+    private void writeBack(String occasion) {
         Map<String, Map<String, String>> byRoom = new HashMap<>();
         local.forEach((room, entries) -> {
             Map<String, String> fields = new HashMap<>();
@@ -262,9 +322,9 @@ final class RedisPresence implements PresencePort {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
             if (error == null) {
                 available = true;
-                log.info("Redis reachable again: presence of {} room(s) written back", byRoom.size());
+                log.info("{}: presence of {} room(s) written back", occasion, byRoom.size());
             } else {
-                log.warn("writing presence back failed; trying again on the next reconnect: {}", error.getMessage());
+                log.warn("{}, but writing presence back failed: {}", occasion, error.getMessage());
             }
         });
     }
@@ -279,6 +339,7 @@ final class RedisPresence implements PresencePort {
             }
         });
         deletes.add(redis.async().del(NODE_PREFIX + nodeId).toCompletableFuture());
+        deletes.add(redis.async().zrem(ROSTER, nodeId).toCompletableFuture()); // gone, not dead: nobody need sweep
         return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
     }
 }

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,14 +77,9 @@ class RedisNodeTest {
     }
 
     private long subscribers(String channel, boolean sharded) {
-        RedisClient client = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            Map<String, Long> counts = sharded ? connection.sync().pubsubShardNumsub(channel)
-                    : connection.sync().pubsubNumsub(channel);
-            return counts.getOrDefault(channel, 0L);
-        } finally {
-            client.shutdown();
-        }
+        Map<String, Long> counts = raw(connection -> sharded ? connection.sync().pubsubShardNumsub(channel)
+                : connection.sync().pubsubNumsub(channel));
+        return counts.getOrDefault(channel, 0L);
     }
 
     @Test
@@ -120,6 +118,55 @@ class RedisNodeTest {
         assertEquals(Map.of(bob, "bob"), expiries.get(0));
         long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
         assertTrue(tookMillis < 900 + 2000, "expired after " + tookMillis + " ms");
+    }
+
+    @Test
+    void whileNoNodeDiesHeartbeatsReadNoRoomHoweverManyTheNodesAreIn() {
+        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(300)); // a beat per 100 ms
+        RedisNode a = node(quick);
+        RedisNode b = node(quick);
+        for (int i = 0; i < 200; i++) {
+            RoomId each = new RoomId("room-" + i);
+            result(a.presence().enter(each, new ConnectionId("a-" + i), new UserId("ann"), "ann"));
+            result(b.presence().enter(each, new ConnectionId("b-" + i), new UserId("bob"), "bob"));
+        }
+        raw(connection -> connection.sync().configResetstat());
+
+        Await.until("ten heartbeats of each node", Duration.ofSeconds(10), () -> commandCalls("eval") >= 20);
+
+        assertEquals(0, commandCalls("hgetall"), "no room is read while every node is alive");
+        assertEquals(Map.of(new UserId("ann"), "ann", new UserId("bob"), "bob"), result(a.presence().online(new RoomId("room-7"))));
+    }
+
+    @Test
+    void aNodeTakenForDeadWritesItsPresenceBackOnItsNextHeartbeat() {
+        RedisNode a = node(RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600)));
+        result(a.presence().enter(room, new ConnectionId("c-ann"), new UserId("ann"), "ann"));
+        // What the others do to a node that was silent for longer than its TTL: its key is gone, its entries swept.
+        raw(connection -> {
+            List<String> nodeKeys = connection.sync().keys(RedisPresence.NODE_PREFIX + "*");
+            nodeKeys.add(RedisPresence.ROOM_PREFIX + room.value());
+            return connection.sync().del(nodeKeys.toArray(String[]::new));
+        });
+        assertEquals(Map.of(), result(a.presence().online(room)));
+
+        Await.until("ann is back", Duration.ofSeconds(5),
+                () -> result(a.presence().online(room)).equals(Map.of(new UserId("ann"), "ann")));
+    }
+
+    private long commandCalls(String command) {
+        String stats = raw(connection -> connection.sync().info("commandstats"));
+        Matcher calls = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+
+    private <T> T raw(Function<StatefulRedisConnection<String, String>, T> call) {
+        RedisClient client = RedisClient.create(redis.url());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return call.apply(connection);
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
