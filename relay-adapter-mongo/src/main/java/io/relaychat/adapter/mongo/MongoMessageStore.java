@@ -32,8 +32,9 @@ import java.util.concurrent.CompletionStage;
  * one insert have each seq, whichever node it comes from, and a loser simply tries the next one. So seqs
  * are dense, seq N+1 is only ever stored once N is, and an insert that fails takes no seq at all: the next
  * message gets the one it would have had. On one node, appends to a room queue behind each other and the
- * room's last seq is remembered, also from what other nodes publish ({@link #observed}), so the usual
- * append is a single insert. When another node took that seq meanwhile, the insert tries the next one
+ * room's last seq is remembered, also from what other nodes publish ({@link #observed}) and from every read
+ * that sees the room's newest messages, so the usual append, even a node's first to a room it has open, is a
+ * single insert. When another node took that seq meanwhile, the insert tries the next one
  * straight away (the one it lost to exists, so the seqs stay dense); only after a few such misses does
  * it read where the room stands.
  */
@@ -158,6 +159,10 @@ final class MongoMessageStore implements MessageStore {
         return Reactive.all(messages.find(Filters.and(conditions)).sort(Sorts.descending("seq")).limit(limit))
                 .thenApply(newestFirst -> {
                     List<ChatMessage> page = new ArrayList<>(newestFirst.stream().map(MongoMessageStore::message).toList());
+                    if (before == null && beforeSeq == null) {
+                        // The newest page: the room's last seq, worth remembering (a node reads it when it opens a room).
+                        remember(roomId, page.isEmpty() ? 0 : page.get(0).seq());
+                    }
                     Collections.reverse(page);
                     return page;
                 });
@@ -168,7 +173,13 @@ final class MongoMessageStore implements MessageStore {
         return Reactive.all(messages.find(Filters.and(Filters.eq("room_id", roomId.value()), Filters.gt("seq", afterSeq)))
                         .sort(Sorts.ascending("seq"))
                         .limit(limit))
-                .thenApply(found -> found.stream().map(MongoMessageStore::message).toList());
+                .thenApply(found -> {
+                    List<ChatMessage> page = found.stream().map(MongoMessageStore::message).toList();
+                    if (!page.isEmpty()) {
+                        remember(roomId, page.get(page.size() - 1).seq());
+                    }
+                    return page;
+                });
     }
 
     static String clientKey(UserId userId, String clientId) {
