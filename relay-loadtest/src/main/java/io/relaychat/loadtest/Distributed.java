@@ -117,6 +117,7 @@ final class Distributed {
     private static LoadTest.Phase merge(Options options, List<JsonNode> results) throws java.util.zip.DataFormatException {
         long[] sentToRoom = new long[options.rooms()];
         Histogram latency = new Histogram(60_000_000L, 3);
+        Histogram acrossNodes = new Histogram(60_000_000L, 3);
         long sent = 0;
         long errors = 0;
         double seconds = 0;
@@ -128,8 +129,8 @@ final class Distributed {
             for (int r = 0; r < sentToRoom.length; r++) {
                 sentToRoom[r] += rooms.path(r).asLong();
             }
-            latency.add(Histogram.decodeFromCompressedByteBuffer(
-                    ByteBuffer.wrap(Base64.getDecoder().decode(result.path("latency").asText())), 60_000_000L));
+            latency.add(decode(result.path("latency").asText()));
+            acrossNodes.add(decode(result.path("across_nodes").asText()));
         }
         long expected = 0;
         long delivered = 0;
@@ -148,7 +149,19 @@ final class Distributed {
         }
         return new LoadTest.Phase(options.rate(), LoadTest.round(seconds), sent, expected, delivered, lost, duplicates,
                 outOfOrder, errors, LoadTest.round(delivered / seconds), LoadTest.millis(latency, 50), LoadTest.millis(latency, 90),
-                LoadTest.millis(latency, 99), LoadTest.millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0));
+                LoadTest.millis(latency, 99), LoadTest.millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0),
+                LoadTest.acrossNodes(options, acrossNodes, 50), LoadTest.acrossNodes(options, acrossNodes, 99));
+    }
+
+    /** A histogram as text for the result file: compressed, then Base64. */
+    private static String encode(Histogram histogram) {
+        ByteBuffer encoded = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        histogram.encodeIntoCompressedByteBuffer(encoded);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(encoded.array(), encoded.position()));
+    }
+
+    private static Histogram decode(String text) throws java.util.zip.DataFormatException {
+        return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(text)), 60_000_000L);
     }
 
     // ---- a worker process ----
@@ -175,6 +188,7 @@ final class Distributed {
             long start = Long.parseLong(signal);
             LockSupport.parkNanos(Math.max(0, start - System.nanoTime()));
             measurements.takeInterval();
+            measurements.takeAcrossNodes();
             long[] sentToRoom = new long[options.rooms()];
             long sent = send(fleet, plan, options, start, sentToRoom);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -192,9 +206,8 @@ final class Distributed {
                 peers.add(new long[] {peer.room, peer.distinct(), peer.received(), peer.duplicates(), peer.outOfOrder()});
             }
             result.put("peers", peers);
-            ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-            latency.encodeIntoCompressedByteBuffer(encoded);
-            result.put("latency", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(encoded.array(), encoded.position())));
+            result.put("latency", encode(latency));
+            result.put("across_nodes", encode(measurements.takeAcrossNodes()));
             publish(dir.resolve("result-" + index + ".json"), JSON.writeValueAsString(result));
         }
     }

@@ -73,7 +73,7 @@ final class Fleet implements AutoCloseable {
     }
 
     private void connect(Bootstrap bootstrap, Peer peer, String token, String roomId) {
-        URI node = options.nodes().get(peer.index % options.nodes().size());
+        URI node = options.nodes().get(nodeOf(peer.index));
         URI uri = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/ws?token=" + token);
         InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + peer.index % options.sourceAddresses()), 0);
         bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -125,10 +125,12 @@ final class Fleet implements AutoCloseable {
             if (startsWith(content, CHAT_MESSAGE)) {
                 long now = System.nanoTime();
                 String text = content.toString(StandardCharsets.UTF_8);
-                long seq = longAfter(text, "\"seq\":");
-                long sentAt = longAfter(text, "\"content\":\"lt|");
+                long seq = digitsAt(text, after(text, "\"seq\":"));
+                int stamp = after(text, STAMP);
+                long sentAt = digitsAt(text, stamp);
+                long sender = digitsAt(text, text.indexOf('|', stamp) + 1);
                 peer.onMessage(seq);
-                measurements.delivered(now - sentAt);
+                measurements.delivered(now - sentAt, nodeOf(sender) != nodeOf(peer.index));
             } else if (startsWith(content, PRESENCE_UPDATE)) {
                 peer.joined.complete(null);
             } else if (startsWith(content, ERROR)) {
@@ -149,6 +151,8 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** A message's content: {@code lt|<due time, ns>|<sender's index>|<counter>}. */
+    private static final String STAMP = "\"content\":\"lt|";
     private static final byte[] CHAT_MESSAGE = "{\"type\":\"chat_message\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PRESENCE_UPDATE = "{\"type\":\"presence_update\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR = "{\"type\":\"error\"".getBytes(StandardCharsets.US_ASCII);
@@ -166,13 +170,18 @@ final class Fleet implements AutoCloseable {
         return true;
     }
 
-    static long longAfter(String text, String marker) {
+    /** Where the text after {@code marker} starts. */
+    private static int after(String text, String marker) {
         int at = text.indexOf(marker);
         if (at < 0) {
             throw new IllegalArgumentException("no " + marker + " in " + text);
         }
+        return at + marker.length();
+    }
+
+    private static long digitsAt(String text, int from) {
         long value = 0;
-        for (int i = at + marker.length(); i < text.length(); i++) {
+        for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 break;
@@ -182,10 +191,15 @@ final class Fleet implements AutoCloseable {
         return value;
     }
 
-    /** Sends one message from the peer, stamped with the time it was scheduled to go. */
+    /** The node a connection talks to: connections take turns over the nodes. */
+    private int nodeOf(long peerIndex) {
+        return (int) (peerIndex % options.nodes().size());
+    }
+
+    /** Sends one message from the peer, stamped with the time it was scheduled to go and who sent it. */
     void send(Peer peer, String roomId, long scheduledAt, long counter) {
         peer.channel.writeAndFlush(new TextWebSocketFrame("{\"action\":\"send_message\",\"room_id\":\"" + roomId
-                + "\",\"content\":\"lt|" + scheduledAt + "|" + peer.index + "|" + counter + "\"}"), peer.channel.voidPromise());
+                + "\"," + STAMP + scheduledAt + "|" + peer.index + "|" + counter + "\"}"), peer.channel.voidPromise());
     }
 
     @Override

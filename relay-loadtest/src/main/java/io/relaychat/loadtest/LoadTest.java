@@ -34,9 +34,10 @@ final class LoadTest {
     }
 
     /** One stretch of sending at one rate, measured after its drain. */
+    /** One phase's figures; {@code acrossNodesP50/P99} (null with one node) cover deliveries from another node's sender. */
     record Phase(int rate, double seconds, long sent, long expected, long delivered, long lost, long duplicates,
                  long outOfOrder, long errors, double deliveriesPerSecond, double p50, double p90, double p99,
-                 double p999, double max) {
+                 double p999, double max, Double acrossNodesP50, Double acrossNodesP99) {
         boolean clean() {
             return lost == 0 && duplicates == 0 && outOfOrder == 0 && errors == 0;
         }
@@ -111,6 +112,7 @@ final class LoadTest {
         AtomicLongArray sentToRoom = new AtomicLongArray(options.rooms());
         Histogram latency = new Histogram(60_000_000L, 3);
         measurements.takeInterval(); // forget what came before this phase
+        measurements.takeAcrossNodes();
 
         System.out.printf("sending %d messages/s for %.0f s%n", rate, duration.toMillis() / 1000.0);
         long period = 1_000_000_000L / rate;
@@ -154,6 +156,7 @@ final class LoadTest {
             Thread.sleep(20);
         }
         latency.add(measurements.takeInterval());
+        Histogram acrossNodes = measurements.takeAcrossNodes();
 
         long delivered = 0;
         long lost = 0;
@@ -169,7 +172,8 @@ final class LoadTest {
         Phase phase = new Phase(rate, round(seconds), sent, expected, delivered, lost, duplicates, outOfOrder,
                 measurements.serverErrors.sum() - errorsBefore, round(delivered / seconds),
                 millis(latency, 50), millis(latency, 90), millis(latency, 99), millis(latency, 99.9),
-                round(latency.getMaxValue() / 1000.0));
+                round(latency.getMaxValue() / 1000.0), acrossNodes(options, acrossNodes, 50),
+                acrossNodes(options, acrossNodes, 99));
         System.out.printf("  => %s%n", Report.line(phase));
         return phase;
     }
@@ -180,6 +184,11 @@ final class LoadTest {
             total += peer.distinct() - before[peer.index];
         }
         return total;
+    }
+
+    /** A percentile of the deliveries across nodes; null when there is one node. */
+    static Double acrossNodes(Options options, Histogram histogram, double percentile) {
+        return options.nodes().size() > 1 ? millis(histogram, percentile) : null;
     }
 
     static double millis(Histogram histogram, double percentile) {

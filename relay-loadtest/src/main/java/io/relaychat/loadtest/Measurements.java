@@ -11,6 +11,8 @@ final class Measurements {
     private static final long MAX_LATENCY_MICROS = 60_000_000;
 
     private final Recorder latencyMicros = new Recorder(MAX_LATENCY_MICROS, 3);
+    /** The deliveries whose sender is connected to another node than the receiver: what the cluster adds. */
+    private final Recorder acrossNodesMicros = new Recorder(MAX_LATENCY_MICROS, 3);
     final LongAdder deliveries = new LongAdder();
     /** Every frame received, of any kind: quiet means the server has finished what joining set off. */
     final LongAdder frames = new LongAdder();
@@ -19,9 +21,13 @@ final class Measurements {
     final LongAdder disconnects = new LongAdder();
     private final AtomicInteger errorsShown = new AtomicInteger();
 
-    void delivered(long latencyNanos) {
+    void delivered(long latencyNanos, boolean acrossNodes) {
         deliveries.increment();
-        latencyMicros.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+        long micros = Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000));
+        latencyMicros.recordValue(micros);
+        if (acrossNodes) {
+            acrossNodesMicros.recordValue(micros);
+        }
     }
 
     void serverError(String text) {
@@ -53,5 +59,10 @@ final class Measurements {
     /** Latencies recorded since the previous call. */
     Histogram takeInterval() {
         return latencyMicros.getIntervalHistogram();
+    }
+
+    /** Latencies of deliveries across nodes recorded since the previous call. */
+    Histogram takeAcrossNodes() {
+        return acrossNodesMicros.getIntervalHistogram();
     }
 }

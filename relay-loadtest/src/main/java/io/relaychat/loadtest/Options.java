@@ -103,7 +103,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
         return connections / roomSize;
     }
 
-    /** The base URL of every node; setup talks to the first. */
+    /** The base URL of every node. */
     java.util.List<java.net.URI> nodes() {
         return java.util.Arrays.stream(url.split(",")).map(String::strip).map(java.net.URI::create).toList();
     }

@@ -15,10 +15,12 @@ final class Report {
     }
 
     static String line(LoadTest.Phase phase) {
-        return String.format("rate=%d/s sent=%d delivered=%d/%d (%.0f/s) lost=%d dup=%d out-of-order=%d errors=%d "
+        String line = String.format("rate=%d/s sent=%d delivered=%d/%d (%.0f/s) lost=%d dup=%d out-of-order=%d errors=%d "
                         + "latency ms p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f", phase.rate(), phase.sent(),
                 phase.delivered(), phase.expected(), phase.deliveriesPerSecond(), phase.lost(), phase.duplicates(),
                 phase.outOfOrder(), phase.errors(), phase.p50(), phase.p90(), phase.p99(), phase.p999(), phase.max());
+        return phase.acrossNodesP99() == null ? line
+                : line + String.format("; across nodes p50=%.2f p99=%.2f", phase.acrossNodesP50(), phase.acrossNodesP99());
     }
 
     static void print(Options options, LoadTest.Result result) {

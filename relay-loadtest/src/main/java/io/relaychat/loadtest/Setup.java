@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Users and rooms for a run, over the real REST API with bounded concurrency. Users (and their tokens)
  * can be kept in a file and reused by later runs against the same server, so that bcrypt, which is
- * deliberately slow, does not dominate setup. Rooms are made anew for every run.
+ * deliberately slow, does not dominate setup. Rooms are made anew for every run. With several nodes the
+ * requests take turns over them, as behind a load balancer.
  */
 final class Setup {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +41,7 @@ final class Setup {
     private final Options options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore inFlight;
+    private final AtomicInteger requests = new AtomicInteger();
 
     Setup(Options options) {
         this.options = options;
@@ -130,7 +133,9 @@ final class Setup {
     private CompletableFuture<JsonNode> post(String path, Object body, String token) {
         inFlight.acquireUninterruptibly();
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(options.setupUrl() + path))
+            List<URI> nodes = options.nodes();
+            URI node = nodes.get(Math.floorMod(requests.getAndIncrement(), nodes.size()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +48,7 @@ class LoadTestSmokeTest {
         assertEquals(0, phase.outOfOrder());
         assertEquals(0, phase.errors());
         assertTrue(Files.readString(json).contains("\"p99\""), "results are written as JSON");
+        assertNull(phase.acrossNodesP99(), "one node: nothing crosses nodes");
     }
 
     @Test
@@ -63,7 +66,9 @@ class LoadTestSmokeTest {
     void severalGeneratorProcessesAddUpToOneRunWhoseRoomsSpanThem() throws Exception {
         Path work = Files.createTempDirectory("relay-load-processes");
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
-            String[] args = {"--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(), "--connections", "200",
+            // The one server named twice stands for two nodes: connections take turns over them.
+            String node = "http://127.0.0.1:" + ceiling.port();
+            String[] args = {"--target", "ceiling", "--url", node + "," + node, "--connections", "200",
                     "--room-size", "10", "--rate", "100", "--duration", "2", "--drain", "5", "--source-addresses", "2",
                     "--processes", "2", "--work-dir", work.toString()};
             LoadTest.Result result = Distributed.coordinate(Options.parse(args), java.util.List.of(args));
@@ -74,6 +79,8 @@ class LoadTestSmokeTest {
             assertEquals(phase.expected(), phase.delivered());
             assertTrue(phase.clean(), phase.toString());
             assertTrue(Files.exists(work.resolve("result-1.json")), "both processes reported");
+            assertNotNull(phase.acrossNodesP99(), "deliveries between connections of different nodes are told apart");
+            assertTrue(phase.acrossNodesP50() > 0 && phase.acrossNodesP50() <= phase.acrossNodesP99(), phase.toString());
         }
     }
 }
