@@ -1,6 +1,7 @@
 package io.relaychat.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.RoomId;
@@ -47,17 +48,14 @@ final class RedisPresence implements PresencePort {
     private static final String EXIT = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HDEL', KEYS[1], ARGV[1]) return before";
     /**
-     * Keeps this node alive (KEYS[1], for ARGV[2] ms) and on the roster (KEYS[2]), drops nodes silent for ARGV[3] ms
-     * from the roster, and answers whether this node was still alive before, then the roster.
+     * Puts this node on the roster (KEYS[1]) scored by Redis's clock, drops nodes silent for ARGV[2] ms, and
+     * answers the roster. One key, like every other script here, so that it runs on Redis Cluster too.
      */
-    private static final String HEARTBEAT = "redis.replicate_commands() "
+    private static final String ENLIST = "redis.replicate_commands() "
             + "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-            + "local alive = redis.call('EXISTS', KEYS[1]) "
-            + "redis.call('SET', KEYS[1], '1', 'PX', ARGV[2]) "
-            + "redis.call('ZADD', KEYS[2], now, ARGV[1]) "
-            + "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3])) "
-            + "local answer = redis.call('ZRANGE', KEYS[2], 0, -1) table.insert(answer, 1, tostring(alive)) "
-            + "return answer";
+            + "redis.call('ZADD', KEYS[1], now, ARGV[1]) "
+            + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2])) "
+            + "return redis.call('ZRANGE', KEYS[1], 0, -1)";
     /** How long a silent node stays on the roster: long enough for every live node to have swept for it. */
     private static final Duration ROSTER_MEMORY = Duration.ofMinutes(5);
 
@@ -218,23 +216,25 @@ final class RedisPresence implements PresencePort {
      * have swept its entries) writes its presence back.
      */
     void heartbeat() {
-        redis.async().<List<Object>>eval(HEARTBEAT, ScriptOutputType.MULTI, new String[] {NODE_PREFIX + nodeId, ROSTER},
-                        nodeId, String.valueOf(nodeTtl.toMillis()), String.valueOf(ROSTER_MEMORY.toMillis()))
-                .whenComplete((answer, error) -> {
-                    if (error != null) {
-                        markUnavailable(error);
-                        return;
-                    }
-                    boolean wasAlive = "1".equals(String.valueOf(answer.get(0)));
-                    if (!wasAlive && !firstHeartbeat && available) {
-                        writeBack("this node was silent for longer than its TTL of " + nodeTtl.toMillis() + " ms");
-                    }
-                    firstHeartbeat = false;
-                    Set<String> others = new HashSet<>();
-                    answer.subList(1, answer.size()).forEach(node -> others.add(String.valueOf(node)));
-                    others.remove(nodeId);
-                    sweepForDeadAmong(others);
-                });
+        // SET ... GET answers the key's previous value: none means this node had been taken for dead.
+        CompletableFuture<String> beat = redis.async()
+                .setGet(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(nodeTtl.toMillis())).toCompletableFuture();
+        CompletableFuture<List<Object>> roster = redis.async().<List<Object>>eval(ENLIST, ScriptOutputType.MULTI,
+                new String[] {ROSTER}, nodeId, String.valueOf(ROSTER_MEMORY.toMillis())).toCompletableFuture();
+        beat.thenCombine(roster, (previous, members) -> {
+            if (previous == null && !firstHeartbeat && available) {
+                writeBack("this node was silent for longer than its TTL of " + nodeTtl.toMillis() + " ms");
+            }
+            firstHeartbeat = false;
+            Set<String> others = new HashSet<>();
+            members.forEach(node -> others.add(String.valueOf(node)));
+            others.remove(nodeId);
+            sweepForDeadAmong(others);
+            return null;
+        }).exceptionally(error -> {
+            markUnavailable(error);
+            return null;
+        });
     }
 
     private void sweepForDeadAmong(Set<String> roster) {
@@ -312,7 +312,7 @@ final class RedisPresence implements PresencePort {
             }
         });
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        writes.add(redis.async().set(NODE_PREFIX + nodeId, "1", io.lettuce.core.SetArgs.Builder.px(nodeTtl.toMillis()))
+        writes.add(redis.async().set(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(nodeTtl.toMillis()))
                 .toCompletableFuture());
         byRoom.forEach((key, fields) -> writes.add(redis.async().hset(key, fields).toCompletableFuture()));
         for (Map.Entry<RoomId, ConnectionId> exit : Set.copyOf(pendingExits)) {
