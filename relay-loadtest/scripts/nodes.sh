@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: [NODES=n] nodes.sh NAME [generator options]
+# usage: [NODES=n] [NODE_ENV="NAME=value ..."] nodes.sh NAME [generator options]
 # n RelayChat nodes (default 2) sharing one store and, when more than one, a redis-server; the generator
 # spreads its connections over all of them. NODES=1 is the single-node baseline on the same store.
 # The store is MONGO_URL when set; otherwise the in-memory MongoDB-compatible server (mongo-java-server)
@@ -29,7 +29,7 @@ fi
 urls=()
 for ((i = 1; i <= nodes; i++)); do
     port=$((8000 + i))
-    env $SERVER_ENV MONGO_URL=$MONGO_URL DB_NAME=loadtest_$name $cluster_env PORT=$port \
+    env $SERVER_ENV ${NODE_ENV:-} MONGO_URL=$MONGO_URL DB_NAME=loadtest_$name $cluster_env PORT=$port \
       java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" > "$OUT/$name.node$port.log" 2>&1 &
     pids+=($!)
     urls+=(http://127.0.0.1:$port)
