@@ -33,8 +33,10 @@ final class LoadTest {
         }
     }
 
-    /** One stretch of sending at one rate, measured after its drain. */
-    /** One phase's figures; {@code acrossNodesP50/P99} (null with one node) cover deliveries from another node's sender. */
+    /**
+     * One stretch of sending at one rate, measured after its drain; {@code acrossNodesP50/P99} (null with one
+     * node) cover the deliveries whose sender is connected to another node.
+     */
     record Phase(int rate, double seconds, long sent, long expected, long delivered, long lost, long duplicates,
                  long outOfOrder, long errors, double deliveriesPerSecond, double p50, double p90, double p99,
                  double p999, double max, Double acrossNodesP50, Double acrossNodesP99) {
