@@ -38,10 +38,13 @@ final class Fleet implements AutoCloseable {
     private final Measurements measurements;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     final List<Peer> peers = new ArrayList<>();
+    /** Parsed once: every received message asks which node its sender and receiver talk to. */
+    private final List<URI> nodes;
 
     Fleet(Options options, Measurements measurements) {
         this.options = options;
         this.measurements = measurements;
+        this.nodes = options.nodes();
     }
 
     /** Connects every peer and joins its room, at most connectConcurrency at a time; returns when all joined. */
@@ -73,7 +76,7 @@ final class Fleet implements AutoCloseable {
     }
 
     private void connect(Bootstrap bootstrap, Peer peer, String token, String roomId) {
-        URI node = options.nodes().get(nodeOf(peer.index));
+        URI node = nodes.get(nodeOf(peer.index));
         URI uri = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/ws?token=" + token);
         InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + peer.index % options.sourceAddresses()), 0);
         bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -193,7 +196,7 @@ final class Fleet implements AutoCloseable {
 
     /** The node a connection talks to: connections take turns over the nodes. */
     private int nodeOf(long peerIndex) {
-        return (int) (peerIndex % options.nodes().size());
+        return (int) (peerIndex % nodes.size());
     }
 
     /** Sends one message from the peer, stamped with the time it was scheduled to go and who sent it. */

@@ -41,11 +41,13 @@ final class Setup {
     private final Options options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore inFlight;
+    private final List<URI> nodes;
     private final AtomicInteger requests = new AtomicInteger();
 
     Setup(Options options) {
         this.options = options;
         this.inFlight = new Semaphore(options.setupConcurrency());
+        this.nodes = options.nodes();
     }
 
     Plan prepare() throws IOException, InterruptedException {
@@ -133,7 +135,6 @@ final class Setup {
     private CompletableFuture<JsonNode> post(String path, Object body, String token) {
         inFlight.acquireUninterruptibly();
         try {
-            List<URI> nodes = options.nodes();
             URI node = nodes.get(Math.floorMod(requests.getAndIncrement(), nodes.size()));
             HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
                     .timeout(Duration.ofSeconds(60))
