@@ -1,6 +1,7 @@
 package io.relaychat.adapter.mongo;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoExecutionTimeoutException;
@@ -27,7 +28,7 @@ final class MongoFailures {
     }
 
     static Throwable translate(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (cause instanceof MongoTimeoutException || cause instanceof MongoSocketException
                 || cause instanceof MongoServerUnavailableException || cause instanceof MongoNotPrimaryException
                 || cause instanceof MongoNodeIsRecoveringException || cause instanceof MongoExecutionTimeoutException
@@ -40,19 +41,39 @@ final class MongoFailures {
         return cause;
     }
 
-    /** True for an insert or upsert refused by a unique index. */
+    /** True for an insert or upsert refused by a unique index (for an ordered insert of several: the first refused). */
     static boolean isDuplicateKey(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (cause instanceof MongoWriteException write) {
             return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        if (cause instanceof MongoBulkWriteException bulk) {
+            return !bulk.getWriteErrors().isEmpty()
+                    && ErrorCategory.fromErrorCode(bulk.getWriteErrors().get(0).getCode()) == ErrorCategory.DUPLICATE_KEY;
         }
         return cause instanceof MongoCommandException command && command.getErrorCode() == DUPLICATE_KEY;
     }
 
+    /**
+     * How many documents of an ordered insert were stored before it failed: those before the first refused one.
+     * None is assumed stored when the failure does not say (the connection broke, say).
+     */
+    static int insertedBeforeFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof MongoBulkWriteException bulk && !bulk.getWriteErrors().isEmpty()) {
+            return bulk.getWriteErrors().get(0).getIndex();
+        }
+        return 0;
+    }
+
     /** Whether a duplicate-key failure was raised by the named index. */
     static boolean isDuplicateOn(Throwable error, String indexName) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         return isDuplicateKey(cause) && String.valueOf(cause.getMessage()).contains(indexName);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** For rethrowing inside a completion stage: the failure, unwrapped and translated, ready to throw. */

@@ -1,6 +1,7 @@
 package io.relaychat.adapter.mongo;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
@@ -15,12 +16,17 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -31,12 +37,14 @@ import java.util.concurrent.CompletionStage;
  * A message takes its room's seq by being inserted with it: the unique index on (room_id, seq) lets exactly
  * one insert have each seq, whichever node it comes from, and a loser simply tries the next one. So seqs
  * are dense, seq N+1 is only ever stored once N is, and an insert that fails takes no seq at all: the next
- * message gets the one it would have had. On one node, appends to a room queue behind each other and the
- * room's last seq is remembered, also from what other nodes publish ({@link #observed}) and from every read
- * that sees the room's newest messages, so the usual append, even a node's first to a room it has open, is a
- * single insert. When another node took that seq meanwhile, the insert tries the next one
- * straight away (the one it lost to exists, so the seqs stay dense); only after a few such misses does
- * it read where the room stands.
+ * message gets the one it would have had. On one node, a room's appends go to the store one batch at a time:
+ * whatever queued while a batch was on its way goes next, as one ordered insert of consecutive seqs, so a
+ * slow reply or a busy room costs one round trip per batch instead of one per message. The room's last seq
+ * is remembered, also from what other nodes publish ({@link #observed}) and from every read that sees the
+ * room's newest messages, so the usual append, even a node's first to a room it has open, is a single
+ * insert. When another node took a seq meanwhile, the messages from there on try the next one straight away
+ * (the one they lost to exists, so the seqs stay dense); only after a few such misses does the batch read
+ * where the room stands.
  */
 final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
@@ -48,10 +56,13 @@ final class MongoMessageStore implements MessageStore {
      * the read is for a node that was away.
      */
     private static final int BLIND_RETRIES = 8;
+    /** Messages per insert at most: a busy room's backlog goes in a few round trips, none of them huge. */
+    private static final int MAX_BATCH = 64;
     private static final int REMEMBERED_ROOMS = 10_000;
 
     private final MongoCollection<Document> messages;
-    private final KeyedQueue<RoomId> appendsByRoom = new KeyedQueue<>();
+    /** Appends waiting for their room's batch in flight; a room is here only while it has one. */
+    private final Map<RoomId, ArrayDeque<Pending>> waitingByRoom = new HashMap<>();
     /** The last seq this node knows to be taken, per room; a hint, corrected by the unique index. */
     private final Map<RoomId, Long> lastSeqs = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -64,44 +75,161 @@ final class MongoMessageStore implements MessageStore {
         this.messages = messages;
     }
 
+    /** One message on its way to the store, and who waits for the outcome. */
+    private record Pending(NewMessage message, String clientKey, CompletableFuture<Appended> outcome) {
+        void stored(ChatMessage stored) {
+            outcome.complete(new Appended(stored, false));
+        }
+    }
+
     @Override
     public CompletionStage<Appended> append(NewMessage message) {
         String clientKey = message.clientId() == null ? null : clientKey(message.userId(), message.clientId());
-        return appendsByRoom.submit(message.roomId(), () -> duplicateOf(clientKey).thenCompose(earlier ->
-                earlier.isPresent()
-                        // A retry that is already stored costs one read and takes no seq.
-                        ? CompletableFuture.completedFuture(new Appended(earlier.get(), true))
-                        : lastSeq(message.roomId()).thenCompose(last -> claim(message, clientKey, last + 1, 0))));
+        Pending pending = new Pending(message, clientKey, new CompletableFuture<>());
+        boolean first;
+        synchronized (waitingByRoom) {
+            ArrayDeque<Pending> waiting = waitingByRoom.get(message.roomId());
+            first = waiting == null;
+            if (first) {
+                waitingByRoom.put(message.roomId(), new ArrayDeque<>());
+            } else {
+                waiting.add(pending);
+            }
+        }
+        if (first) {
+            storeBatch(message.roomId(), List.of(pending));
+        }
+        return pending.outcome();
     }
 
-    private CompletableFuture<Appended> claim(NewMessage message, String clientKey, long seq, int conflicts) {
-        RoomId roomId = message.roomId();
-        ChatMessage stored = message.withSeq(seq);
-        return Reactive.done(messages.insertOne(document(stored, clientKey))).handle((ignored, error) -> {
+    /** Stores one batch of a room's appends, then the next one that queued meanwhile, until none is left. */
+    private void storeBatch(RoomId roomId, List<Pending> batch) {
+        CompletableFuture<Void> done;
+        try {
+            done = store(batch);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((ignored, error) -> {
+            if (error != null) {
+                batch.forEach(pending -> pending.outcome().completeExceptionally(MongoFailures.translate(error)));
+            }
+            List<Pending> next = nextBatch(roomId);
+            if (!next.isEmpty()) {
+                storeBatch(roomId, next);
+            }
+        });
+    }
+
+    /**
+     * The room's waiting appends, in arrival order, up to {@link #MAX_BATCH}. A second send with a client id
+     * already in the batch waits for the next one, where it is found stored and answered as the retry it is.
+     * Empty, and the room's queue gone, when nothing waits.
+     */
+    private List<Pending> nextBatch(RoomId roomId) {
+        synchronized (waitingByRoom) {
+            ArrayDeque<Pending> waiting = waitingByRoom.get(roomId);
+            if (waiting.isEmpty()) {
+                waitingByRoom.remove(roomId);
+                return List.of();
+            }
+            List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+            Set<String> clientKeys = new HashSet<>();
+            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+                String clientKey = waiting.peek().clientKey();
+                if (clientKey != null && !clientKeys.add(clientKey)) {
+                    break;
+                }
+                batch.add(waiting.poll());
+            }
+            return batch;
+        }
+    }
+
+    /** Completes every append of the batch: stored, answered as a duplicate, or failed. */
+    private CompletableFuture<Void> store(List<Pending> batch) {
+        RoomId roomId = batch.get(0).message().roomId();
+        return answerRetries(batch).thenCompose(fresh -> fresh.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : lastSeq(roomId).thenCompose(last -> claim(fresh, last + 1, 0)));
+    }
+
+    /** Answers the appends whose client id is already stored (a retry costs one read and takes no seq); the rest. */
+    private CompletableFuture<List<Pending>> answerRetries(List<Pending> batch) {
+        List<String> clientKeys = batch.stream().map(Pending::clientKey).filter(Objects::nonNull).toList();
+        if (clientKeys.isEmpty()) {
+            return CompletableFuture.completedFuture(batch);
+        }
+        return Reactive.all(messages.find(Filters.in("client_key", clientKeys))).thenApply(found -> {
+            Map<String, ChatMessage> stored = new HashMap<>();
+            found.forEach(document -> stored.put(document.getString("client_key"), message(document)));
+            List<Pending> fresh = new ArrayList<>(batch.size());
+            for (Pending pending : batch) {
+                ChatMessage earlier = pending.clientKey() == null ? null : stored.get(pending.clientKey());
+                if (earlier != null) {
+                    pending.outcome().complete(new Appended(earlier, true));
+                } else {
+                    fresh.add(pending);
+                }
+            }
+            return fresh;
+        });
+    }
+
+    /**
+     * Inserts the batch with consecutive seqs from {@code seq}, in order: the store keeps the messages up to the
+     * first that is refused. A seq taken by another node means the rest try again after it; a client id stored
+     * by another node meanwhile means that append was a retry.
+     */
+    private CompletableFuture<Void> claim(List<Pending> batch, long seq, int conflicts) {
+        RoomId roomId = batch.get(0).message().roomId();
+        List<ChatMessage> numbered = new ArrayList<>(batch.size());
+        List<Document> documents = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            ChatMessage stored = batch.get(i).message().withSeq(seq + i);
+            numbered.add(stored);
+            documents.add(document(stored, batch.get(i).clientKey()));
+        }
+        return Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true))).handle((ignored, error) -> {
+            int inserted = error == null ? batch.size() : MongoFailures.insertedBeforeFailure(error);
+            for (int i = 0; i < inserted; i++) {
+                batch.get(i).stored(numbered.get(i));
+            }
+            if (inserted > 0) {
+                remember(roomId, seq + inserted - 1);
+            }
             if (error == null) {
-                remember(roomId, stored.seq());
-                return CompletableFuture.completedFuture(new Appended(stored, false));
+                return CompletableFuture.<Void>completedFuture(null);
             }
             if (!MongoFailures.isDuplicateKey(error)) {
                 forget(roomId); // the insert may have landed after all: read where the room stands next time
-                return CompletableFuture.<Appended>failedFuture(MongoFailures.translate(error));
+                return CompletableFuture.<Void>failedFuture(MongoFailures.translate(error));
+            }
+            return afterConflict(batch.subList(inserted, batch.size()), seq + inserted, conflicts);
+        }).thenCompose(next -> next);
+    }
+
+    /** {@code refused}'s first message could not have {@code seq}: a retry stored meanwhile, or the seq is taken. */
+    private CompletableFuture<Void> afterConflict(List<Pending> refused, long seq, int conflicts) {
+        Pending first = refused.get(0);
+        RoomId roomId = first.message().roomId();
+        return duplicateOf(first.clientKey()).thenCompose(earlier -> {
+            if (earlier.isPresent()) {
+                // A retry of the same send, on another node, got in first; the seq may still be free.
+                first.outcome().complete(new Appended(earlier.get(), true));
+                List<Pending> rest = refused.subList(1, refused.size());
+                return rest.isEmpty() ? CompletableFuture.completedFuture(null) : claim(rest, seq, conflicts);
             }
             remember(roomId, seq); // taken, by whoever: the next append starts after it
-            return duplicateOf(clientKey).thenCompose(earlier -> {
-                if (earlier.isPresent()) {
-                    // A retry of the same send, on another node, got in first.
-                    return CompletableFuture.completedFuture(new Appended(earlier.get(), true));
-                }
-                if (conflicts + 1 >= MAX_CONFLICTS) {
-                    return CompletableFuture.<Appended>failedFuture(new StorageUnavailableException(
-                            "room " + roomId + " is too contended: no free seq after " + MAX_CONFLICTS + " tries"));
-                }
-                if (conflicts < BLIND_RETRIES) {
-                    return claim(message, clientKey, seq + 1, conflicts + 1); // seq exists: the next may be free
-                }
-                return readLastSeq(roomId).thenCompose(last -> claim(message, clientKey, last + 1, conflicts + 1));
-            });
-        }).thenCompose(result -> result);
+            if (conflicts + 1 >= MAX_CONFLICTS) {
+                return CompletableFuture.failedFuture(new StorageUnavailableException(
+                        "room " + roomId + " is too contended: no free seq after " + MAX_CONFLICTS + " tries"));
+            }
+            if (conflicts < BLIND_RETRIES) {
+                return claim(refused, seq + 1, conflicts + 1); // seq exists: the next may be free
+            }
+            return readLastSeq(roomId).thenCompose(last -> claim(refused, last + 1, conflicts + 1));
+        });
     }
 
     /** The last seq this node knows to be taken in the room, read from the store when it knows none. */

@@ -1,5 +1,9 @@
 package io.relaychat.adapter.mongo;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
@@ -19,10 +23,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import static io.relaychat.testkit.Await.failure;
@@ -69,6 +76,66 @@ class MongoStorageTest {
 
         List<Long> stored = result(nodeA.since(room, 0, 1000)).stream().map(ChatMessage::seq).toList();
         assertEquals(LongStream.rangeClosed(1, 120).boxed().toList(), stored);
+    }
+
+    @Test
+    void aRoomsBacklogGoesToTheStoreInAFewInsertsAndKeepsItsOrder() {
+        AtomicInteger inserts = new AtomicInteger();
+        CommandListener counter = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (event.getCommandName().equals("insert")) {
+                    inserts.incrementAndGet();
+                }
+            }
+        };
+        MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(mongo.connectionString())).addCommandListener(counter).build());
+        try {
+            MessageStore store = new MongoMessageStore(
+                    client.getDatabase(freshDatabase()).getCollection(MongoMessageStore.COLLECTION));
+            RoomId room = new RoomId(Fixtures.newId());
+
+            List<CompletionStage<MessageStore.Appended>> appends = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                appends.add(store.append(aMessage().in(room).saying("m" + i).build()));
+            }
+
+            List<String> bySeq = appends.stream().map(append -> result(append).message())
+                    .sorted(Comparator.comparingLong(ChatMessage::seq)).map(ChatMessage::content).toList();
+            assertEquals(IntStream.range(0, 200).mapToObj(i -> "m" + i).toList(), bySeq, "seqs follow the order of sending");
+            assertEquals(LongStream.rangeClosed(1, 200).boxed().toList(),
+                    result(store.since(room, 0, 1000)).stream().map(ChatMessage::seq).toList());
+            assertTrue(inserts.get() <= 20, "200 queued messages took " + inserts.get() + " inserts");
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void retriesSentToBothNodesWhileTheyRaceForSeqsAreStoredOnce() {
+        String database = freshDatabase();
+        MessageStore nodeA = mongo.openStorage(database).messages();
+        MessageStore nodeB = mongo.openStorage(database).messages();
+        RoomId room = new RoomId(Fixtures.newId());
+        UserId alice = new UserId(Fixtures.newId());
+
+        List<CompletionStage<MessageStore.Appended>> appends = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            NewMessage send = aMessage().in(room).from(alice).saying("m" + i).withClientId("c" + i).build();
+            appends.add(nodeA.append(send));
+            appends.add(nodeB.append(send)); // the same send again, through the other node
+        }
+
+        long fresh = appends.stream().filter(append -> !result(append).duplicate()).count();
+        List<ChatMessage> stored = result(nodeA.since(room, 0, 1000));
+        assertEquals(100, fresh);
+        assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), stored.stream().map(ChatMessage::seq).toList());
+        assertEquals(100, stored.stream().map(ChatMessage::clientId).distinct().count());
+        for (CompletionStage<MessageStore.Appended> append : appends) {
+            ChatMessage answered = result(append).message();
+            assertEquals(stored.get((int) answered.seq() - 1), answered, "both nodes answer with the stored message");
+        }
     }
 
     @Test
