@@ -86,6 +86,18 @@ public abstract class MessageStoreContract {
     }
 
     @Test
+    void aMessageWhoseIdIsStoredIsAnsweredAsADuplicate() {
+        NewMessage sent = aMessage().in(room).from(alice).saying("handed on").build();
+        ChatMessage original = append(sent);
+
+        Appended again = result(store.append(sent));
+
+        assertTrue(again.duplicate());
+        assertEquals(original, again.message());
+        assertEquals(List.of(original), result(store.history(room, 50, null, null)));
+    }
+
+    @Test
     void sameClientIdFromAnotherUserIsADifferentMessage() {
         append(aMessage().in(room).from(alice).withClientId("k1").build());
 

@@ -1,6 +1,7 @@
 package io.relaychat.adapter.local;
 
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.MessageStore;
@@ -22,6 +23,7 @@ public final class InMemoryMessageStore implements MessageStore {
     private final Map<RoomId, RoomLog> logs = new ConcurrentHashMap<>();
     /** (user, client id) to the message it stored: the idempotency index, across rooms. */
     private final Map<String, ChatMessage> byClientKey = new HashMap<>();
+    private final Map<MessageId, ChatMessage> byId = new HashMap<>();
 
     @Override
     public CompletionStage<Appended> append(NewMessage message) {
@@ -29,13 +31,15 @@ public final class InMemoryMessageStore implements MessageStore {
         String clientKey = message.clientId() == null ? null : message.userId().value() + "\u0000" + message.clientId();
         // One lock for the dedupe check and the append: two retries racing must not both store.
         synchronized (byClientKey) {
-            if (clientKey != null) {
-                ChatMessage earlier = byClientKey.get(clientKey);
-                if (earlier != null) {
-                    return CompletableFuture.completedFuture(new Appended(earlier, true));
-                }
+            ChatMessage earlier = clientKey == null ? null : byClientKey.get(clientKey);
+            if (earlier == null) {
+                earlier = byId.get(message.id());
+            }
+            if (earlier != null) {
+                return CompletableFuture.completedFuture(new Appended(earlier, true));
             }
             ChatMessage stored = log.append(message);
+            byId.put(stored.id(), stored);
             if (clientKey != null) {
                 byClientKey.put(clientKey, stored);
             }

@@ -48,6 +48,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
+    static final String ID_INDEX = "messages_id_unique";
     /** Seqs taken by others in a row before an append gives up; only many nodes racing for one room get near it. */
     private static final int MAX_CONFLICTS = 64;
     /**
@@ -205,17 +206,24 @@ final class MongoMessageStore implements MessageStore {
                 forget(roomId); // the insert may have landed after all: read where the room stands next time
                 return CompletableFuture.<Void>failedFuture(MongoFailures.translate(error));
             }
-            return afterConflict(batch.subList(inserted, batch.size()), seq + inserted, conflicts);
+            return afterConflict(batch.subList(inserted, batch.size()), seq + inserted, conflicts, error);
         }).thenCompose(next -> next);
     }
 
-    /** {@code refused}'s first message could not have {@code seq}: a retry stored meanwhile, or the seq is taken. */
-    private CompletableFuture<Void> afterConflict(List<Pending> refused, long seq, int conflicts) {
+    /**
+     * {@code refused}'s first message could not have {@code seq}: it is stored already (a retry, or a send
+     * another node was handed and stored too), or the seq is taken.
+     */
+    private CompletableFuture<Void> afterConflict(List<Pending> refused, long seq, int conflicts, Throwable error) {
         Pending first = refused.get(0);
         RoomId roomId = first.message().roomId();
-        return duplicateOf(first.clientKey()).thenCompose(earlier -> {
+        CompletableFuture<Optional<ChatMessage>> stored = MongoFailures.isDuplicateOn(error, ID_INDEX)
+                ? Reactive.first(messages.find(Filters.eq("id", first.message().id().value())).first())
+                        .thenApply(found -> found.map(MongoMessageStore::message))
+                : duplicateOf(first.clientKey());
+        return stored.thenCompose(earlier -> {
             if (earlier.isPresent()) {
-                // A retry of the same send, on another node, got in first; the seq may still be free.
+                // Stored already, on another node; the seq may still be free.
                 first.outcome().complete(new Appended(earlier.get(), true));
                 List<Pending> rest = refused.subList(1, refused.size());
                 return rest.isEmpty() ? CompletableFuture.completedFuture(null) : claim(rest, seq, conflicts);

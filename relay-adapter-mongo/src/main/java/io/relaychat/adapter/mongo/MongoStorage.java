@@ -114,7 +114,7 @@ public final class MongoStorage implements AutoCloseable {
                 index(messageDocs, Indexes.ascending("room_id", "seq"), unique("messages_room_seq_unique")),
                 index(messageDocs, Indexes.ascending("room_id", "timestamp"), new IndexOptions().name("messages_room_timestamp")),
                 index(messageDocs, Indexes.ascending("client_key"), unique("messages_client_key_unique").sparse(true)),
-                index(messageDocs, Indexes.ascending("id"), unique("messages_id_unique")));
+                index(messageDocs, Indexes.ascending("id"), unique(MongoMessageStore.ID_INDEX)));
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 

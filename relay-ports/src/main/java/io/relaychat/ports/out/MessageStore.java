@@ -14,6 +14,7 @@ public interface MessageStore {
     /**
      * Stores the message with the room's next seq (1, 2, 3, ... never reused, also across server
      * nodes sharing the store). When the same user already stored a message with the same client id,
+     * or a message with the same id is stored (a send handed to another node that then stored it here too),
      * nothing is stored and that earlier message is returned with {@code duplicate} set.
      * Completes only once the message is durable as far as this store goes.
      */
