@@ -23,10 +23,12 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.MessageStore.Appended;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.RoomPresence;
 import io.relaychat.ports.out.Scheduler;
+import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.TimeSource;
 
 import java.time.temporal.ChronoUnit;
@@ -57,6 +59,7 @@ final class ChatHub implements ChatUseCase {
     private final MessageStore messages;
     private final PresencePort presence;
     private final RoomEventBus bus;
+    private final SendForwarding forwarding;
     private final TimeSource time;
     private final IdSource ids;
     private final Scheduler scheduler;
@@ -68,11 +71,13 @@ final class ChatHub implements ChatUseCase {
     private final PresenceThrottle presenceUpdates;
 
     ChatHub(RoomDirectory directory, MessageStore messages, PresencePort presence, RoomEventBus bus,
-            TimeSource time, IdSource ids, Scheduler scheduler, Limits limits, Consumer<Throwable> faults) {
+            SendForwarding forwarding, TimeSource time, IdSource ids, Scheduler scheduler, Limits limits,
+            Consumer<Throwable> faults) {
         this.directory = directory;
         this.messages = messages;
         this.presence = presence;
         this.bus = bus;
+        this.forwarding = forwarding;
         this.time = time;
         this.ids = ids;
         this.scheduler = scheduler;
@@ -91,6 +96,7 @@ final class ChatHub implements ChatUseCase {
             }
         });
         presence.onExpired(this::announceExpiredPresence);
+        forwarding.listen(this::storeAndAnnounce);
     }
 
     @Override
@@ -255,13 +261,10 @@ final class ChatHub implements ChatUseCase {
             NewMessage message = new NewMessage(new MessageId(ids.newId()), command.roomId(), sender.id(),
                     sender.username(), command.content(), time.now().truncatedTo(ChronoUnit.MILLIS),
                     command.attachments(), clientId);
-            return messages.append(message).thenAccept(appended -> {
+            return store(message).thenAccept(appended -> {
                 if (appended.duplicate()) {
                     // A retry of a message already stored: only the sender needs to hear of it again.
                     connection.tell(new MessagePosted(appended.message()));
-                } else {
-                    route(appended.message());
-                    publish(new MessagePosted(appended.message()));
                 }
             });
         }).exceptionally(error -> {
@@ -286,6 +289,37 @@ final class ChatHub implements ChatUseCase {
             leaving.add(leave(connection, roomId).toCompletableFuture());
         }
         return CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Stores a send and tells everyone, here or through the node that stores the room's messages. A stored
+     * message is routed here either way (the storing node's publication may arrive too; the room's orderer
+     * lets it through once).
+     */
+    private CompletionStage<Appended> store(NewMessage message) {
+        if (forwarding.storesHere(message.roomId())) {
+            return storeAndAnnounce(message);
+        }
+        return forwarding.forward(message).thenApply(appended -> {
+            if (!appended.duplicate()) {
+                route(appended.message());
+            }
+            return appended;
+        }).exceptionallyCompose(error -> unwrap(error) instanceof StorageUnavailableException
+                ? CompletableFuture.failedFuture(unwrap(error))
+                // The storing node did not answer: store it here; if it got there after all, its id tells.
+                : storeAndAnnounce(message));
+    }
+
+    /** Stores a send taken here or forwarded by another node, routes it here and publishes it for the others. */
+    private CompletionStage<Appended> storeAndAnnounce(NewMessage message) {
+        return messages.append(message).thenApply(appended -> {
+            if (!appended.duplicate()) {
+                route(appended.message());
+                publish(new MessagePosted(appended.message()));
+            }
+            return appended;
+        });
     }
 
     // ---- routing ----

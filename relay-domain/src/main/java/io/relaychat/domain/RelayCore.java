@@ -16,6 +16,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.Scheduler;
 import io.relaychat.ports.out.TimeSource;
@@ -60,8 +61,8 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
         this.eventBus = b.eventBus;
         this.presence = b.presence;
-        this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.timeSource, b.idSource,
-                b.scheduler, b.limits, b.faultListener);
+        this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.sendForwarding, b.timeSource,
+                b.idSource, b.scheduler, b.limits, b.faultListener);
     }
 
     public static Builder builder() {
@@ -126,13 +127,14 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
         return new Health(failing.isEmpty(), failing);
     }
 
-    /** Every port is required except time, ids, limits and the fault listener, which have defaults. */
+    /** Every port is required except send forwarding, time, ids, limits and the fault listener, which have defaults. */
     public static final class Builder {
         private UserStore userStore;
         private RoomStore roomStore;
         private MessageStore messageStore;
         private BlobStore blobStore;
         private RoomEventBus eventBus;
+        private SendForwarding sendForwarding = SendForwarding.NONE;
         private PresencePort presence;
         private Scheduler scheduler;
         private PasswordHasher passwordHasher;
@@ -168,6 +170,12 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
 
         public Builder eventBus(RoomEventBus value) {
             this.eventBus = value;
+            return this;
+        }
+
+        /** Which node stores which room's messages; by default this node stores every room's. */
+        public Builder sendForwarding(SendForwarding value) {
+            this.sendForwarding = value;
             return this;
         }
 
@@ -223,6 +231,7 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
             Objects.requireNonNull(messageStore, "messageStore");
             Objects.requireNonNull(blobStore, "blobStore");
             Objects.requireNonNull(eventBus, "eventBus");
+            Objects.requireNonNull(sendForwarding, "sendForwarding");
             Objects.requireNonNull(presence, "presence");
             Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(passwordHasher, "passwordHasher");

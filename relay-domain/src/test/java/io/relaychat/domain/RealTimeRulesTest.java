@@ -26,6 +26,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.RoomPresence;
+import io.relaychat.ports.out.SendForwarding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -368,6 +370,96 @@ class RealTimeRulesTest {
     }
 
     @Test
+    void sendsTakenByANodeThatDoesNotStoreTheRoomAreStoredByTheOneThatDoesAndArriveOnceInOrder() {
+        HandOver handOver = new HandOver(null);
+        TwoNodes nodes = twoNodes(UnaryOperator.identity(), Limits.defaults(), handOver.handing(), handOver.storing());
+
+        for (int i = 1; i <= 20; i++) {
+            nodes.onSender().say(nodes.room(), "from A " + i);
+        }
+
+        nodes.onReceiver().events().awaitMessages(20);
+        nodes.onSender().events().awaitMessages(20);
+        assertEquals(20, handOver.forwarded.get());
+        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), nodes.onSender().events().seqs());
+        assertEquals(nodes.onSender().events().messages(), nodes.onReceiver().events().messages());
+        assertEquals(20, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aSendTheStoringNodeDoesNotAnswerIsStoredByTheNodeThatTookIt() {
+        HandOver handOver = new HandOver(new TimeoutException("no answer"));
+        TwoNodes nodes = twoNodes(UnaryOperator.identity(), Limits.defaults(), handOver.handing(), handOver.storing());
+
+        nodes.onSender().say(nodes.room(), "still sent");
+
+        nodes.onReceiver().events().awaitMessages(1);
+        assertEquals(List.of("still sent"), nodes.onSender().events().messages().stream().map(ChatMessage::content).toList());
+        assertEquals(1, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aStoreFailureAnsweredByTheStoringNodeReachesTheSender() {
+        HandOver handOver = new HandOver(new StorageUnavailableException("store down"));
+        TwoNodes nodes = twoNodes(UnaryOperator.identity(), Limits.defaults(), handOver.handing(), handOver.storing());
+
+        nodes.onSender().say(nodes.room(), "not stored");
+
+        assertEquals(List.of(new ErrorNotice(ChatHub.STORAGE_UNAVAILABLE)),
+                nodes.onSender().events().eventsOf(ErrorNotice.class));
+        assertEquals(List.of(), result(nodes.sender().messages.since(nodes.room().id(), 0, 100)));
+    }
+
+    /** The receiving node stores every room; the sending node hands its sends over, or fails to with {@code failure}. */
+    private static final class HandOver {
+        private final Throwable failure;
+        private volatile SendForwarding.Listener storingNode;
+        final AtomicInteger forwarded = new AtomicInteger();
+
+        HandOver(Throwable failure) {
+            this.failure = failure;
+        }
+
+        SendForwarding storing() {
+            return new SendForwarding() {
+                @Override
+                public void listen(Listener listener) {
+                    storingNode = listener;
+                }
+
+                @Override
+                public boolean storesHere(RoomId roomId) {
+                    return true;
+                }
+
+                @Override
+                public CompletionStage<MessageStore.Appended> forward(NewMessage message) {
+                    throw new AssertionError("the storing node forwards nothing");
+                }
+            };
+        }
+
+        SendForwarding handing() {
+            return new SendForwarding() {
+                @Override
+                public void listen(Listener listener) {
+                }
+
+                @Override
+                public boolean storesHere(RoomId roomId) {
+                    return false;
+                }
+
+                @Override
+                public CompletionStage<MessageStore.Appended> forward(NewMessage message) {
+                    forwarded.incrementAndGet();
+                    return failure != null ? CompletableFuture.failedFuture(failure) : storingNode.onForwarded(message);
+                }
+            };
+        }
+    }
+
+    @Test
     void aNodeHearsARoomsBusTrafficOnlyWhileOneOfItsConnectionsIsJoined() {
         InProcessEventBus bus = (InProcessEventBus) test.bus;
         assertEquals(false, bus.isSubscribed(room.id()));
@@ -537,12 +629,17 @@ class RealTimeRulesTest {
 
     /** {@code receiverBus} may wrap the receiving node's bus, to lose or cut off what it hears. */
     private TwoNodes twoNodes(UnaryOperator<RoomEventBus> receiverBus, Limits limits) {
+        return twoNodes(receiverBus, limits, SendForwarding.NONE, SendForwarding.NONE);
+    }
+
+    private TwoNodes twoNodes(UnaryOperator<RoomEventBus> receiverBus, Limits limits, SendForwarding senderForwarding,
+                              SendForwarding receiverForwarding) {
         InProcessEventBus.Network network = new InProcessEventBus.Network();
         MessageStore sharedMessages = new InMemoryMessageStore();
         InMemoryPresence sharedPresence = new InMemoryPresence();
-        TestCore sender = new TestCore(sharedMessages, network.join(), sharedPresence, limits);
+        TestCore sender = new TestCore(sharedMessages, network.join(), senderForwarding, sharedPresence, limits);
         RoomEventBus bus = receiverBus.apply(network.join());
-        TestCore receiver = new TestCore(sharedMessages, bus, sharedPresence, limits);
+        TestCore receiver = new TestCore(sharedMessages, bus, receiverForwarding, sharedPresence, limits);
         User eve = sender.register("eve");
         Room room = sender.groupRoom(eve);
         result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));

@@ -18,6 +18,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 
@@ -52,6 +53,10 @@ final class TestCore {
     }
 
     TestCore(MessageStore messages, RoomEventBus bus, PresencePort presence, Limits limits) {
+        this(messages, bus, SendForwarding.NONE, presence, limits);
+    }
+
+    TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence, Limits limits) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
@@ -59,7 +64,7 @@ final class TestCore {
         this.core = RelayCore.builder()
                 .userStore(users).roomStore(rooms).messageStore(messages)
                 .blobStore(new MemoryBlobs())
-                .eventBus(bus).presence(presence).scheduler(scheduler)
+                .eventBus(bus).sendForwarding(forwarding).presence(presence).scheduler(scheduler)
                 .passwordHasher(new QuickHasher())
                 .tokens(tokens, tokens)
                 .limits(limits)

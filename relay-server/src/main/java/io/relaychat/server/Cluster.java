@@ -6,20 +6,22 @@ import io.relaychat.adapter.redis.RedisNode;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.SendForwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How this node reaches the others: the room event bus and presence, on Redis when REDIS_URL is set,
- * in-process (a single node) otherwise.
+ * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
+ * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise.
  */
-record Cluster(RoomEventBus bus, PresencePort presence, Runnable release) implements AutoCloseable {
+record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Runnable release)
+        implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
     static Cluster from(ServerConfig config) {
         if (config.redisUrl() == null) {
             log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
-            return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), () -> { });
+            return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, () -> { });
         }
         RedisSettings settings;
         try {
@@ -30,7 +32,7 @@ record Cluster(RoomEventBus bus, PresencePort presence, Runnable release) implem
         }
         RedisNode node = RedisNode.connect(settings);
         log.info("event bus and presence: {}", node.describe());
-        return new Cluster(node.bus(), node.presence(), node::close);
+        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::close);
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class RelayServer implements AutoCloseable {
                 .messageStore(storage.messages())
                 .blobStore(storage.blobs())
                 .eventBus(cluster.bus())
+                .sendForwarding(cluster.forwarding())
                 .presence(cluster.presence())
                 .scheduler(scheduler)
                 .passwordHasher(hasher)

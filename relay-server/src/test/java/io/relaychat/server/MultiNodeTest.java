@@ -231,6 +231,37 @@ class MultiNodeTest {
         System.out.println("presence of a killed node expired after " + tookMillis + " ms (TTL 1500 ms)");
     }
 
+    @Test
+    void sendsIntoRoomsStoredByANodeKilledWithoutGoodbyeAreStillDelivered() throws Exception {
+        RunningServer survivor = node();
+        Api api = new Api(survivor);
+        Account ann = api.register("ann");
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rooms.add(api.createRoom(ann, "room " + i)); // about half of them stored by the doomed node
+        }
+        Map<String, String> processEnv = new java.util.HashMap<>(env);
+        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
+        processEnv.put("HOST", "127.0.0.1");
+        ServerProcess doomed = ServerProcess.start(processEnv);
+        toClose.add(0, doomed);
+        WsClient annOnSurvivor = connect(survivor, ann);
+        rooms.forEach(annOnSurvivor::join);
+        pause(1000); // two heartbeats: the nodes have divided the rooms
+
+        doomed.kill();
+        long killedAt = System.nanoTime();
+        for (String room : rooms) {
+            annOnSurvivor.say(room, "to " + room);
+        }
+        annOnSurvivor.awaitMessages(rooms.size());
+        long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+
+        assertEquals(rooms.stream().map(room -> "to " + room).toList(),
+                annOnSurvivor.chatMessages().stream().map(message -> message.path("content").asText()).toList());
+        assertTrue(tookMillis < 5000, "ten sends took " + tookMillis + " ms after the node died");
+    }
+
     private long subscribers(String channel) {
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {

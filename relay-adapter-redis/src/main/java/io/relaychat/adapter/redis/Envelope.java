@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.MessageStore.Appended;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -29,7 +31,7 @@ import java.util.Map;
  * [1, origin, "p", room_id, {user_id: username, ...}]     presence
  * </pre>
  * A reader skips envelopes of a version it does not know, so a cluster can be upgraded node by node once
- * a new version exists.
+ * a new version exists. Sends handed from node to node have forms of their own ({@link #encodeForward}).
  */
 final class Envelope {
     static final int VERSION = 1;
@@ -43,31 +45,12 @@ final class Envelope {
     }
 
     static String encode(String origin, RoomEvent event) {
-        StringWriter out = new StringWriter(160);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartArray();
+        return write(json -> {
             json.writeNumber(VERSION);
             json.writeString(origin);
             if (event instanceof RoomEvent.MessagePosted posted) {
-                ChatMessage m = posted.message();
                 json.writeString("m");
-                json.writeString(m.id().value());
-                json.writeString(m.roomId().value());
-                json.writeString(m.userId().value());
-                json.writeString(m.username());
-                json.writeString(m.content());
-                json.writeNumber(m.timestamp().toEpochMilli());
-                json.writeStartArray();
-                for (String attachment : m.attachments()) {
-                    json.writeString(attachment);
-                }
-                json.writeEndArray();
-                json.writeNumber(m.seq());
-                if (m.clientId() == null) {
-                    json.writeNull();
-                } else {
-                    json.writeString(m.clientId());
-                }
+                writeMessage(json, posted.message());
             } else if (event instanceof RoomEvent.UserJoined joined) {
                 json.writeString("j");
                 json.writeString(joined.roomId().value());
@@ -89,11 +72,7 @@ final class Envelope {
             } else {
                 throw new IllegalArgumentException("no envelope for " + event);
             }
-            json.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        });
     }
 
     /** The envelope's content, or null when it is of a version this node does not read. */
@@ -106,10 +85,7 @@ final class Envelope {
             String origin = json.nextTextValue();
             String type = json.nextTextValue();
             RoomEvent event = switch (type) {
-                case "m" -> new RoomEvent.MessagePosted(new ChatMessage(new MessageId(json.nextTextValue()),
-                        new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()), json.nextTextValue(),
-                        json.nextTextValue(), Instant.ofEpochMilli(json.nextLongValue(0)), strings(json),
-                        json.nextLongValue(0), json.nextTextValue()));
+                case "m" -> new RoomEvent.MessagePosted(readMessage(json));
                 case "j" -> new RoomEvent.UserJoined(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
                         json.nextTextValue());
                 case "t" -> new RoomEvent.Typing(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
@@ -121,6 +97,134 @@ final class Envelope {
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
         }
+    }
+
+    /** A send handed to the node that stores its room, or that node's answer; see {@link #encodeForward}. */
+    sealed interface Forwarding {
+        String origin();
+
+        long request();
+    }
+
+    record ForwardedSend(String origin, long request, NewMessage message) implements Forwarding {
+    }
+
+    /** {@code appended} when stored (or found stored), else {@code failure}: "unavailable" or another reason. */
+    record ForwardAnswer(String origin, long request, Appended appended, String failure) implements Forwarding {
+    }
+
+    /**
+     * <pre>
+     * [1, origin, "s", request, id, room_id, user_id, username, content, timestamp_millis, [attachments], client_id|null]
+     * [1, origin, "a", request, "stored"|"duplicate", &lt;a stored message, as after "m"&gt;]
+     * [1, origin, "a", request, "unavailable"|"failed", reason]
+     * </pre>
+     */
+    static String encodeForward(String origin, long request, NewMessage message) {
+        return write(json -> {
+            start(json, origin, "s", request);
+            writeMessageFields(json, message.id(), message.roomId(), message.userId(), message.username(),
+                    message.content(), message.timestamp(), message.attachments());
+            json.writeString(message.clientId());
+        });
+    }
+
+    static String encodeAnswer(String origin, long request, Appended appended) {
+        return write(json -> {
+            start(json, origin, "a", request);
+            json.writeString(appended.duplicate() ? "duplicate" : "stored");
+            writeMessage(json, appended.message());
+        });
+    }
+
+    static String encodeFailure(String origin, long request, boolean storageUnavailable, String reason) {
+        return write(json -> {
+            start(json, origin, "a", request);
+            json.writeString(storageUnavailable ? "unavailable" : "failed");
+            json.writeString(reason);
+        });
+    }
+
+    /** The forwarding message, or null when it is of a version this node does not read. */
+    static Forwarding decodeForwarding(String text) {
+        try (JsonParser json = JSON.createParser(text)) {
+            expect(json, JsonToken.START_ARRAY);
+            if (json.nextIntValue(-1) != VERSION) {
+                return null;
+            }
+            String origin = json.nextTextValue();
+            String type = json.nextTextValue();
+            long request = json.nextLongValue(-1);
+            return switch (type) {
+                case "s" -> new ForwardedSend(origin, request, new NewMessage(new MessageId(json.nextTextValue()),
+                        new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()), json.nextTextValue(),
+                        json.nextTextValue(), Instant.ofEpochMilli(json.nextLongValue(0)), strings(json),
+                        json.nextTextValue()));
+                case "a" -> {
+                    String outcome = json.nextTextValue();
+                    yield switch (outcome) {
+                        case "stored", "duplicate" -> new ForwardAnswer(origin, request,
+                                new Appended(readMessage(json), outcome.equals("duplicate")), null);
+                        case "unavailable", "failed" -> new ForwardAnswer(origin, request, null,
+                                outcome.equals("unavailable") ? "unavailable: " + json.nextTextValue() : json.nextTextValue());
+                        default -> throw new IllegalArgumentException("unknown answer '" + outcome + "'");
+                    };
+                }
+                default -> throw new IllegalArgumentException("unknown forwarding type '" + type + "'");
+            };
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Writer {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String write(Writer body) {
+        StringWriter out = new StringWriter(160);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            body.write(json);
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void start(JsonGenerator json, String origin, String type, long request) throws IOException {
+        json.writeNumber(VERSION);
+        json.writeString(origin);
+        json.writeString(type);
+        json.writeNumber(request);
+    }
+
+    private static void writeMessage(JsonGenerator json, ChatMessage m) throws IOException {
+        writeMessageFields(json, m.id(), m.roomId(), m.userId(), m.username(), m.content(), m.timestamp(), m.attachments());
+        json.writeNumber(m.seq());
+        json.writeString(m.clientId());
+    }
+
+    private static void writeMessageFields(JsonGenerator json, MessageId id, RoomId roomId, UserId userId, String username,
+                                           String content, Instant timestamp, List<String> attachments) throws IOException {
+        json.writeString(id.value());
+        json.writeString(roomId.value());
+        json.writeString(userId.value());
+        json.writeString(username);
+        json.writeString(content);
+        json.writeNumber(timestamp.toEpochMilli());
+        json.writeStartArray();
+        for (String attachment : attachments) {
+            json.writeString(attachment);
+        }
+        json.writeEndArray();
+    }
+
+    private static ChatMessage readMessage(JsonParser json) throws IOException {
+        return new ChatMessage(new MessageId(json.nextTextValue()), new RoomId(json.nextTextValue()),
+                new UserId(json.nextTextValue()), json.nextTextValue(), json.nextTextValue(),
+                Instant.ofEpochMilli(json.nextLongValue(0)), strings(json), json.nextLongValue(0), json.nextTextValue());
     }
 
     private static List<String> strings(JsonParser json) throws IOException {

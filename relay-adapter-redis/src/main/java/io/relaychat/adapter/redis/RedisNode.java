@@ -13,6 +13,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.SendForwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class RedisNode implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final RedisRoomEventBus bus;
     private final RedisPresence presence;
+    private final RedisSendForwarding forwarding;
     private final ConnectionWatch watch = new ConnectionWatch();
 
     private RedisNode(RedisSettings settings) {
@@ -72,6 +74,15 @@ public final class RedisNode implements AutoCloseable {
         }
         this.bus = new RedisRoomEventBus(nodeId, settings.sharded(), commands, pubSub, timer);
         this.presence = new RedisPresence(nodeId, commands, settings.nodeTtl());
+        this.forwarding = new RedisSendForwarding(nodeId, settings.sharded(), commands, pubSub, timer,
+                presence::otherLiveNodes, bus::isAvailable);
+        try {
+            forwarding.open().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            abandon();
+            throw new IllegalStateException("cannot subscribe to this node's inbox on Redis at " + settings.describe()
+                    + ": " + e.getMessage(), e);
+        }
         presence.heartbeat();
         long every = Math.max(100, settings.nodeTtl().toMillis() / 3);
         timer.scheduleAtFixedRate(presence::heartbeat, every, every, TimeUnit.MILLISECONDS);
@@ -88,6 +99,11 @@ public final class RedisNode implements AutoCloseable {
 
     public PresencePort presence() {
         return presence;
+    }
+
+    /** Which node stores which room's messages: divided among the live nodes. */
+    public SendForwarding forwarding() {
+        return forwarding;
     }
 
     public String describe() {

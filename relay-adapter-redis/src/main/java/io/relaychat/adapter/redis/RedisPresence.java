@@ -70,6 +70,7 @@ final class RedisPresence implements PresencePort {
     private final Map<String, Long> aliveUntilNanos = new ConcurrentHashMap<>();
     private volatile BiConsumer<RoomId, Map<UserId, String>> expiryListener = (room, online) -> { };
     /** Dead nodes this node has swept its rooms for; a node that comes back to life is taken off again. */
+    private volatile Set<String> otherLiveNodes = Set.of();
     private final Set<String> sweptFor = ConcurrentHashMap.newKeySet();
     private volatile boolean firstHeartbeat = true;
     private volatile boolean available = true;
@@ -237,12 +238,19 @@ final class RedisPresence implements PresencePort {
         });
     }
 
+    /** The other nodes alive at the last heartbeat. */
+    Set<String> otherLiveNodes() {
+        return otherLiveNodes;
+    }
+
     private void sweepForDeadAmong(Set<String> roster) {
         sweptFor.retainAll(roster);
         if (roster.isEmpty()) {
+            otherLiveNodes = Set.of();
             return;
         }
         aliveNodes(roster).thenAccept(alive -> {
+            otherLiveNodes = Set.copyOf(alive);
             boolean newlyDead = false;
             for (String node : roster) {
                 if (alive.contains(node)) {

@@ -48,12 +48,16 @@ final class RedisRoomEventBus implements RoomEventBus {
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                receive(message);
+                if (channel.startsWith(CHANNEL_PREFIX)) {
+                    receive(message);
+                }
             }
 
             @Override
             public void smessage(String shardChannel, String message) {
-                receive(message);
+                if (shardChannel.startsWith(CHANNEL_PREFIX)) {
+                    receive(message);
+                }
             }
         });
     }

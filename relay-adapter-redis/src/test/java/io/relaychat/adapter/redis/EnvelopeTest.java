@@ -2,9 +2,11 @@ package io.relaychat.adapter.redis;
 
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.MessageStore.Appended;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -46,6 +48,24 @@ class EnvelopeTest {
         String envelope = Envelope.encode("n", new RoomEvent.MessagePosted(message));
 
         assertEquals("[1,\"n\",\"m\",\"m1\",\"r1\",\"u1\",\"ann\",\"hi\",0,[],7,null]", envelope);
+    }
+
+    @Test
+    void aHandedOnSendAndEveryAnswerSurviveTheTrip() {
+        NewMessage send = new NewMessage(new MessageId("m1"), ROOM, ANN, "ann", "héllo \"\\\n😀",
+                Instant.parse("2026-01-02T03:04:05.678Z"), List.of("/static/uploads/a.png"), "c-1");
+        Appended stored = new Appended(send.withSeq(42), false);
+        Appended duplicate = new Appended(send.withSeq(41), true);
+
+        assertEquals(new Envelope.ForwardedSend("a", 7, send), Envelope.decodeForwarding(Envelope.encodeForward("a", 7, send)));
+        assertEquals(new Envelope.ForwardAnswer("b", 7, stored, null),
+                Envelope.decodeForwarding(Envelope.encodeAnswer("b", 7, stored)));
+        assertEquals(new Envelope.ForwardAnswer("b", 8, duplicate, null),
+                Envelope.decodeForwarding(Envelope.encodeAnswer("b", 8, duplicate)));
+        assertEquals(new Envelope.ForwardAnswer("b", 9, null, "unavailable: store down"),
+                Envelope.decodeForwarding(Envelope.encodeFailure("b", 9, true, "store down")));
+        assertEquals(new Envelope.ForwardAnswer("b", 10, null, "boom"),
+                Envelope.decodeForwarding(Envelope.encodeFailure("b", 10, false, "boom")));
     }
 
     @Test
