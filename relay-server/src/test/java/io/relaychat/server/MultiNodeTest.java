@@ -60,6 +60,16 @@ class MultiNodeTest {
         return node;
     }
 
+    /** A node that can be killed as a process dies: no goodbye to Redis, its sockets just close. */
+    private ServerProcess nodeInItsOwnProcess() throws java.io.IOException {
+        Map<String, String> processEnv = new java.util.HashMap<>(env);
+        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
+        processEnv.put("HOST", "127.0.0.1");
+        ServerProcess node = ServerProcess.start(processEnv);
+        toClose.add(0, node);
+        return node;
+    }
+
     private WsClient connect(RunningServer node, Account account) {
         WsClient client = WsClient.connect(node.ws(account.token()));
         toClose.add(0, client);
@@ -206,11 +216,7 @@ class MultiNodeTest {
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "presence", bob);
-        Map<String, String> processEnv = new java.util.HashMap<>(env);
-        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
-        processEnv.put("HOST", "127.0.0.1");
-        ServerProcess doomed = ServerProcess.start(processEnv);
-        toClose.add(0, doomed);
+        ServerProcess doomed = nodeInItsOwnProcess();
 
         WsClient bobOnSurvivor = connect(survivor, bob);
         bobOnSurvivor.join(room);
@@ -240,11 +246,7 @@ class MultiNodeTest {
         for (int i = 0; i < 10; i++) {
             rooms.add(api.createRoom(ann, "room " + i)); // about half of them stored by the doomed node
         }
-        Map<String, String> processEnv = new java.util.HashMap<>(env);
-        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
-        processEnv.put("HOST", "127.0.0.1");
-        ServerProcess doomed = ServerProcess.start(processEnv);
-        toClose.add(0, doomed);
+        ServerProcess doomed = nodeInItsOwnProcess();
         WsClient annOnSurvivor = connect(survivor, ann);
         rooms.forEach(annOnSurvivor::join);
         pause(1000); // two heartbeats: the nodes have divided the rooms

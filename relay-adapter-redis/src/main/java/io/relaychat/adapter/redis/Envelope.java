@@ -78,12 +78,11 @@ final class Envelope {
     /** The envelope's content, or null when it is of a version this node does not read. */
     static Received decode(String text) {
         try (JsonParser json = JSON.createParser(text)) {
-            expect(json, JsonToken.START_ARRAY);
-            if (json.nextIntValue(-1) != VERSION) {
+            Header header = header(json);
+            if (header == null) {
                 return null;
             }
-            String origin = json.nextTextValue();
-            String type = json.nextTextValue();
+            String type = header.type();
             RoomEvent event = switch (type) {
                 case "m" -> new RoomEvent.MessagePosted(readMessage(json));
                 case "j" -> new RoomEvent.UserJoined(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
@@ -93,7 +92,7 @@ final class Envelope {
                 case "p" -> new RoomEvent.PresenceUpdate(new RoomId(json.nextTextValue()), users(json));
                 default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
             };
-            return new Received(origin, event);
+            return new Received(header.origin(), event);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
         }
@@ -148,12 +147,12 @@ final class Envelope {
     /** The forwarding message, or null when it is of a version this node does not read. */
     static Forwarding decodeForwarding(String text) {
         try (JsonParser json = JSON.createParser(text)) {
-            expect(json, JsonToken.START_ARRAY);
-            if (json.nextIntValue(-1) != VERSION) {
+            Header header = header(json);
+            if (header == null) {
                 return null;
             }
-            String origin = json.nextTextValue();
-            String type = json.nextTextValue();
+            String origin = header.origin();
+            String type = header.type();
             long request = json.nextLongValue(-1);
             return switch (type) {
                 case "s" -> new ForwardedSend(origin, request, new NewMessage(new MessageId(json.nextTextValue()),
@@ -175,6 +174,18 @@ final class Envelope {
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
         }
+    }
+
+    private record Header(String origin, String type) {
+    }
+
+    /** Version, origin and type; null for a version this node does not read. */
+    private static Header header(JsonParser json) throws IOException {
+        expect(json, JsonToken.START_ARRAY);
+        if (json.nextIntValue(-1) != VERSION) {
+            return null;
+        }
+        return new Header(json.nextTextValue(), json.nextTextValue());
     }
 
     private interface Writer {
