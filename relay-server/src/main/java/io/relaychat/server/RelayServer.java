@@ -23,6 +23,8 @@ public final class RelayServer implements AutoCloseable {
     private final NettyTransport transport;
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
+    /** Set once closing starts: faults from then on come from the closing itself. */
+    private volatile boolean closing;
 
     public RelayServer(ServerConfig config) {
         this.config = config;
@@ -59,7 +61,7 @@ public final class RelayServer implements AutoCloseable {
                         .withMaxContentChars(config.maxContentChars())
                         .withMaxUploadBytes(config.maxUploadBytes())
                         .withGapTimeout(config.gapTimeout()))
-                .onFault(error -> log.error("core fault", error))
+                .onFault(this::fault)
                 .build();
         this.transport = new NettyTransport(core, new TransportSettings(config.host(), config.port(),
                 config.corsOrigins(), config.maxUploadBytes(), 1024 * 1024, config.maxFrameBytes(),
@@ -79,9 +81,19 @@ public final class RelayServer implements AutoCloseable {
         return core;
     }
 
+    private void fault(Throwable error) {
+        if (closing) {
+            // Work still in flight when the pools and connections close fails for that reason alone.
+            log.debug("fault while closing: {}", error.toString());
+        } else {
+            log.error("core fault", error);
+        }
+    }
+
     /** Stops accepting, closes WebSockets with 1001 after their pending writes, then releases the pools. */
     @Override
     public void close() {
+        closing = true;
         transport.stop(config.shutdownGrace());
         hasher.close();
         scheduler.close();
