@@ -108,8 +108,9 @@ final class Envelope {
     record ForwardedSend(String origin, long request, NewMessage message) implements Forwarding {
     }
 
-    /** {@code appended} when stored (or found stored), else {@code failure}: "unavailable" or another reason. */
-    record ForwardAnswer(String origin, long request, Appended appended, String failure) implements Forwarding {
+    /** {@code appended} when stored (or found stored); else why not, and whether the store was unavailable. */
+    record ForwardAnswer(String origin, long request, Appended appended, boolean storeUnavailable, String failure)
+            implements Forwarding {
     }
 
     /**
@@ -163,9 +164,9 @@ final class Envelope {
                     String outcome = json.nextTextValue();
                     yield switch (outcome) {
                         case "stored", "duplicate" -> new ForwardAnswer(origin, request,
-                                new Appended(readMessage(json), outcome.equals("duplicate")), null);
+                                new Appended(readMessage(json), outcome.equals("duplicate")), false, null);
                         case "unavailable", "failed" -> new ForwardAnswer(origin, request, null,
-                                outcome.equals("unavailable") ? "unavailable: " + json.nextTextValue() : json.nextTextValue());
+                                outcome.equals("unavailable"), json.nextTextValue());
                         default -> throw new IllegalArgumentException("unknown answer '" + outcome + "'");
                     };
                 }

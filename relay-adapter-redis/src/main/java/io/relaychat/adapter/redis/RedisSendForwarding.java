@@ -162,13 +162,13 @@ final class RedisSendForwarding implements SendForwarding {
             if (waiting == null) {
                 return; // answered after the time-out: the sender has stored it itself (and found it stored)
             }
+            String why = "node " + answer.origin() + ": " + answer.failure();
             if (answer.appended() != null) {
                 waiting.complete(answer.appended());
-            } else if (answer.failure().startsWith("unavailable")) {
-                waiting.completeExceptionally(new StorageUnavailableException("node " + answer.origin() + ": "
-                        + answer.failure()));
+            } else if (answer.storeUnavailable()) {
+                waiting.completeExceptionally(new StorageUnavailableException(why));
             } else {
-                waiting.completeExceptionally(new IllegalStateException("node " + answer.origin() + ": " + answer.failure()));
+                waiting.completeExceptionally(new IllegalStateException(why));
             }
         }
     }

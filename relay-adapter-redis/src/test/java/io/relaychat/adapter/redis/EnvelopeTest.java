@@ -58,13 +58,13 @@ class EnvelopeTest {
         Appended duplicate = new Appended(send.withSeq(41), true);
 
         assertEquals(new Envelope.ForwardedSend("a", 7, send), Envelope.decodeForwarding(Envelope.encodeForward("a", 7, send)));
-        assertEquals(new Envelope.ForwardAnswer("b", 7, stored, null),
+        assertEquals(new Envelope.ForwardAnswer("b", 7, stored, false, null),
                 Envelope.decodeForwarding(Envelope.encodeAnswer("b", 7, stored)));
-        assertEquals(new Envelope.ForwardAnswer("b", 8, duplicate, null),
+        assertEquals(new Envelope.ForwardAnswer("b", 8, duplicate, false, null),
                 Envelope.decodeForwarding(Envelope.encodeAnswer("b", 8, duplicate)));
-        assertEquals(new Envelope.ForwardAnswer("b", 9, null, "unavailable: store down"),
+        assertEquals(new Envelope.ForwardAnswer("b", 9, null, true, "store down"),
                 Envelope.decodeForwarding(Envelope.encodeFailure("b", 9, true, "store down")));
-        assertEquals(new Envelope.ForwardAnswer("b", 10, null, "boom"),
+        assertEquals(new Envelope.ForwardAnswer("b", 10, null, false, "boom"),
                 Envelope.decodeForwarding(Envelope.encodeFailure("b", 10, false, "boom")));
     }
 
