@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One server node's link to Redis: a command connection (publishing, presence) and a pub/sub connection
- * (room channels), the room event bus and presence built on them, and the node's heartbeat. Lettuce
+ * (room channels, the node's inbox), the room event bus, presence and send forwarding built on them, and
+ * the node's heartbeat. Lettuce
  * reconnects by itself, backing off from 100 ms to 1 s (its default grows to 30 s, far too long for chat);
  * once both connections are back, the bus re-subscribes and presence is written back.
  */

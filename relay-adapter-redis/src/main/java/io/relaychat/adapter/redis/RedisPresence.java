@@ -69,8 +69,9 @@ final class RedisPresence implements PresencePort {
     /** Other nodes' liveness, each answer trusted for a short while to spare a round trip per read. */
     private final Map<String, Long> aliveUntilNanos = new ConcurrentHashMap<>();
     private volatile BiConsumer<RoomId, Map<UserId, String>> expiryListener = (room, online) -> { };
-    /** Dead nodes this node has swept its rooms for; a node that comes back to life is taken off again. */
+    /** The other nodes alive at the last heartbeat: among them and this one, the rooms are divided. */
     private volatile Set<String> otherLiveNodes = Set.of();
+    /** Dead nodes this node has swept its rooms for; a node that comes back to life is taken off again. */
     private final Set<String> sweptFor = ConcurrentHashMap.newKeySet();
     private volatile boolean firstHeartbeat = true;
     private volatile boolean available = true;
