@@ -218,8 +218,7 @@ final class MongoMessageStore implements MessageStore {
         Pending first = refused.get(0);
         RoomId roomId = first.message().roomId();
         CompletableFuture<Optional<ChatMessage>> stored = MongoFailures.isDuplicateOn(error, ID_INDEX)
-                ? Reactive.first(messages.find(Filters.eq("id", first.message().id().value())).first())
-                        .thenApply(found -> found.map(MongoMessageStore::message))
+                ? storedWhere(Filters.eq("id", first.message().id().value()))
                 : duplicateOf(first.clientKey());
         return stored.thenCompose(earlier -> {
             if (earlier.isPresent()) {
@@ -275,12 +274,12 @@ final class MongoMessageStore implements MessageStore {
     }
 
     private CompletableFuture<Optional<ChatMessage>> duplicateOf(String clientKey) {
-        return clientKey == null ? CompletableFuture.completedFuture(Optional.empty()) : byClientKey(clientKey);
+        return clientKey == null ? CompletableFuture.completedFuture(Optional.empty())
+                : storedWhere(Filters.eq("client_key", clientKey));
     }
 
-    private CompletableFuture<Optional<ChatMessage>> byClientKey(String clientKey) {
-        return Reactive.first(messages.find(Filters.eq("client_key", clientKey)).first())
-                .thenApply(found -> found.map(MongoMessageStore::message));
+    private CompletableFuture<Optional<ChatMessage>> storedWhere(Bson filter) {
+        return Reactive.first(messages.find(filter).first()).thenApply(found -> found.map(MongoMessageStore::message));
     }
 
     @Override
