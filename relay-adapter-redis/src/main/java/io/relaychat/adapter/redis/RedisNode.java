@@ -73,10 +73,10 @@ public final class RedisNode implements AutoCloseable {
             shutdown();
             throw new IllegalStateException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
         }
-        this.bus = new RedisRoomEventBus(nodeId, settings.sharded(), commands, pubSub, timer);
+        Channels channels = new Channels(settings.sharded(), commands, pubSub);
+        this.bus = new RedisRoomEventBus(nodeId, channels, timer);
         this.presence = new RedisPresence(nodeId, commands, settings.nodeTtl());
-        this.forwarding = new RedisSendForwarding(nodeId, settings.sharded(), commands, pubSub, timer,
-                presence::otherLiveNodes, bus::isAvailable);
+        this.forwarding = new RedisSendForwarding(nodeId, channels, timer, presence::otherLiveNodes, bus::isAvailable);
         try {
             forwarding.open().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -1,8 +1,5 @@
 package io.relaychat.adapter.redis;
 
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.RoomEventBus;
@@ -29,37 +26,18 @@ final class RedisRoomEventBus implements RoomEventBus {
     static final String CHANNEL_PREFIX = "relay:room:";
 
     private final String nodeId;
-    private final boolean sharded;
-    private final StatefulRedisConnection<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Channels channels;
     private final Executor background;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private volatile boolean available = true;
 
-    RedisRoomEventBus(String nodeId, boolean sharded, StatefulRedisConnection<String, String> commands,
-                      StatefulRedisPubSubConnection<String, String> pubSub, Executor background) {
+    RedisRoomEventBus(String nodeId, Channels channels, Executor background) {
         this.nodeId = nodeId;
-        this.sharded = sharded;
-        this.commands = commands;
-        this.pubSub = pubSub;
+        this.channels = channels;
         this.background = background;
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                if (channel.startsWith(CHANNEL_PREFIX)) {
-                    receive(message);
-                }
-            }
-
-            @Override
-            public void smessage(String shardChannel, String message) {
-                if (shardChannel.startsWith(CHANNEL_PREFIX)) {
-                    receive(message);
-                }
-            }
-        });
+        channels.listen(channel -> channel.startsWith(CHANNEL_PREFIX), this::receive);
     }
 
     static String channelOf(RoomId roomId) {
@@ -92,8 +70,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         }
         String channel = channelOf(event.roomId());
         String envelope = Envelope.encode(nodeId, event);
-        return (sharded ? commands.async().spublish(channel, envelope) : commands.async().publish(channel, envelope))
-                .toCompletableFuture().thenApply(receivers -> null);
+        return channels.publish(channel, envelope).thenApply(receivers -> null);
     }
 
     @Override
@@ -104,7 +81,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         if (!available) {
             return CompletableFuture.completedFuture(null);
         }
-        return subscribeTo(channel)
+        return channels.subscribe(channel)
                 .exceptionally(error -> {
                     log.warn("subscribing to {} failed; retried when Redis is back: {}", channel, error.getMessage());
                     return null;
@@ -119,20 +96,11 @@ final class RedisRoomEventBus implements RoomEventBus {
             toDrop.add(channel);
             return CompletableFuture.completedFuture(null);
         }
-        return unsubscribeFrom(channel)
+        return channels.unsubscribe(channel)
                 .exceptionally(error -> {
                     toDrop.add(channel);
                     return null;
                 });
-    }
-
-    /** SSUBSCRIBE when sharded, SUBSCRIBE otherwise. */
-    private CompletableFuture<Void> subscribeTo(String... channels) {
-        return (sharded ? pubSub.async().ssubscribe(channels) : pubSub.async().subscribe(channels)).toCompletableFuture();
-    }
-
-    private CompletableFuture<Void> unsubscribeFrom(String... channels) {
-        return (sharded ? pubSub.async().sunsubscribe(channels) : pubSub.async().unsubscribe(channels)).toCompletableFuture();
     }
 
     @Override
@@ -156,12 +124,12 @@ final class RedisRoomEventBus implements RoomEventBus {
     void reconnected() {
         background.execute(() -> {
             available = true;
-            String[] channels = wanted.toArray(String[]::new);
+            String[] rooms = wanted.toArray(String[]::new);
             String[] stale = toDrop.toArray(String[]::new);
-            CompletableFuture<Void> subscribed = channels.length == 0 ? CompletableFuture.completedFuture(null)
-                    : subscribeTo(channels);
+            CompletableFuture<Void> subscribed = rooms.length == 0 ? CompletableFuture.completedFuture(null)
+                    : channels.subscribe(rooms);
             subscribed.thenCompose(done -> stale.length == 0 ? CompletableFuture.completedFuture(null)
-                            : unsubscribeFrom(stale))
+                            : channels.unsubscribe(stale))
                     .whenComplete((done, error) -> {
                         if (error != null) {
                             available = false;
@@ -172,7 +140,7 @@ final class RedisRoomEventBus implements RoomEventBus {
                             toDrop.remove(channel);
                         }
                         log.info("Redis reachable again: {} room subscription(s) in place; catching up from the store",
-                                channels.length);
+                                rooms.length);
                         if (listener != null) {
                             listener.onResumed();
                         }

@@ -1,8 +1,5 @@
 package io.relaychat.adapter.redis;
 
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.relaychat.adapter.redis.Envelope.ForwardAnswer;
 import io.relaychat.adapter.redis.Envelope.ForwardedSend;
 import io.relaychat.adapter.redis.Envelope.Forwarding;
@@ -44,9 +41,7 @@ final class RedisSendForwarding implements SendForwarding {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
 
     private final String nodeId;
-    private final boolean sharded;
-    private final StatefulRedisConnection<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Channels channels;
     private final ScheduledExecutorService timer;
     private final Supplier<Set<String>> otherLiveNodes;
     private final BooleanSupplier connected;
@@ -54,32 +49,15 @@ final class RedisSendForwarding implements SendForwarding {
     private final AtomicLong requests = new AtomicLong();
     private volatile Listener listener;
 
-    RedisSendForwarding(String nodeId, boolean sharded, StatefulRedisConnection<String, String> commands,
-                        StatefulRedisPubSubConnection<String, String> pubSub, ScheduledExecutorService timer,
+    RedisSendForwarding(String nodeId, Channels channels, ScheduledExecutorService timer,
                         Supplier<Set<String>> otherLiveNodes, BooleanSupplier connected) {
         this.nodeId = nodeId;
-        this.sharded = sharded;
-        this.commands = commands;
-        this.pubSub = pubSub;
+        this.channels = channels;
         this.timer = timer;
         this.otherLiveNodes = otherLiveNodes;
         this.connected = connected;
         String inbox = inboxOf(nodeId);
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                if (channel.equals(inbox)) {
-                    receive(message);
-                }
-            }
-
-            @Override
-            public void smessage(String shardChannel, String message) {
-                if (shardChannel.equals(inbox)) {
-                    receive(message);
-                }
-            }
-        });
+        channels.listen(inbox::equals, this::receive);
     }
 
     static String inboxOf(String node) {
@@ -88,8 +66,7 @@ final class RedisSendForwarding implements SendForwarding {
 
     /** Starts receiving sends and answers; Lettuce subscribes again by itself after a reconnect. */
     CompletableFuture<Void> open() {
-        String inbox = inboxOf(nodeId);
-        return (sharded ? pubSub.async().ssubscribe(inbox) : pubSub.async().subscribe(inbox)).toCompletableFuture();
+        return channels.subscribe(inboxOf(nodeId));
     }
 
     @Override
@@ -136,7 +113,7 @@ final class RedisSendForwarding implements SendForwarding {
                         + ANSWER_TIMEOUT.toMillis() + " ms"));
             }
         }, ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        publish(inboxOf(owner), Envelope.encodeForward(nodeId, request, message)).whenComplete((receivers, error) -> {
+        channels.publish(inboxOf(owner), Envelope.encodeForward(nodeId, request, message)).whenComplete((receivers, error) -> {
             if (error != null || receivers == 0) {
                 awaiting.remove(request);
                 answer.completeExceptionally(error != null ? error
@@ -183,15 +160,10 @@ final class RedisSendForwarding implements SendForwarding {
             String answer = cause == null ? Envelope.encodeAnswer(nodeId, send.request(), appended)
                     : Envelope.encodeFailure(nodeId, send.request(), cause instanceof StorageUnavailableException,
                     String.valueOf(cause.getMessage()));
-            publish(inboxOf(send.origin()), answer).exceptionally(failed -> {
+            channels.publish(inboxOf(send.origin()), answer).exceptionally(failed -> {
                 log.debug("could not answer node {}: {}", send.origin(), failed.getMessage());
                 return null;
             });
         });
-    }
-
-    private CompletableFuture<Long> publish(String channel, String text) {
-        return (sharded ? commands.async().spublish(channel, text) : commands.async().publish(channel, text))
-                .toCompletableFuture();
     }
 }
