@@ -11,7 +11,9 @@ nodes=${NODES:-2}
 pids=()
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 if [ -z "${MONGO_URL:-}" ]; then
-    (cd "$ROOT" && mvn -B -q dependency:build-classpath -pl relay-adapter-mongo -Dmdep.outputFile="$OUT/mongo-cp.txt" >/dev/null)
+    # package first: the stand-in's class path is resolved inside the reactor, with nothing installed beforehand.
+    (cd "$ROOT" && mvn -B -q package -DskipTests dependency:build-classpath -pl relay-adapter-mongo -am \
+        -Dmdep.outputFile="$OUT/mongo-cp.txt" >/dev/null)
     # The stand-in is a JVM too: same collector as the servers, so that its pauses do not pass for theirs.
     java ${STORE_JAVA_OPTS:-$SERVER_JAVA_OPTS} -cp "$(cat "$OUT/mongo-cp.txt")" de.bwaldvogel.mongo.InMemoryMongoServer \
       > "$OUT/$name.mongo.log" 2>&1 &
