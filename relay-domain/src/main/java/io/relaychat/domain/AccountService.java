@@ -8,7 +8,7 @@ import io.relaychat.ports.in.RegisterUseCase;
 import io.relaychat.ports.in.SearchUsersUseCase;
 import io.relaychat.ports.in.SignedIn;
 import io.relaychat.ports.model.Outcome;
-import io.relaychat.ports.model.Outcome.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserAccount;
 import io.relaychat.ports.model.UserId;
@@ -27,10 +27,6 @@ import java.util.concurrent.CompletionStage;
 
 /** Accounts: registration, login, token authentication and user search. */
 final class AccountService implements RegisterUseCase, LoginUseCase, AuthenticateUseCase, SearchUsersUseCase {
-    static final String EMAIL_TAKEN = "Email already registered";
-    static final String BAD_CREDENTIALS = "Incorrect email or password";
-
-
     private final UserStore users;
     private final PasswordHasher hasher;
     private final TokenIssuer tokenIssuer;
@@ -57,7 +53,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     public CompletionStage<Outcome<SignedIn>> register(RegisterCommand command) {
         return users.findAccountByEmail(command.email()).thenCompose(existing -> {
             if (existing.isPresent()) {
-                return CompletableFuture.completedFuture(Outcome.rejected(Reason.REFUSED, EMAIL_TAKEN));
+                return CompletableFuture.completedFuture(Outcome.rejected(Refusal.emailTaken()));
             }
             return hasher.hash(command.password()).thenCompose(hash -> {
                 User user = new User(new UserId(ids.newId()), command.email(), command.username(),
@@ -65,7 +61,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
                 // The store decides races between two registrations of one email.
                 return users.insertIfEmailFree(new UserAccount(user, hash)).thenApply(inserted -> inserted
                         ? Outcome.accepted(signIn(user))
-                        : Outcome.<SignedIn>rejected(Reason.REFUSED, EMAIL_TAKEN));
+                        : Outcome.<SignedIn>rejected(Refusal.emailTaken()));
             });
         });
     }
@@ -79,7 +75,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
             return hash.thenCompose(h -> hasher.matches(command.password(), h)).thenApply(matches ->
                     matches && account.isPresent()
                             ? Outcome.accepted(signIn(account.get().user()))
-                            : Outcome.<SignedIn>rejected(Reason.UNAUTHENTICATED, BAD_CREDENTIALS));
+                            : Outcome.<SignedIn>rejected(Refusal.invalidCredentials()));
         });
     }
 

@@ -3,7 +3,8 @@ package io.relaychat.domain;
 import java.time.Duration;
 
 /**
- * The bounds the core enforces.
+ * The bounds the core enforces. {@link #defaults()} is where their default values are written: the server's
+ * configuration reads its defaults from there.
  *
  * @param maxContentChars longest message content accepted, in characters
  * @param maxUploadBytes  largest uploaded file accepted
@@ -15,8 +16,6 @@ import java.time.Duration;
  */
 public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSize, int roomCacheSize,
                      Duration gapTimeout, Duration presenceWindow) {
-    public static final int DEFAULT_MAX_CONTENT_CHARS = 4000;
-    public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
 
     public Limits {
         if (maxContentChars < 1) {
@@ -40,7 +39,7 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
     }
 
     public static Limits defaults() {
-        return new Limits(DEFAULT_MAX_CONTENT_CHARS, DEFAULT_MAX_UPLOAD_BYTES, 500, 10_000, Duration.ofMillis(200), Duration.ofMillis(250));
+        return new Limits(4000, 10L * 1024 * 1024, 500, 10_000, Duration.ofMillis(200), Duration.ofMillis(250));
     }
 
     public Limits withMaxContentChars(int value) {

@@ -3,8 +3,11 @@ package io.relaychat.domain;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.Broadcast;
+import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.ClientSink;
 import io.relaychat.ports.model.ConnectionId;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
@@ -15,21 +18,24 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** A client connection as the core tracks it: its sink, the rooms it joined, and its request queue. */
+/**
+ * A client connection as the core tracks it: its sink, the rooms it joined, and its requests, which it
+ * queues and hands to {@link ConnectionRequests} one at a time.
+ */
 final class LiveConnection implements ChatConnection {
     private final ConnectionId id;
     private final User user;
     private final ClientSink sink;
-    private final ChatHub hub;
-    private final SerialQueue requests = new SerialQueue();
+    private final ConnectionRequests requests;
+    private final SerialQueue queue = new SerialQueue();
     private final Set<RoomId> joinedRooms = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LiveConnection(ConnectionId id, User user, ClientSink sink, ChatHub hub) {
+    LiveConnection(ConnectionId id, User user, ClientSink sink, ConnectionRequests requests) {
         this.id = id;
         this.user = user;
         this.sink = sink;
-        this.hub = hub;
+        this.requests = requests;
     }
 
     @Override
@@ -43,23 +49,23 @@ final class LiveConnection implements ChatConnection {
     }
 
     @Override
-    public CompletionStage<Void> join(RoomId roomId, Long sinceSeq) {
-        return enqueue(() -> hub.join(this, roomId, sinceSeq));
+    public CompletionStage<Outcome<Room>> join(RoomId roomId, Long sinceSeq) {
+        return enqueue(() -> requests.join(this, roomId, sinceSeq));
     }
 
     @Override
     public CompletionStage<Void> leave(RoomId roomId) {
-        return enqueue(() -> hub.leave(this, roomId));
+        return enqueue(() -> requests.leave(this, roomId));
     }
 
     @Override
-    public CompletionStage<Void> send(SendMessageCommand command) {
-        return enqueue(() -> hub.send(this, command));
+    public CompletionStage<Outcome<ChatMessage>> send(SendMessageCommand command) {
+        return enqueue(() -> requests.send(this, command));
     }
 
     @Override
-    public CompletionStage<Void> typing(RoomId roomId) {
-        return enqueue(() -> hub.typing(this, roomId));
+    public CompletionStage<Outcome<RoomId>> typing(RoomId roomId) {
+        return enqueue(() -> requests.typing(this, roomId));
     }
 
     @Override
@@ -68,14 +74,14 @@ final class LiveConnection implements ChatConnection {
             return CompletableFuture.completedFuture(null);
         }
         closed = true;
-        return requests.submit(() -> hub.disconnect(this));
+        return queue.submit(() -> requests.disconnect(this));
     }
 
-    private CompletionStage<Void> enqueue(Supplier<? extends CompletionStage<?>> request) {
+    private <T> CompletionStage<T> enqueue(Supplier<? extends CompletionStage<T>> request) {
         if (closed) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.failedFuture(new IllegalStateException(this + " is closed"));
         }
-        return requests.submit(request);
+        return queue.submit(request);
     }
 
     Set<RoomId> joinedRooms() {

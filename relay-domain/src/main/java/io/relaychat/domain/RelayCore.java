@@ -2,6 +2,7 @@ package io.relaychat.domain;
 
 import io.relaychat.ports.in.AuthenticateUseCase;
 import io.relaychat.ports.in.ChatUseCase;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.in.FetchHistoryUseCase;
 import io.relaychat.ports.in.HealthUseCase;
 import io.relaychat.ports.in.LoginUseCase;
@@ -25,8 +26,6 @@ import io.relaychat.ports.out.TokenVerifier;
 import io.relaychat.ports.out.UserStore;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,25 +43,33 @@ import java.util.function.Consumer;
  *         .build();
  * ChatConnection alice = core.chat().connect(aliceUser, event -> ...);
  * }</pre>
+ * Several nodes: also hand {@link #clusterEvents()} to the adapters that link them, e.g.
+ * {@code redisNode.attach(core.clusterEvents())}.
  */
-public final class RelayCore implements RelayUseCases, HealthUseCase {
+public final class RelayCore implements RelayUseCases {
     private final AccountService accounts;
     private final RoomService rooms;
     private final UploadService uploads;
-    private final ChatHub chat;
-    private final RoomEventBus eventBus;
-    private final PresencePort presence;
+    private final ChatRequests chat;
+    private final ClusterInbox cluster;
+    private final NodeHealth health;
 
     private RelayCore(Builder b) {
+        Faults faults = new Faults(b.faultListener);
         RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
                 b.timeSource, b.idSource);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
-        this.eventBus = b.eventBus;
-        this.presence = b.presence;
-        this.chat = new ChatHub(directory, b.messageStore, b.presence, b.eventBus, b.sendForwarding, b.timeSource,
-                b.idSource, b.scheduler, b.limits, b.faultListener);
+        this.health = new NodeHealth(b.eventBus, b.presence);
+
+        LocalConnections connections = new LocalConnections();
+        RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults);
+        PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
+        MessageSending sending = new MessageSending(directory, new ContentPolicy(b.limits.maxContentChars()),
+                b.messageStore, b.sendForwarding, router, b.timeSource, b.idSource);
+        this.chat = new ChatRequests(directory, connections, router, announcer, sending, b.idSource);
+        this.cluster = new ClusterInbox(router, sending, announcer);
     }
 
     public static Builder builder() {
@@ -111,20 +118,16 @@ public final class RelayCore implements RelayUseCases, HealthUseCase {
 
     @Override
     public HealthUseCase health() {
-        return this;
+        return health;
     }
 
-    /** Degraded while the bus or presence cannot reach the other nodes; this node still serves its own. */
-    @Override
-    public Health check() {
-        Map<String, String> failing = new LinkedHashMap<>();
-        if (!eventBus.isAvailable()) {
-            failing.put("event_bus", "unavailable");
-        }
-        if (!presence.isAvailable()) {
-            failing.put("presence", "unavailable");
-        }
-        return new Health(failing.isEmpty(), failing);
+    /**
+     * Where the adapters that link this node to others (bus, shared presence, send forwarding) deliver what
+     * they hear: hand it to them once, right after building the core and before the first client connects.
+     * A node alone needs none of this.
+     */
+    public ClusterEvents clusterEvents() {
+        return cluster;
     }
 
     /** Every port is required except send forwarding, time, ids, limits and the fault listener, which have defaults. */

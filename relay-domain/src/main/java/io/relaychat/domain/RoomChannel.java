@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -30,7 +29,7 @@ import java.util.function.Predicate;
  */
 final class RoomChannel {
     private final RoomId roomId;
-    private final Map<ConnectionId, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<ConnectionId, RoomSubscription> subscriptions = new LinkedHashMap<>();
     /** Null until the room's last stored seq is known; messages offered before that wait in {@link #early}. */
     private SeqOrderer orderer;
     private List<ChatMessage> early = new ArrayList<>();
@@ -55,7 +54,7 @@ final class RoomChannel {
         if (closed) {
             return false;
         }
-        subscriptions.computeIfAbsent(connection.id(), id -> new Subscription(connection,
+        subscriptions.computeIfAbsent(connection.id(), id -> new RoomSubscription(connection,
                 orderer == null ? null : orderer.lastReleased()));
         return true;
     }
@@ -101,9 +100,9 @@ final class RoomChannel {
 
     private void release(long lastStoredSeq, Function<UserId, List<LiveConnection>> localConnectionsOf) {
         orderer = new SeqOrderer(lastStoredSeq);
-        for (Subscription subscription : subscriptions.values()) {
-            if (subscription.joinedAfter == null) {
-                subscription.joinedAfter = lastStoredSeq;
+        for (RoomSubscription subscription : subscriptions.values()) {
+            if (subscription.joinedAfter() == null) {
+                subscription.joinedAfter(lastStoredSeq);
             }
         }
         List<ChatMessage> waiting = early;
@@ -191,7 +190,7 @@ final class RoomChannel {
 
     private void deliver(ChatMessage message, List<LiveConnection> senderConnections) {
         Broadcast broadcast = new Broadcast(new MessagePosted(message));
-        for (Subscription subscription : subscriptions.values()) {
+        for (RoomSubscription subscription : subscriptions.values()) {
             subscription.take(message, broadcast);
         }
         for (LiveConnection sender : senderConnections) {
@@ -204,9 +203,9 @@ final class RoomChannel {
     /** An event that is not a message (presence, typing, joins) to every subscription but those excluded. */
     synchronized void broadcast(RoomEvent event, Predicate<LiveConnection> exclude) {
         Broadcast broadcast = new Broadcast(event);
-        for (Subscription subscription : subscriptions.values()) {
-            if (!exclude.test(subscription.connection)) {
-                subscription.connection.deliver(broadcast);
+        for (RoomSubscription subscription : subscriptions.values()) {
+            if (!exclude.test(subscription.connection())) {
+                subscription.connection().deliver(broadcast);
             }
         }
     }
@@ -224,7 +223,7 @@ final class RoomChannel {
      * {@code deliveredUpTo}, then lets live messages through.
      */
     synchronized void goLive(ConnectionId connectionId, long deliveredUpTo) {
-        Subscription subscription = subscriptions.get(connectionId);
+        RoomSubscription subscription = subscriptions.get(connectionId);
         if (subscription != null) {
             subscription.goLive(deliveredUpTo);
         }
@@ -232,46 +231,9 @@ final class RoomChannel {
 
     /** Lets a subscription that does not resume go live from the moment it joined. */
     synchronized void goLiveFromJoin(ConnectionId connectionId) {
-        Subscription subscription = subscriptions.get(connectionId);
+        RoomSubscription subscription = subscriptions.get(connectionId);
         if (subscription != null) {
-            subscription.goLive(subscription.joinedAfter);
-        }
-    }
-
-    /** One connection joined to the room, with its own cursor. */
-    private static final class Subscription {
-        final LiveConnection connection;
-        /** Messages released while the connection was still catching up, by seq; null once live. */
-        TreeMap<Long, Broadcast> buffered = new TreeMap<>();
-        long deliveredUpTo;
-        /** The last seq released when the connection joined: a plain join receives what comes after it. */
-        Long joinedAfter;
-
-        Subscription(LiveConnection connection, Long joinedAfter) {
-            this.connection = connection;
-            this.joinedAfter = joinedAfter;
-        }
-
-        void take(ChatMessage message, Broadcast broadcast) {
-            if (buffered != null) {
-                buffered.putIfAbsent(message.seq(), broadcast);
-            } else if (message.seq() > deliveredUpTo) {
-                deliveredUpTo = message.seq();
-                connection.deliver(broadcast);
-            }
-        }
-
-        void goLive(long upTo) {
-            if (buffered == null) {
-                return;
-            }
-            deliveredUpTo = upTo;
-            TreeMap<Long, Broadcast> pending = buffered;
-            buffered = null;
-            pending.tailMap(upTo, false).forEach((seq, broadcast) -> {
-                deliveredUpTo = seq;
-                connection.deliver(broadcast);
-            });
+            subscription.goLive(subscription.joinedAfter());
         }
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A membership cache in front of the room store, for the hot path of every send.
- * Members are only ever added, never removed, so a cached "is a member" stays true forever; a
- * cached room that lacks the user is re-read before saying no, since another node may have added them.
+ * Members are only ever added, never removed, so a cached room that lists a user stays right about them
+ * forever; a cached room that lacks the user is re-read, since another node may have added them.
  */
 final class RoomDirectory {
     private final RoomStore store;
@@ -38,8 +38,11 @@ final class RoomDirectory {
         });
     }
 
-    /** The room if it exists and {@code userId} is a member; empty for unknown rooms and non-members alike. */
-    CompletionStage<Optional<Room>> roomOfMember(RoomId roomId, UserId userId) {
+    /**
+     * The room as it stands for deciding what {@code userId} may do in it: from the cache when the cached
+     * room lists them, read from the store otherwise. Empty when the room does not exist.
+     */
+    CompletionStage<Optional<Room>> asSeenBy(RoomId roomId, UserId userId) {
         Room cached;
         synchronized (cache) {
             cached = cache.get(roomId);
@@ -47,7 +50,7 @@ final class RoomDirectory {
         if (cached != null && cached.hasMember(userId)) {
             return CompletableFuture.completedFuture(Optional.of(cached));
         }
-        return find(roomId).thenApply(room -> room.filter(r -> r.hasMember(userId)));
+        return find(roomId);
     }
 
     void remember(Room room) {

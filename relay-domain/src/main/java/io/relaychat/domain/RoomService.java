@@ -1,12 +1,13 @@
 package io.relaychat.domain;
 
+import io.relaychat.domain.RoomAccessPolicy.Admission;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.FetchHistoryUseCase;
 import io.relaychat.ports.in.HistoryQuery;
 import io.relaychat.ports.in.RoomsUseCase;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.Outcome;
-import io.relaychat.ports.model.Outcome.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
@@ -27,14 +28,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Rooms and membership: creating, listing, discovering, joining, adding members, direct messages, history. */
+/**
+ * Rooms and membership: creating, listing, discovering, joining, adding members, direct messages, history.
+ * Who may do what is {@link RoomAccessPolicy}'s to say; this class looks up and stores.
+ */
 final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
-    static final String ACCESS_DENIED = "Access denied";
-    static final String ROOM_NOT_FOUND = "Room not found";
-    static final String USER_NOT_FOUND = "User not found";
-    static final String PRIVATE_ROOM = "This room is private: ask a member to add you";
-    static final String SELF_DM = "Cannot DM yourself";
-
     private final RoomStore rooms;
     private final UserStore users;
     private final MessageStore messages;
@@ -95,15 +93,13 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     @Override
     public CompletionStage<Outcome<Membership>> joinRoom(UserId userId, RoomId roomId) {
         return directory.find(roomId).thenCompose(found -> {
-            if (found.isEmpty()) {
-                return done(Outcome.rejected(Reason.NOT_FOUND, ROOM_NOT_FOUND));
+            Outcome<Admission> admission = RoomAccessPolicy.toBecomeMember(found, userId);
+            if (admission instanceof Outcome.Rejected<Admission> refused) {
+                return done(refused.<Membership>cast());
             }
-            Room room = found.get();
-            if (room.hasMember(userId)) {
+            Room room = found.orElseThrow();
+            if (admission.value() == Admission.ALREADY_MEMBER) {
                 return done(Outcome.accepted(new Membership(room, true)));
-            }
-            if (room.type() == RoomType.PRIVATE) {
-                return done(Outcome.rejected(Reason.FORBIDDEN, PRIVATE_ROOM));
             }
             return rooms.addMember(roomId, userId).thenCompose(added -> directory.find(roomId))
                     .thenApply(updated -> Outcome.accepted(new Membership(updated.orElse(room), false)));
@@ -112,16 +108,17 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
 
     @Override
     public CompletionStage<Outcome<User>> addMember(UserId actor, RoomId roomId, String email) {
-        return directory.roomOfMember(roomId, actor).thenCompose(room -> {
-            if (room.isEmpty()) {
-                return done(Outcome.rejected(Reason.FORBIDDEN, ACCESS_DENIED));
+        return directory.asSeenBy(roomId, actor).thenCompose(room -> {
+            Optional<Refusal> refusal = RoomAccessPolicy.toAddMembers(room, actor);
+            if (refusal.isPresent()) {
+                return done(Outcome.<User>rejected(refusal.get()));
             }
             if (email == null || email.isBlank()) {
-                return done(Outcome.rejected(Reason.NOT_FOUND, USER_NOT_FOUND));
+                return done(Outcome.<User>rejected(Refusal.userNotFound()));
             }
             return users.findAccountByEmail(email.strip()).thenCompose(account -> {
                 if (account.isEmpty()) {
-                    return done(Outcome.rejected(Reason.NOT_FOUND, USER_NOT_FOUND));
+                    return done(Outcome.<User>rejected(Refusal.userNotFound()));
                 }
                 User user = account.get().user();
                 return rooms.addMember(roomId, user.id())
@@ -134,7 +131,7 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     @Override
     public CompletionStage<Outcome<Room>> openDirectRoom(UserId caller, String identifier) {
         if (identifier == null || identifier.isBlank()) {
-            return done(Outcome.rejected(Reason.NOT_FOUND, USER_NOT_FOUND));
+            return done(Outcome.rejected(Refusal.userNotFound()));
         }
         String wanted = identifier.strip();
         CompletionStage<Optional<User>> other = users.findAccountByEmail(wanted).thenCompose(byEmail ->
@@ -143,11 +140,12 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                         : users.findByUsername(wanted));
         return other.thenCompose(found -> {
             if (found.isEmpty()) {
-                return done(Outcome.rejected(Reason.NOT_FOUND, USER_NOT_FOUND));
+                return done(Outcome.<Room>rejected(Refusal.userNotFound()));
             }
             User peer = found.get();
-            if (peer.id().equals(caller)) {
-                return done(Outcome.rejected(Reason.REFUSED, SELF_DM));
+            Optional<Refusal> refusal = RoomAccessPolicy.toOpenDirectRoom(caller, peer.id());
+            if (refusal.isPresent()) {
+                return done(Outcome.<Room>rejected(refusal.get()));
             }
             return users.findById(caller).thenCompose(self -> {
                 String callerName = self.map(User::username).orElse(caller.value());
@@ -164,10 +162,14 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
 
     @Override
     public CompletionStage<Outcome<List<ChatMessage>>> history(HistoryQuery query) {
-        return directory.roomOfMember(query.roomId(), query.userId()).thenCompose(room -> room.isEmpty()
-                ? done(Outcome.rejected(Reason.FORBIDDEN, ACCESS_DENIED))
-                : messages.history(query.roomId(), query.limit(), query.before(), query.beforeSeq())
-                        .thenApply(Outcome::accepted));
+        return directory.asSeenBy(query.roomId(), query.userId()).thenCompose(room -> {
+            Optional<Refusal> refusal = RoomAccessPolicy.toRead(room, query.userId());
+            if (refusal.isPresent()) {
+                return done(Outcome.<List<ChatMessage>>rejected(refusal.get()));
+            }
+            return messages.history(query.roomId(), query.limit(), query.before(), query.beforeSeq())
+                    .thenApply(Outcome::accepted);
+        });
     }
 
     private java.time.Instant now() {

@@ -3,7 +3,7 @@ package io.relaychat.domain;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
-import io.relaychat.ports.model.Outcome.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.IdSource;
@@ -20,8 +20,6 @@ import java.util.regex.Pattern;
  * know. The original name is never used as a path, and only generated names are ever looked up.
  */
 final class UploadService implements UploadsUseCase {
-    static final String TOO_LARGE = "File too large";
-
     private static final Pattern STORED_NAME = Pattern.compile("^[A-Za-z0-9-]{1,64}(\\.[a-z0-9]{1,5})?$");
     private static final String OCTET_STREAM = "application/octet-stream";
 
@@ -62,7 +60,7 @@ final class UploadService implements UploadsUseCase {
     @Override
     public CompletionStage<Outcome<StoredUpload>> upload(UserId uploader, String originalName, byte[] content) {
         if (content.length > maxBytes) {
-            return CompletableFuture.completedFuture(Outcome.rejected(Reason.TOO_LARGE, TOO_LARGE));
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.fileTooLarge(maxBytes)));
         }
         String original = originalName == null || originalName.isBlank() ? "file" : originalName;
         String extension = extensionOf(original).filter(CONTENT_TYPES::containsKey).orElse(null);
@@ -70,6 +68,11 @@ final class UploadService implements UploadsUseCase {
         String contentType = extension == null ? OCTET_STREAM : CONTENT_TYPES.get(extension);
         return blobs.put(storedName, new Blob(content, contentType))
                 .thenApply(ignored -> Outcome.accepted(new StoredUpload(storedName, original)));
+    }
+
+    @Override
+    public long maxBytes() {
+        return maxBytes;
     }
 
     @Override

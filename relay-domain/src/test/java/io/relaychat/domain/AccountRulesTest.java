@@ -5,6 +5,8 @@ import io.relaychat.ports.in.RegisterCommand;
 import io.relaychat.ports.in.SignedIn;
 import io.relaychat.ports.model.InvalidCommandException;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ class AccountRulesTest {
 
         Outcome<SignedIn> again = result(core.register().register(new RegisterCommand("ANN@example.COM", "ann2", "password2")));
 
-        assertEquals(Outcome.rejected(Outcome.Reason.REFUSED, "Email already registered"), again);
+        assertEquals(Outcome.rejected(new Refusal(Reason.EMAIL_TAKEN, "Email already registered")), again);
     }
 
     @Test
@@ -53,7 +55,7 @@ class AccountRulesTest {
         Outcome<SignedIn> wrongPassword = result(core.login().login(new LoginCommand("ann@example.com", "nope-nope")));
         Outcome<SignedIn> unknownEmail = result(core.login().login(new LoginCommand("who@example.com", "password-of-ann")));
 
-        Outcome<SignedIn> expected = Outcome.rejected(Outcome.Reason.UNAUTHENTICATED, "Incorrect email or password");
+        Outcome<SignedIn> expected = Outcome.rejected(new Refusal(Reason.INVALID_CREDENTIALS, "Incorrect email or password"));
         assertEquals(expected, wrongPassword);
         assertEquals(expected, unknownEmail);
     }

@@ -6,7 +6,8 @@ import io.relaychat.ports.in.RoomsUseCase.Membership;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.InvalidCommandException;
 import io.relaychat.ports.model.Outcome;
-import io.relaychat.ports.model.Outcome.Reason;
+import io.relaychat.ports.model.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
@@ -70,7 +71,7 @@ class RoomRulesTest {
     void aPrivateRoomCannotBeJoinedByIdAndAnUnknownRoomIsNotFound() {
         Room secret = test.privateRoom(ann);
 
-        assertEquals(Reason.FORBIDDEN, rejection(core.rooms().joinRoom(bob.id(), secret.id())));
+        assertEquals(Reason.ACCESS_DENIED, rejection(core.rooms().joinRoom(bob.id(), secret.id())));
         assertEquals(Reason.NOT_FOUND, rejection(core.rooms().joinRoom(bob.id(), new RoomId("nope"))));
         assertEquals(List.of(ann.id()), result(test.rooms.findById(secret.id())).orElseThrow().members());
     }
@@ -79,7 +80,7 @@ class RoomRulesTest {
     void onlyAMemberCanAddSomeoneAndOnlySomeoneWhoExists() {
         Room room = test.privateRoom(ann);
 
-        assertEquals(Reason.FORBIDDEN, rejection(core.rooms().addMember(bob.id(), room.id(), "cat@example.com")));
+        assertEquals(Reason.NOT_MEMBER, rejection(core.rooms().addMember(bob.id(), room.id(), "cat@example.com")));
         assertEquals(Reason.NOT_FOUND, rejection(core.rooms().addMember(ann.id(), room.id(), "nobody@example.com")));
         User added = result(core.rooms().addMember(ann.id(), room.id(), "BOB@example.com")).value();
 
@@ -102,9 +103,9 @@ class RoomRulesTest {
 
     @Test
     void noDirectRoomWithYourselfOrWithNobody() {
-        assertEquals(Outcome.rejected(Reason.REFUSED, "Cannot DM yourself"),
+        assertEquals(Outcome.rejected(new Refusal(Reason.SELF_DIRECT_MESSAGE, "Cannot DM yourself")),
                 result(core.rooms().openDirectRoom(ann.id(), "ann@example.com")));
-        assertEquals(Outcome.rejected(Reason.NOT_FOUND, "User not found"),
+        assertEquals(Outcome.rejected(new Refusal(Reason.NOT_FOUND, "User not found")),
                 result(core.rooms().openDirectRoom(ann.id(), "nobody")));
     }
 
@@ -115,7 +116,7 @@ class RoomRulesTest {
         Outcome<List<ChatMessage>> notMember = result(core.history().history(new HistoryQuery(bob.id(), room.id(), 50, null, null)));
         Outcome<List<ChatMessage>> unknown = result(core.history().history(new HistoryQuery(bob.id(), new RoomId("x"), 50, null, null)));
 
-        assertEquals(Outcome.rejected(Reason.FORBIDDEN, "Access denied"), notMember);
+        assertEquals(Outcome.rejected(new Refusal(Reason.NOT_MEMBER, "Access denied")), notMember);
         assertEquals(notMember, unknown);
     }
 

@@ -8,35 +8,24 @@ import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.RegisterCommand;
-import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
-import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
-import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
-import io.relaychat.ports.out.TokenIssuer;
-import io.relaychat.ports.out.TokenVerifier;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.relaychat.testkit.Await.result;
 
 /**
- * A core on the in-memory adapters, with a fast stand-in for bcrypt and opaque random tokens, plus
- * helpers to register users and make rooms in one line.
+ * A core on the in-memory adapters, with the test doubles of {@link TestDoubles} for hashing, tokens and
+ * blobs, plus helpers to register users, make rooms and connect clients in one line.
  */
 final class TestCore {
     final InMemoryUserStore users = new InMemoryUserStore();
@@ -60,16 +49,21 @@ final class TestCore {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
-        Tokens tokens = new Tokens();
+        TestDoubles.Tokens tokens = new TestDoubles.Tokens();
         this.core = RelayCore.builder()
                 .userStore(users).roomStore(rooms).messageStore(messages)
-                .blobStore(new MemoryBlobs())
+                .blobStore(new TestDoubles.MemoryBlobs())
                 .eventBus(bus).sendForwarding(forwarding).presence(presence).scheduler(scheduler)
-                .passwordHasher(new QuickHasher())
+                .passwordHasher(new TestDoubles.QuickHasher())
                 .tokens(tokens, tokens)
                 .limits(limits)
                 .onFault(faults::add)
                 .build();
+    }
+
+    TestClient connect(User user) {
+        RecordingClient events = new RecordingClient();
+        return new TestClient(core.chat().connect(user, events), events);
     }
 
     User register(String username) {
@@ -89,54 +83,5 @@ final class TestCore {
         List<UserId> ids = Arrays.stream(members).map(User::id).toList();
         return result(core.rooms().createRoom(new CreateRoomCommand(creator.id(), "room-" + type.wireName(), type, ids)))
                 .value();
-    }
-
-    /** Salted, reversible-free and instant: the rules need a hasher, not bcrypt's cost. */
-    static final class QuickHasher implements PasswordHasher {
-        @Override
-        public CompletionStage<String> hash(String password) {
-            String salt = UUID.randomUUID().toString().substring(0, 8);
-            return CompletableFuture.completedFuture(salt + ":" + (salt + password).hashCode());
-        }
-
-        @Override
-        public CompletionStage<Boolean> matches(String password, String hash) {
-            int colon = hash.indexOf(':');
-            boolean matches = colon > 0
-                    && hash.substring(colon + 1).equals(String.valueOf((hash.substring(0, colon) + password).hashCode()));
-            return CompletableFuture.completedFuture(matches);
-        }
-    }
-
-    /** Random opaque tokens remembered in memory. */
-    static final class Tokens implements TokenIssuer, TokenVerifier {
-        private final Map<String, UserId> issued = new ConcurrentHashMap<>();
-
-        @Override
-        public String issue(UserId userId) {
-            String token = UUID.randomUUID().toString();
-            issued.put(token, userId);
-            return token;
-        }
-
-        @Override
-        public Optional<UserId> verify(String token) {
-            return Optional.ofNullable(issued.get(token));
-        }
-    }
-
-    static final class MemoryBlobs implements BlobStore {
-        final Map<String, Blob> stored = new ConcurrentHashMap<>();
-
-        @Override
-        public CompletionStage<Void> put(String name, Blob blob) {
-            stored.put(name, blob);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Optional<Blob>> get(String name) {
-            return CompletableFuture.completedFuture(Optional.ofNullable(stored.get(name)));
-        }
     }
 }

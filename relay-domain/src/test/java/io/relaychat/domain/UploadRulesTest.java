@@ -3,6 +3,8 @@ package io.relaychat.domain;
 import io.relaychat.ports.in.UploadsUseCase.StoredUpload;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Reason;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadRulesTest {
-    private final TestCore.MemoryBlobs blobs = new TestCore.MemoryBlobs();
+    private final TestDoubles.MemoryBlobs blobs = new TestDoubles.MemoryBlobs();
     private final UploadService uploads = new UploadService(blobs, () -> "generated-id", 1024);
     private final UserId ann = new UserId("ann");
 
@@ -44,9 +46,10 @@ class UploadRulesTest {
 
     @Test
     void aFileOverTheLimitIsRefused() {
-        assertEquals(Outcome.rejected(Outcome.Reason.TOO_LARGE, "File too large"),
+        assertEquals(Outcome.rejected(new Refusal(Reason.PAYLOAD_TOO_LARGE, "File too large: the limit is 1024 bytes")),
                 result(uploads.upload(ann, "big.bin", new byte[1025])));
         assertTrue(blobs.stored.isEmpty());
+        assertEquals(1024, uploads.maxBytes(), "the limit a transport bounds upload bodies by");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.relaychat.loadtest;
 
 import io.relaychat.server.RelayServer;
 import io.relaychat.server.ServerConfig;
+import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A short run of the generator against the real server and against the ceiling: a few seconds, a few
  * hundred connections over several source addresses. It asserts what was delivered, never how fast.
  */
+@IntegrationTest
 class LoadTestSmokeTest {
 
     private static LoadTest.Phase run(String target, int port, Path json) throws Exception {

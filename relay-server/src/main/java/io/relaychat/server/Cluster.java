@@ -4,24 +4,28 @@ import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.adapter.redis.RedisNode;
 import io.relaychat.adapter.redis.RedisSettings;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
  * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise.
  */
-record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Runnable release)
-        implements AutoCloseable {
+record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Consumer<ClusterEvents> attachCore,
+               Runnable release) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
     static Cluster from(ServerConfig config) {
         if (config.redisUrl() == null) {
             log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
-            return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, () -> { });
+            return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, core -> { },
+                    () -> { });
         }
         RedisSettings settings;
         try {
@@ -32,7 +36,12 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
         }
         RedisNode node = RedisNode.connect(settings);
         log.info("event bus and presence: {}", node.describe());
-        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::close);
+        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node::close);
+    }
+
+    /** Hands what other nodes tell this one to the core; once, before the first client connects. */
+    void attach(ClusterEvents core) {
+        attachCore.accept(core);
     }
 
     @Override

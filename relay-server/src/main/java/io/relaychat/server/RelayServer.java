@@ -44,7 +44,8 @@ public final class RelayServer implements AutoCloseable {
             log.info("auth: JWT HS256 with the secret from JWT_SECRET_KEY");
         }
         JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
-        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), 10_000);
+        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(),
+                BcryptPasswordHasher.DEFAULT_QUEUE_CAPACITY);
 
         this.core = RelayCore.builder()
                 .userStore(storage.users())
@@ -63,8 +64,9 @@ public final class RelayServer implements AutoCloseable {
                         .withGapTimeout(config.gapTimeout()))
                 .onFault(this::fault)
                 .build();
+        cluster.attach(storage.observing().apply(core.clusterEvents()));
         this.transport = new NettyTransport(core, new TransportSettings(config.host(), config.port(),
-                config.corsOrigins(), config.maxUploadBytes(), 1024 * 1024, config.maxFrameBytes(),
+                config.corsOrigins(), TransportSettings.defaults().maxJsonBytes(), config.maxFrameBytes(),
                 config.idleTimeout(), config.ioThreads()));
     }
 

@@ -1,5 +1,12 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.auth.BcryptPasswordHasher;
+import io.relaychat.adapter.auth.JwtTokens;
+import io.relaychat.adapter.mongo.MongoSettings;
+import io.relaychat.adapter.netty.TransportSettings;
+import io.relaychat.adapter.redis.RedisSettings;
+import io.relaychat.domain.Limits;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,35 +63,44 @@ public record ServerConfig(
         }
     }
 
-    /** Reads the configuration from environment variables; missing ones take their defaults. */
+    /**
+     * Reads the configuration from environment variables; missing ones take their defaults, which are the
+     * core's ({@link Limits#defaults()}) and the transport's ({@link TransportSettings#defaults()}).
+     */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         Reader read = new Reader(env);
-        int cores = Runtime.getRuntime().availableProcessors();
+        Limits core = Limits.defaults();
+        TransportSettings transport = TransportSettings.defaults();
         return new ServerConfig(
-                read.text("HOST", "0.0.0.0"),
-                read.integer("PORT", 8001, 0, 65535),
+                read.text("HOST", transport.host()),
+                read.integer("PORT", transport.port(), 0, 65535),
                 read.text("MONGO_URL", null),
                 read.text("DB_NAME", "relaychat"),
-                Duration.ofMillis(read.integer("RELAY_MONGO_TIMEOUT_MS", 5000, 100, 120_000)),
+                Duration.ofMillis(read.integer("RELAY_MONGO_TIMEOUT_MS", (int) MongoSettings.DEFAULT_TIMEOUT.toMillis(),
+                        100, 120_000)),
                 read.text("RELAY_MONGO_WRITE_CONCERN", null),
                 read.text("RELAY_MONGO_READ_PREFERENCE", null),
-                read.integer("RELAY_MONGO_MAX_POOL_SIZE", 100, 1, 10_000),
+                read.integer("RELAY_MONGO_MAX_POOL_SIZE", MongoSettings.DEFAULT_MAX_POOL_SIZE, 1, 10_000),
                 read.text("REDIS_URL", null),
                 read.bool("REDIS_SHARDED_PUBSUB", false),
-                Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", 10_000, 300, 600_000)),
-                Duration.ofMillis(read.integer("RELAY_GAP_TIMEOUT_MS", 200, 10, 60_000)),
+                Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", (int) RedisSettings.DEFAULT_NODE_TTL.toMillis(),
+                        300, 600_000)),
+                Duration.ofMillis(read.integer("RELAY_GAP_TIMEOUT_MS", (int) core.gapTimeout().toMillis(), 10, 60_000)),
                 read.text("JWT_SECRET_KEY", null),
-                Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", 24 * 7, 1, 24 * 365)),
-                Arrays.stream(read.text("CORS_ORIGINS", "*").split(",")).map(String::strip)
-                        .filter(origin -> !origin.isEmpty()).toList(),
+                Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", (int) JwtTokens.DEFAULT_LIFETIME.toHours(), 1,
+                        24 * 365)),
+                Arrays.stream(read.text("CORS_ORIGINS", String.join(",", transport.corsOrigins())).split(","))
+                        .map(String::strip).filter(origin -> !origin.isEmpty()).toList(),
                 Path.of(read.text("RELAY_UPLOAD_DIR", "data/uploads")),
-                read.integer("RELAY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
-                read.integer("RELAY_MAX_CONTENT_CHARS", 4000, 1, 1_000_000),
-                read.integer("RELAY_MAX_FRAME_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
-                Duration.ofSeconds(read.integer("RELAY_IDLE_TIMEOUT_SECONDS", 120, 2, 86_400)),
-                read.integer("RELAY_BCRYPT_COST", 10, 4, 16),
-                read.integer("RELAY_BCRYPT_THREADS", Math.max(1, cores - 1), 1, 256),
-                read.integer("RELAY_IO_THREADS", 0, 0, 1024),
+                read.integer("RELAY_MAX_UPLOAD_BYTES", (int) core.maxUploadBytes(), 1, 1024 * 1024 * 1024),
+                read.integer("RELAY_MAX_CONTENT_CHARS", core.maxContentChars(), 1, 1_000_000),
+                read.integer("RELAY_MAX_FRAME_BYTES", transport.maxFrameBytes(), 1024, 16 * 1024 * 1024),
+                Duration.ofSeconds(read.integer("RELAY_IDLE_TIMEOUT_SECONDS", (int) transport.idleTimeout().toSeconds(),
+                        2, 86_400)),
+                read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
+                        BcryptPasswordHasher.MAX_COST),
+                read.integer("RELAY_BCRYPT_THREADS", BcryptPasswordHasher.defaultThreads(), 1, 256),
+                read.integer("RELAY_IO_THREADS", transport.ioThreads(), 0, 1024),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)));
     }
 

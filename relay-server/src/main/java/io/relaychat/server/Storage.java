@@ -8,6 +8,7 @@ import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.mongo.MongoStorage;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
@@ -15,9 +16,15 @@ import io.relaychat.ports.out.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise. */
-record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs, Runnable release)
-        implements AutoCloseable {
+import java.util.function.UnaryOperator;
+
+/**
+ * The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise.
+ * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
+ * from it (MongoDB's seq hints); the others pass it on as it is.
+ */
+record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
+               UnaryOperator<ClusterEvents> observing, Runnable release) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
     static Storage from(ServerConfig config) {
@@ -26,11 +33,11 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
             FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
             log.info("uploads: folder {}", blobs.folder());
             return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(), new InMemoryMessageStore(), blobs,
-                    blobs::close);
+                    UnaryOperator.identity(), blobs::close);
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
         log.info("storage: {}; uploads in GridFS", mongo.describe());
-        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::close);
+        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing, mongo::close);
     }
 
     private static MongoSettings mongoSettings(ServerConfig config) {

@@ -34,6 +34,11 @@ final class Api {
             return body.path("detail").asText(null);
         }
 
+        /** The stable code of an error body, next to its detail. */
+        String code() {
+            return body.path("code").asText(null);
+        }
+
         String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }

@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How connections end: idle peers, server shutdown, and delivery staying live under a login storm. */
+@IntegrationTest
 class ConnectionLifecycleTest {
 
     @Test

@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loopback proxy (which can cut the connection like an outage would): durability across restarts, two
  * servers on one store, and what clients see while the store is away.
  */
+@IntegrationTest
 class MongoEndToEndTest {
     private MongoServer mongo;
     private TcpProxy proxy;
@@ -158,13 +160,12 @@ class MongoEndToEndTest {
                 assertTrue(rest.detail().contains("unavailable"), rest.detail());
 
                 proxy.start();
+                // Retried as a client would: each attempt once the one before was answered, stored or refused.
                 Await.until("a retried send is stored once the store is back", Duration.ofSeconds(20), () -> {
+                    int errorsBefore = ws.framesOfType("error").size();
                     ws.send(Map.of("action", "send_message", "room_id", room, "content", "during", "client_id", "during-1"));
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    Await.until("the retry is answered", () -> ws.chatMessages().size() >= 2
+                            || ws.framesOfType("error").size() > errorsBefore);
                     return ws.chatMessages().size() >= 2;
                 });
                 assertEquals(List.of(1L, 2L), ws.seqs().subList(0, 2), "the failed attempt took no seq");

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,9 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Several server nodes as one service: one shared store (a MongoDB-compatible server in this JVM), one real
  * redis-server, clients spread over the nodes.
  */
+@IntegrationTest
 class MultiNodeTest {
     private MongoServer mongo;
     private RedisProcess redis;
+    /** The test's own look at Redis: what the nodes keep there. */
+    private RedisClient probe;
     private Map<String, String> env;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -38,6 +46,7 @@ class MultiNodeTest {
         mongo = new MongoServer(new MemoryBackend());
         mongo.bind("127.0.0.1", 0);
         redis = RedisProcess.start();
+        probe = RedisClient.create(redis.url());
         env = Map.of(
                 "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
                 "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
@@ -50,6 +59,7 @@ class MultiNodeTest {
         for (AutoCloseable closeable : toClose) {
             closeable.close();
         }
+        probe.shutdown();
         redis.close();
         mongo.shutdownNow();
     }
@@ -196,6 +206,9 @@ class MultiNodeTest {
                                 "presence", "unavailable"))));
                 redis.restart();
             }
+            // Paces the sends on purpose; it waits for nothing. Spread over about 0.2 s after the crash and again
+            // after the restart, some sends meet the connections as they drop and some as Lettuce reconnects
+            // (100 ms back-off and more), rather than all landing before either happens.
             pause(10);
         }
 
@@ -246,10 +259,11 @@ class MultiNodeTest {
         for (int i = 0; i < 10; i++) {
             rooms.add(api.createRoom(ann, "room " + i)); // about half of them stored by the doomed node
         }
+        String survivorId = onlyNodeOnTheRoster();
         ServerProcess doomed = nodeInItsOwnProcess();
         WsClient annOnSurvivor = connect(survivor, ann);
         rooms.forEach(annOnSurvivor::join);
-        pause(1000); // two heartbeats: the nodes have divided the rooms
+        awaitNodeSeesTheOther(survivorId);
 
         doomed.kill();
         long killedAt = System.nanoTime();
@@ -265,11 +279,45 @@ class MultiNodeTest {
     }
 
     private long subscribers(String channel) {
-        RedisClient client = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            return connection.sync().pubsubNumsub(channel).getOrDefault(channel, 0L);
-        } finally {
-            client.shutdown();
+        return onRedis(commands -> commands.pubsubNumsub(channel).getOrDefault(channel, 0L));
+    }
+
+    /**
+     * The roster, {@code relay:nodes}: every node's id, scored by Redis's clock (ms) at its last heartbeat. At
+     * each heartbeat a node enters itself there and reads it back; the other live nodes it reads are the ones it
+     * divides the rooms with ({@code RedisSendForwarding.storesHere}). That division is not exposed by the
+     * server (neither {@code /api/health} nor any frame tells which node stores a room), so the tests watch
+     * what it is made from.
+     */
+    private Map<String, Double> roster() {
+        return onRedis(commands -> commands.zrangeWithScores("relay:nodes", 0, -1).stream()
+                .collect(Collectors.toMap(ScoredValue::getValue, ScoredValue::getScore)));
+    }
+
+    /** The id of the one node running so far, once its first heartbeat has put it on the roster. */
+    private String onlyNodeOnTheRoster() {
+        Await.until("the first node is on the roster", () -> roster().size() == 1);
+        return roster().keySet().iterator().next();
+    }
+
+    /**
+     * Until node {@code nodeId} divides the rooms with the other node that has since joined the roster. Its view
+     * comes from the roster as its heartbeat read it, so it counts the other node from the first heartbeat that
+     * ran after the other node enlisted (Redis runs the heartbeat scripts one at a time, in the order of their
+     * scores); the next heartbeat, a third of the TTL later, shows that one to have finished.
+     */
+    private void awaitNodeSeesTheOther(String nodeId) {
+        Await.until("a second node is on the roster", () -> roster().size() == 2);
+        double otherEnlisted = roster().entrySet().stream().filter(node -> !node.getKey().equals(nodeId))
+                .mapToDouble(Map.Entry::getValue).findFirst().orElseThrow();
+        Await.until("node " + nodeId + " beats after the other node enlisted", () -> roster().get(nodeId) > otherEnlisted);
+        double sawTheOther = roster().get(nodeId);
+        Await.until("node " + nodeId + " beats once more", () -> roster().get(nodeId) > sawTheOther);
+    }
+
+    private <T> T onRedis(Function<RedisCommands<String, String>, T> call) {
+        try (StatefulRedisConnection<String, String> connection = probe.connect()) {
+            return call.apply(connection.sync());
         }
     }
 

@@ -3,6 +3,7 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.server.Api.Response;
+import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every REST route of the protocol against the real server, over real HTTP. */
+@IntegrationTest
 class RestApiTest {
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     private static RunningServer server;
@@ -76,6 +78,7 @@ class RestApiTest {
 
         assertEquals(400, again.status());
         assertEquals("Email already registered", again.detail());
+        assertEquals(error("Email already registered", "email_taken"), again.body());
     }
 
     @Test
@@ -90,10 +93,12 @@ class RestApiTest {
             Response response = api.post("/api/auth/register", body, null);
             assertEquals(422, response.status(), body.toString());
             assertNotNull(response.detail(), body.toString());
+            assertEquals("invalid_field", response.code(), body.toString());
         }
         Response malformed = api.postRaw("/api/auth/register", "{\"email\": ", null);
         assertEquals(422, malformed.status());
         assertEquals("request body is not valid JSON", malformed.detail());
+        assertEquals(error("request body is not valid JSON", "invalid_json"), malformed.body());
     }
 
     @Test
@@ -110,6 +115,8 @@ class RestApiTest {
         assertEquals("Incorrect email or password", wrong.detail());
         assertEquals(401, unknown.status());
         assertEquals(wrong.detail(), unknown.detail());
+        assertEquals(error("Incorrect email or password", "invalid_credentials"), wrong.body());
+        assertEquals(wrong.body(), unknown.body(), "an unknown email is answered as a wrong password is");
     }
 
     @Test
@@ -127,6 +134,7 @@ class RestApiTest {
             assertEquals(401, refused.status());
             assertEquals("Could not validate credentials", refused.detail());
             assertEquals("Bearer", refused.header("www-authenticate"));
+            assertEquals(error("Could not validate credentials", "unauthenticated"), refused.body());
         }
     }
 
@@ -186,6 +194,8 @@ class RestApiTest {
         assertEquals(403, privateRoom.status());
         assertEquals(404, missing.status());
         assertEquals("Room not found", missing.detail());
+        assertEquals("access_denied", privateRoom.code());
+        assertEquals(error("Room not found", "not_found"), missing.body());
     }
 
     @Test
@@ -206,6 +216,8 @@ class RestApiTest {
         assertEquals("Access denied", byOutsider.detail());
         assertEquals(404, unknown.status());
         assertEquals("User not found", unknown.detail());
+        assertEquals(error("Access denied", "not_member"), byOutsider.body());
+        assertEquals(error("User not found", "not_found"), unknown.body());
     }
 
     @Test
@@ -224,6 +236,8 @@ class RestApiTest {
         assertEquals(400, self.status());
         assertEquals("Cannot DM yourself", self.detail());
         assertEquals(404, nobody.status());
+        assertEquals(error("Cannot DM yourself", "self_direct_message"), self.body());
+        assertEquals("not_found", nobody.code());
     }
 
     @Test
@@ -254,6 +268,12 @@ class RestApiTest {
         assertEquals(422, api.get("/api/rooms/" + room + "/messages?limit=0", ann.token()).status());
         assertEquals(422, api.get("/api/rooms/" + room + "/messages?limit=101", ann.token()).status());
         assertEquals(422, api.get("/api/rooms/" + room + "/messages?before=yesterday", ann.token()).status());
+        JsonNode notMember = error("Access denied", "not_member");
+        assertEquals(notMember, api.get("/api/rooms/" + room + "/messages", bob.token()).body());
+        assertEquals(notMember, api.get("/api/rooms/unknown/messages", bob.token()).body(), "an unknown room is answered alike");
+        for (String query : List.of("limit=0", "limit=101", "before=yesterday")) {
+            assertEquals("invalid_field", api.get("/api/rooms/" + room + "/messages?" + query, ann.token()).code(), query);
+        }
     }
 
     @Test
@@ -303,6 +323,9 @@ class RestApiTest {
         assertNotNull(tooBig.detail());
         assertEquals(401, anonymous.status());
         assertEquals(422, notMultipart.status());
+        assertEquals(error("File too large: the limit is " + 256 * 1024 + " bytes", "payload_too_large"), tooBig.body());
+        assertEquals("unauthenticated", anonymous.code());
+        assertEquals("invalid_field", notMultipart.code());
         for (String path : List.of("/static/uploads/..%2F..%2Fetc%2Fpasswd", "/static/uploads/../../pom.xml",
                 "/static/uploads/nothing-here.png")) {
             assertEquals(404, api.get(path, null).status(), path);
@@ -321,6 +344,9 @@ class RestApiTest {
         assertEquals("Method Not Allowed", wrongMethod.detail());
         assertEquals(413, huge.status());
         assertNotNull(huge.detail());
+        assertEquals(error("Not Found", "not_found"), unknown.body());
+        assertEquals(error("Method Not Allowed", "method_not_allowed"), wrongMethod.body());
+        assertEquals("payload_too_large", huge.code());
     }
 
     @Test
@@ -337,6 +363,11 @@ class RestApiTest {
         assertTrue(preflight.header("access-control-allow-methods").contains("POST"));
         assertTrue(preflight.header("access-control-allow-headers").toLowerCase().contains("authorization"));
         assertEquals("http://localhost:3000", simple.header("access-control-allow-origin"));
+    }
+
+    /** An error body as the REST API answers every refusal: the text shown to users, then the stable code. */
+    private static JsonNode error(String detail, String code) {
+        return Api.JSON.createObjectNode().put("detail", detail).put("code", code);
     }
 
     private static List<String> fieldNames(JsonNode node) {

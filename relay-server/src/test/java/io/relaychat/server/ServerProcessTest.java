@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real main in its own JVM: what an operator sees on start, on a bad setting, and on SIGTERM. */
+@IntegrationTest
 class ServerProcessTest {
 
     @Test

@@ -1,8 +1,10 @@
 package io.relaychat.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every WebSocket action of the protocol, with real clients against the real server. */
+@IntegrationTest
 class WebSocketProtocolTest {
     private static RunningServer server;
     private static Api api;
@@ -93,6 +96,12 @@ class WebSocketProtocolTest {
 
             eveWs.say(room, "sneaky");
             assertEquals("Access denied", eveWs.nextError(1).path("message").asText());
+
+            eveWs.send(Map.of("action", "send_message", "room_id", room, "content", "sneakier", "client_id", "e-1"));
+            JsonNode sendRefused = eveWs.nextError(2);
+            assertEquals(error("Access denied to room", "not_member"), eveWs.framesOfType("error").get(0));
+            assertEquals(error("Access denied", "not_member"), eveWs.framesOfType("error").get(1));
+            assertEquals(error("Access denied", "not_member").put("client_id", "e-1"), sendRefused);
         }
         assertEquals(0, api.get("/api/rooms/" + room + "/messages", ann.token()).body().size());
     }
@@ -290,11 +299,33 @@ class WebSocketProtocolTest {
                     "Message content exceeds 4000 characters",
                     "content must be a string",
                     "since_seq must be a non-negative integer");
+            List<String> codes = List.of(
+                    "invalid_json",
+                    "invalid_json",
+                    "unknown_action",
+                    "invalid_field",
+                    "invalid_field",
+                    "invalid_field",
+                    "invalid_field",
+                    "content_too_long",
+                    "invalid_field",
+                    "invalid_field");
             for (int i = 0; i < frames.size(); i++) {
                 ws.sendText(frames.get(i));
                 assertEquals(expected.get(i), ws.nextError(i).path("message").asText(), frames.get(i));
             }
             assertEquals("long", ws.framesOfType("error").get(7).path("client_id").asText());
+            for (int i = 0; i < frames.size(); i++) {
+                assertEquals(codes.get(i), ws.framesOfType("error").get(i).path("code").asText(), frames.get(i));
+            }
+            assertEquals(error("Invalid JSON", "invalid_json"), ws.framesOfType("error").get(0));
+            assertEquals(error("Unknown action: dance", "unknown_action"), ws.framesOfType("error").get(2));
+            assertEquals(error("Message content exceeds 4000 characters", "content_too_long").put("client_id", "long"),
+                    ws.framesOfType("error").get(7));
+
+            String notJoined = api.createRoom(ann, "not joined");
+            ws.send(Map.of("action", "typing", "room_id", notJoined));
+            assertEquals(error("Join the room first", "not_joined"), ws.nextError(frames.size()));
 
             ws.say(room, "still works");
             ws.awaitMessages(1);
@@ -347,5 +378,10 @@ class WebSocketProtocolTest {
             listeners.forEach(WsClient::close);
             senderSockets.forEach(WsClient::close);
         }
+    }
+
+    /** An error frame as the server sends every refusal: the text the web UI shows, then the stable code. */
+    private static ObjectNode error(String message, String code) {
+        return Api.JSON.createObjectNode().put("type", "error").put("message", message).put("code", code);
     }
 }

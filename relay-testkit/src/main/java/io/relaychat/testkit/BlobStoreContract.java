@@ -13,7 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link BlobStore} must do. Extend it with a fresh, empty store per test. */
+/**
+ * What every {@link BlobStore} must do: the bytes stored under a name come back exactly, with their content
+ * type, also for a large or an empty file; an unknown name is not found. Extend it with a fresh, empty
+ * store per test.
+ */
 public abstract class BlobStoreContract {
     protected BlobStore store;
 
@@ -38,7 +42,7 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void emptyFileIsStoredToo() {
+    void anEmptyFileIsStoredToo() {
         String name = newId();
         result(store.put(name, new Blob(new byte[0], "application/octet-stream")));
 
@@ -46,7 +50,7 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void unknownNameIsEmpty() {
+    void anUnknownNameIsNotFound() {
         assertTrue(result(store.get(newId() + ".txt")).isEmpty());
     }
 }

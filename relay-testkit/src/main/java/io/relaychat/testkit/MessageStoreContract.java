@@ -1,11 +1,11 @@
 package io.relaychat.testkit;
 
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
-import io.relaychat.ports.out.MessageStore.Appended;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link MessageStore} must do. Extend it with a fresh, empty store per test. */
+/**
+ * What every {@link MessageStore} must do: each room's seqs start at 1 and stay dense and unique, also under
+ * concurrent appends; a message comes back with every field as sent; a retry with the same client id from the
+ * same user, or a message whose id is stored already, is stored once and answered with the earlier message as
+ * a duplicate; history pages backwards by seq or timestamp, oldest first, and {@code since} reads forwards.
+ * Extend it with a fresh, empty store per test.
+ */
 public abstract class MessageStoreContract {
     protected MessageStore store;
     private final RoomId room = new RoomId(newId());

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link PasswordHasher} must do. */
+/**
+ * What every {@link PasswordHasher} must do: a hash matches its password and no other, never contains it,
+ * differs for one password hashed twice (salted), and a malformed hash matches nothing rather than failing.
+ */
 public abstract class PasswordHasherContract {
     protected PasswordHasher hasher;
 

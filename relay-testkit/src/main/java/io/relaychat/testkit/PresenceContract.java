@@ -16,7 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link PresencePort} must do. Extend it with a fresh, empty presence per test. */
+/**
+ * What every {@link PresencePort} must do: entering makes a user online and says whether the room's online
+ * set changed; a user stays online until their last connection exits; entering twice or exiting an unknown
+ * connection changes nothing; rooms do not see each other's users. Extend it with a fresh, empty presence
+ * per test. (Forgetting a vanished node is shared presence's own, tested with its adapter.)
+ */
 public abstract class PresenceContract {
     protected PresencePort presence;
     private final RoomId room = new RoomId(newId());
@@ -74,7 +79,7 @@ public abstract class PresenceContract {
     }
 
     @Test
-    void roomsAreIndependent() {
+    void aRoomsOnlineUsersAreItsOwn() {
         RoomId other = new RoomId(newId());
         result(presence.enter(room, aConnection(), alice, "alice"));
         result(presence.enter(other, aConnection(), bob, "bob"));

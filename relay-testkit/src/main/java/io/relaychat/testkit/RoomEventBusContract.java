@@ -1,5 +1,6 @@
 package io.relaychat.testkit;
 
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.Typing;
 import io.relaychat.ports.model.RoomId;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static io.relaychat.testkit.Await.result;
@@ -20,47 +20,45 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What every {@link RoomEventBus} must do between nodes. Extend it with buses of distinct nodes that
- * share one medium (one in-process network, one Redis).
+ * What every {@link RoomEventBus} must do between nodes: a node subscribed to a room hears what the other
+ * nodes publish there, in each publisher's order, through the core's {@link ClusterEvents}; it never hears
+ * its own publications, nor rooms it is not (or no longer) subscribed to. Extend it with buses of distinct
+ * nodes that share one medium (one in-process network, one Redis), and say how a bus is handed its core.
  */
 public abstract class RoomEventBusContract {
     private final RoomId room = new RoomId(newId());
     private final RoomId marker = new RoomId(newId());
     private RoomEventBus first;
     private RoomEventBus second;
-    private final List<RoomEvent> heardByFirst = new CopyOnWriteArrayList<>();
-    private final List<RoomEvent> heardBySecond = new CopyOnWriteArrayList<>();
+    private List<RoomEvent> heardByFirst;
+    private List<RoomEvent> heardBySecond;
 
     /** Buses of {@code count} distinct nodes sharing one medium, freshly created for this test. */
     protected abstract List<RoomEventBus> newNodes(int count);
+
+    /** Hands {@code core} to {@code bus}, as the server does once the core is built (e.g. the adapter's {@code attach}). */
+    protected abstract void attach(RoomEventBus bus, ClusterEvents core);
 
     @BeforeEach
     void createNodes() {
         List<RoomEventBus> nodes = newNodes(2);
         first = nodes.get(0);
         second = nodes.get(1);
-        first.listen(recordingInto(heardByFirst));
-        second.listen(recordingInto(heardBySecond));
+        heardByFirst = attachRecorder(first);
+        heardBySecond = attachRecorder(second);
     }
 
-    private static RoomEventBus.Listener recordingInto(List<RoomEvent> heard) {
-        return new RoomEventBus.Listener() {
-            @Override
-            public void onEvent(RoomEvent event) {
-                heard.add(event);
-            }
-
-            @Override
-            public void onResumed() {
-            }
-        };
+    private List<RoomEvent> attachRecorder(RoomEventBus bus) {
+        RecordingClusterEvents core = new RecordingClusterEvents();
+        attach(bus, core);
+        return core.published();
     }
 
     private static Typing typingIn(RoomId roomId, String who) {
         return new Typing(roomId, new UserId(newId()), who);
     }
 
-    /** Publishes a marker on a room {@code listener} is subscribed to and waits for it: whatever came before has arrived. */
+    /** Publishes a marker on a room the hearing node is subscribed to and waits for it: whatever came before has arrived. */
     private void flush(RoomEventBus publisher, List<RoomEvent> heard) {
         Typing flag = typingIn(marker, "marker-" + newId());
         result(publisher.publish(flag));

@@ -22,7 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link RoomStore} must do. Extend it with a fresh, empty store per test. */
+/**
+ * What every {@link RoomStore} must do: a room is found by id and by member, a member's rooms oldest first;
+ * a member is added once, and concurrent adds all land; discovery lists the newest group rooms a user is not
+ * in; a pair's direct room is created once, whichever side asks and however many ask at once. Extend it
+ * with a fresh, empty store per test.
+ */
 public abstract class RoomStoreContract {
     protected RoomStore store;
     private final UserId alice = new UserId(newId());

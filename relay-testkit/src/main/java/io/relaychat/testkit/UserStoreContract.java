@@ -18,7 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What every {@link UserStore} must do. Extend it with a fresh, empty store per test. */
+/**
+ * What every {@link UserStore} must do: an account is found by id, email (in any letter case) and exact
+ * username; one email registers once, also when registrations race; unknown users are not found; search
+ * matches username or email literally, ignoring case, up to its limit. Extend it with a fresh, empty store
+ * per test.
+ */
 public abstract class UserStoreContract {
     protected UserStore store;
 
@@ -60,7 +65,7 @@ public abstract class UserStoreContract {
     }
 
     @Test
-    void unknownUsersAreEmpty() {
+    void unknownUsersAreNotFound() {
         assertTrue(result(store.findById(new UserId("nobody"))).isEmpty());
         assertTrue(result(store.findAccountByEmail("nobody@example.com")).isEmpty());
         assertTrue(result(store.findByUsername("nobody")).isEmpty());

@@ -23,6 +23,8 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
     public static final int DEFAULT_COST = 10;
     public static final int MIN_COST = 4;
     public static final int MAX_COST = 16;
+    /** Hashes waiting past this many are refused: about 12 minutes of backlog at cost 10 on one thread. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
     private final int cost;
     private final ExecutorService pool;
@@ -43,7 +45,12 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
     }
 
     public static BcryptPasswordHasher withCost(int cost) {
-        return new BcryptPasswordHasher(cost, Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 10_000);
+        return new BcryptPasswordHasher(cost, defaultThreads(), DEFAULT_QUEUE_CAPACITY);
+    }
+
+    /** All cores but one, so that hashing never takes every core from delivery. */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.relaychat.adapter.local;
 
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;

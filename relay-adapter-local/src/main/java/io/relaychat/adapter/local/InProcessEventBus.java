@@ -1,5 +1,6 @@
 package io.relaychat.adapter.local;
 
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.RoomEventBus;
@@ -15,32 +16,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The room event bus between nodes that live in one JVM. A single server uses one node on its own
  * network, where publishing reaches nobody; several cores embedded in one program (or a test) share
  * a {@link Network} and behave like a cluster. Events are handed over on the publisher's thread, in
- * publication order.
+ * publication order, to the core each node was {@linkplain #attach attached} to; a node not attached yet
+ * hears nothing.
  */
 public final class InProcessEventBus implements RoomEventBus {
     private final Network network;
     private final Set<RoomId> subscriptions = ConcurrentHashMap.newKeySet();
-    private volatile Listener listener;
+    private volatile ClusterEvents core;
 
     private InProcessEventBus(Network network) {
         this.network = network;
     }
 
-    /** A bus for a node that is alone. */
+    /** A bus for a node that is alone: nobody ever publishes to it, so it needs no core. */
     public static InProcessEventBus standalone() {
         return new Network().join();
     }
 
-    @Override
-    public void listen(Listener listener) {
-        this.listener = listener;
+    /** Where this node's events go from now on; called once, when the core is built. */
+    public void attach(ClusterEvents core) {
+        this.core = core;
     }
 
     @Override
     public CompletionStage<Void> publish(RoomEvent event) {
         for (InProcessEventBus node : network.nodes) {
-            if (node != this && node.listener != null && node.subscriptions.contains(event.roomId())) {
-                node.listener.onEvent(event);
+            ClusterEvents receiver = node.core;
+            if (node != this && receiver != null && node.subscriptions.contains(event.roomId())) {
+                receiver.published(event);
             }
         }
         return CompletableFuture.completedFuture(null);

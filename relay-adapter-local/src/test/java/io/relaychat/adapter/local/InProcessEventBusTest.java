@@ -1,5 +1,6 @@
 package io.relaychat.adapter.local;
 
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.testkit.RoomEventBusContract;
 
@@ -15,5 +16,10 @@ class InProcessEventBusTest extends RoomEventBusContract {
             nodes.add(network.join());
         }
         return nodes;
+    }
+
+    @Override
+    protected void attach(RoomEventBus bus, ClusterEvents core) {
+        ((InProcessEventBus) bus).attach(core);
     }
 }

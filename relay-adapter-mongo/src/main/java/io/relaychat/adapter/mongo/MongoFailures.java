@@ -12,6 +12,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
 import com.mongodb.MongoWriteException;
+import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.StorageUnavailableException;
 
 import java.util.concurrent.CompletionException;
@@ -28,7 +29,7 @@ final class MongoFailures {
     }
 
     static Throwable translate(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         if (cause instanceof MongoTimeoutException || cause instanceof MongoSocketException
                 || cause instanceof MongoServerUnavailableException || cause instanceof MongoNotPrimaryException
                 || cause instanceof MongoNodeIsRecoveringException || cause instanceof MongoExecutionTimeoutException
@@ -43,7 +44,7 @@ final class MongoFailures {
 
     /** True for an insert or upsert refused by a unique index (for an ordered insert of several: the first refused). */
     static boolean isDuplicateKey(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         if (cause instanceof MongoWriteException write) {
             return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
         }
@@ -59,7 +60,7 @@ final class MongoFailures {
      * None is assumed stored when the failure does not say (the connection broke, say).
      */
     static int insertedBeforeFailure(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         if (cause instanceof MongoBulkWriteException bulk && !bulk.getWriteErrors().isEmpty()) {
             return bulk.getWriteErrors().get(0).getIndex();
         }
@@ -68,12 +69,8 @@ final class MongoFailures {
 
     /** Whether a duplicate-key failure was raised by the named index. */
     static boolean isDuplicateOn(Throwable error, String indexName) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         return isDuplicateKey(cause) && String.valueOf(cause.getMessage()).contains(indexName);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** For rethrowing inside a completion stage: the failure, unwrapped and translated, ready to throw. */

@@ -5,6 +5,7 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;
@@ -40,11 +41,11 @@ import java.util.concurrent.CompletionStage;
  * message gets the one it would have had. On one node, a room's appends go to the store one batch at a time:
  * whatever queued while a batch was on its way goes next, as one ordered insert of consecutive seqs, so a
  * slow reply or a busy room costs one round trip per batch instead of one per message. The room's last seq
- * is remembered, also from what other nodes publish ({@link #observed}) and from every read that sees the
- * room's newest messages, so the usual append, even a node's first to a room it has open, is a single
- * insert. When another node took a seq meanwhile, the messages from there on try the next one straight away
- * (the one they lost to exists, so the seqs stay dense); only after a few such misses does the batch read
- * where the room stands.
+ * is remembered, also from what other nodes publish ({@link #storedElsewhere}, told by {@link SeqHints}) and
+ * from every read that sees the room's newest messages, so the usual append, even a node's first to a room
+ * it has open, is a single insert. When another node took a seq meanwhile, the messages from there on try
+ * the next one straight away (the one they lost to exists, so the seqs stay dense); only after a few such
+ * misses does the batch read where the room stands.
  */
 final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
@@ -262,8 +263,7 @@ final class MongoMessageStore implements MessageStore {
     }
 
     /** Another node took this seq: this node's next append to the room starts after it, not on it. */
-    @Override
-    public void observed(RoomId roomId, long seq) {
+    void storedElsewhere(RoomId roomId, long seq) {
         remember(roomId, seq);
     }
 

@@ -9,6 +9,7 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
@@ -141,6 +142,16 @@ public final class MongoStorage implements AutoCloseable {
 
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /**
+     * {@code core}, as the adapters that link nodes should be handed it when the nodes share this database:
+     * every call is passed on, and the seq of each message another node publishes is first told to this
+     * storage's message store, which then starts its next append to the room after it instead of losing an
+     * insert to it. E.g. {@code redisNode.attach(mongo.observing(core.clusterEvents()))}.
+     */
+    public ClusterEvents observing(ClusterEvents core) {
+        return new SeqHints(messages, core);
     }
 
     /** For logs: hosts, database, write concern and read preference; never credentials. */

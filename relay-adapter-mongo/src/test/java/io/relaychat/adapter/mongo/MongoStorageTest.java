@@ -7,6 +7,7 @@ import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
@@ -15,6 +16,7 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.testkit.Fixtures;
+import io.relaychat.testkit.IntegrationTest;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the MongoDB adapter does beyond the port contracts: several nodes, the earlier app's data, outages. */
+@IntegrationTest
 class MongoStorageTest {
     private static InProcessMongo mongo;
 
@@ -65,7 +68,7 @@ class MongoStorageTest {
         MessageStore nodeB = mongo.openStorage(database).messages();
         RoomId room = new RoomId(Fixtures.newId());
 
-        List<CompletableFuture<MessageStore.Appended>> appends = new ArrayList<>();
+        List<CompletableFuture<Appended>> appends = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             MessageStore node = i % 2 == 0 ? nodeA : nodeB;
             NewMessage message = aMessage().in(room).saying("m" + i).build();
@@ -96,7 +99,7 @@ class MongoStorageTest {
                     client.getDatabase(freshDatabase()).getCollection(MongoMessageStore.COLLECTION));
             RoomId room = new RoomId(Fixtures.newId());
 
-            List<CompletionStage<MessageStore.Appended>> appends = new ArrayList<>();
+            List<CompletionStage<Appended>> appends = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 appends.add(store.append(aMessage().in(room).saying("m" + i).build()));
             }
@@ -120,7 +123,7 @@ class MongoStorageTest {
         RoomId room = new RoomId(Fixtures.newId());
         UserId alice = new UserId(Fixtures.newId());
 
-        List<CompletionStage<MessageStore.Appended>> appends = new ArrayList<>();
+        List<CompletionStage<Appended>> appends = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             NewMessage send = aMessage().in(room).from(alice).saying("m" + i).withClientId("c" + i).build();
             appends.add(nodeA.append(send));
@@ -132,7 +135,7 @@ class MongoStorageTest {
         assertEquals(100, fresh);
         assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), stored.stream().map(ChatMessage::seq).toList());
         assertEquals(100, stored.stream().map(ChatMessage::clientId).distinct().count());
-        for (CompletionStage<MessageStore.Appended> append : appends) {
+        for (CompletionStage<Appended> append : appends) {
             ChatMessage answered = result(append).message();
             assertEquals(stored.get((int) answered.seq() - 1), answered, "both nodes answer with the stored message");
         }

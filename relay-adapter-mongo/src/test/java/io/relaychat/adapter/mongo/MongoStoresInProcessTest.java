@@ -5,6 +5,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
 import io.relaychat.testkit.BlobStoreContract;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.MessageStoreContract;
 import io.relaychat.testkit.RoomStoreContract;
 import io.relaychat.testkit.UserStoreContract;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Nested;
  * The port contracts, unchanged, against the MongoDB adapter: the real driver over the wire protocol to an
  * in-process server. {@link MongoStoresOnRealMongoTest} runs the same against MongoDB 7 where Docker exists.
  */
+@IntegrationTest
 class MongoStoresInProcessTest {
     private static InProcessMongo mongo;
 

@@ -5,6 +5,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
 import io.relaychat.testkit.BlobStoreContract;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.MessageStoreContract;
 import io.relaychat.testkit.RoomStoreContract;
 import io.relaychat.testkit.UserStoreContract;
@@ -23,6 +24,7 @@ import java.util.UUID;
  * where no Docker engine runs; there the in-process server stands in.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@IntegrationTest
 class MongoStoresOnRealMongoTest {
     @Container
     private static final MongoDBContainer MONGO = new MongoDBContainer("mongo:7.0");

@@ -1,21 +1,25 @@
 package io.relaychat.adapter.netty;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.relaychat.ports.model.Refusal;
 
-/** A request the transport itself refuses before the core sees it: bad JSON, a missing field, no credentials. */
+/**
+ * A request the transport itself refuses before the core sees it (bad JSON, a missing field, no
+ * credentials), thrown from deep inside a route and answered like a rejected outcome.
+ */
 final class ApiException extends RuntimeException {
-    private final HttpResponseStatus status;
+    private final Refusal refusal;
 
-    ApiException(HttpResponseStatus status, String detail) {
-        super(detail, null, false, false);
-        this.status = status;
+    ApiException(Refusal refusal) {
+        super(refusal.message(), null, false, false);
+        this.refusal = refusal;
     }
 
-    HttpResponseStatus status() {
-        return status;
+    Refusal refusal() {
+        return refusal;
     }
 
-    static ApiException unprocessable(String detail) {
-        return new ApiException(HttpResponseStatus.UNPROCESSABLE_ENTITY, detail);
+    /** 422 naming the field or parameter at fault, in the words of {@code detail}. */
+    static ApiException invalidField(String detail) {
+        return new ApiException(Refusal.invalidField(detail));
     }
 }

@@ -6,12 +6,21 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.relaychat.ports.model.Refusal;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** A routed request: the Netty request, its query parameters and the path parameters the route captured. */
+/**
+ * A routed request: the Netty request, its query parameters and the path parameters the route captured,
+ * and readers of its body that answer 422 naming what is wrong.
+ */
 final class ApiRequest {
     private final FullHttpRequest http;
     private final Map<String, List<String>> query;
@@ -21,10 +30,6 @@ final class ApiRequest {
         this.http = http;
         this.query = uri.parameters();
         this.pathParams = pathParams;
-    }
-
-    FullHttpRequest http() {
-        return http;
     }
 
     String pathParam(int index) {
@@ -40,7 +45,7 @@ final class ApiRequest {
     String requiredQuery(String name) {
         String value = query(name);
         if (value == null) {
-            throw ApiException.unprocessable("query parameter '" + name + "' is required");
+            throw ApiException.invalidField("query parameter '" + name + "' is required");
         }
         return value;
     }
@@ -53,33 +58,61 @@ final class ApiRequest {
         return header.substring(7).strip();
     }
 
-    /** The body as a JSON object; 422 when it is not one. */
+    /** The body as a JSON object; 422 invalid_json when it is not one. */
     JsonNode jsonBody() {
         if (!http.content().isReadable()) {
-            throw ApiException.unprocessable("request body must be a JSON object");
+            throw new ApiException(Refusal.invalidJsonBody("request body must be a JSON object"));
         }
         JsonNode body;
         try (ByteBufInputStream in = new ByteBufInputStream(http.content().duplicate())) {
             body = WireFormat.MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
-            throw ApiException.unprocessable("request body is not valid JSON");
+            throw new ApiException(Refusal.invalidJsonBody("request body is not valid JSON"));
         } catch (IOException e) {
-            throw ApiException.unprocessable("request body could not be read");
+            throw new ApiException(Refusal.invalidJsonBody("request body could not be read"));
         }
         if (body == null || !body.isObject()) {
-            throw ApiException.unprocessable("request body must be a JSON object");
+            throw new ApiException(Refusal.invalidJsonBody("request body must be a JSON object"));
         }
         return body;
+    }
+
+    record UploadedFile(String filename, byte[] content) {
+    }
+
+    /** The file in the multipart field {@code field}; 422 naming the field when there is none. */
+    UploadedFile uploadedFile(String field) {
+        String notMultipart = "request body must be multipart/form-data with a '" + field + "' field";
+        HttpPostRequestDecoder decoder;
+        try {
+            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), http);
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            throw ApiException.invalidField(notMultipart);
+        }
+        try {
+            InterfaceHttpData part = decoder.getBodyHttpData(field);
+            if (!(part instanceof FileUpload file)) {
+                throw ApiException.invalidField(part instanceof Attribute
+                        ? "field '" + field + "' must be a file" : "field '" + field + "' is required");
+            }
+            return new UploadedFile(file.getFilename(), file.get());
+        } catch (IOException e) {
+            throw ApiException.invalidField("upload could not be read");
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
+            throw ApiException.invalidField(notMultipart);
+        } finally {
+            decoder.destroy();
+        }
     }
 
     /** A string field of a JSON body; 422 naming the field when it is missing or not a string. */
     static String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.unprocessable("field '" + field + "' is required");
+            throw ApiException.invalidField("field '" + field + "' is required");
         }
         if (!value.isTextual()) {
-            throw ApiException.unprocessable("field '" + field + "' must be a string");
+            throw ApiException.invalidField("field '" + field + "' must be a string");
         }
         return value.textValue();
     }
@@ -90,7 +123,7 @@ final class ApiRequest {
             return fallback;
         }
         if (!value.isTextual()) {
-            throw ApiException.unprocessable("field '" + field + "' must be a string");
+            throw ApiException.invalidField("field '" + field + "' must be a string");
         }
         return value.textValue();
     }

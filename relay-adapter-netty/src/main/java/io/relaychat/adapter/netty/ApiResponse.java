@@ -1,7 +1,13 @@
 package io.relaychat.adapter.netty;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a route answers: a status, a body, its content type and any extra headers. */
@@ -16,13 +22,18 @@ record ApiResponse(HttpResponseStatus status, byte[] body, String contentType, M
         return json(HttpResponseStatus.OK, body);
     }
 
-    static ApiResponse error(HttpResponseStatus status, String detail) {
-        return json(status, Map.of("detail", detail));
-    }
-
     ApiResponse withHeader(String name, String value) {
-        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);
         return new ApiResponse(status, body, contentType, Map.copyOf(all));
+    }
+
+    /** As Netty writes it; the caller adds the Connection header, which depends on the request. */
+    FullHttpResponse toHttp(HttpVersion version) {
+        FullHttpResponse http = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
+        http.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        headers.forEach(http.headers()::set);
+        return http;
     }
 }

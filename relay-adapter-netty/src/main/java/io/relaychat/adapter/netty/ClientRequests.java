@@ -2,72 +2,77 @@ package io.relaychat.adapter.netty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.InvalidCommandException;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.ServerEvent;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Turns one client text frame into a call on its connection. A malformed request is answered with an
- * error naming what is wrong and the connection stays usable.
+ * Reads one client text frame into a {@link ClientRequest}, or says what is wrong with it: a malformed
+ * frame is answered with an error naming the fault, and the connection stays usable.
  */
 final class ClientRequests {
-    static final String INVALID_JSON = "Invalid JSON";
+    private static final ClientRequest.Ping PING = new ClientRequest.Ping();
 
     private ClientRequests() {
     }
 
-    /** Thrown for a frame that cannot become a request; its message is what the client is told. */
+    /** A frame that cannot become a request; {@link #notice()} is what the client is told. */
     static final class BadRequest extends RuntimeException {
-        final String clientId;
+        private final Refusal refusal;
+        private final String clientId;
 
-        BadRequest(String message, String clientId) {
-            super(message, null, false, false);
+        BadRequest(Refusal refusal, String clientId) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
             this.clientId = clientId;
+        }
+
+        ServerEvent.ErrorNotice notice() {
+            return new ServerEvent.ErrorNotice(refusal, clientId);
         }
     }
 
-    /** Carries out the request in {@code text}; throws {@link BadRequest} when it is malformed. */
-    static CompletionStage<Void> dispatch(String text, ChatConnection connection, Runnable pong) {
+    /** The request in {@code text}; throws {@link BadRequest} when it is malformed. */
+    static ClientRequest parse(String text) {
         JsonNode frame;
         try {
             frame = WireFormat.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new BadRequest(INVALID_JSON, null);
+            throw new BadRequest(Refusal.invalidJson(), null);
         }
         if (frame == null || !frame.isObject()) {
-            throw new BadRequest(INVALID_JSON, null);
+            throw new BadRequest(Refusal.invalidJson(), null);
         }
         String clientId = null;
         try {
+            // Read first, so that every error about the frame can echo it.
             clientId = optionalText(frame, "client_id");
             String action = optionalText(frame, "action");
             if (action == null) {
-                throw new BadRequest("Missing field: action", clientId);
+                throw new BadRequest(Refusal.missingAction(), clientId);
             }
             switch (action) {
                 case "join_room":
-                    return connection.join(roomId(frame), optionalSeq(frame, "since_seq"));
+                    return new ClientRequest.Join(roomId(frame), optionalSeq(frame, "since_seq"));
                 case "leave_room":
-                    return connection.leave(roomId(frame));
+                    return new ClientRequest.Leave(roomId(frame));
                 case "send_message":
-                    return connection.send(new SendMessageCommand(roomIdOrNull(frame), optionalText(frame, "content"),
-                            attachments(frame), clientId));
+                    return new ClientRequest.Send(new SendMessageCommand(roomIdOrNull(frame),
+                            optionalText(frame, "content"), attachments(frame), clientId));
                 case "typing":
-                    return connection.typing(roomId(frame));
+                    return new ClientRequest.Typing(roomId(frame));
                 case "ping":
-                    pong.run();
-                    return CompletableFuture.completedFuture(null);
+                    return PING;
                 default:
-                    throw new BadRequest("Unknown action: " + action, clientId);
+                    throw new BadRequest(Refusal.unknownAction(action), clientId);
             }
         } catch (InvalidCommandException e) {
-            throw new BadRequest(e.getMessage(), clientId);
+            throw new BadRequest(Refusal.invalidField(e.getMessage()), clientId);
         }
     }
 
@@ -75,6 +80,7 @@ final class ClientRequests {
         return new RoomId(optionalText(frame, "room_id"));
     }
 
+    /** A blank room id is left for the command to refuse, with the same words as a missing one. */
     private static RoomId roomIdOrNull(JsonNode frame) {
         String value = optionalText(frame, "room_id");
         return value == null || value.isBlank() ? null : new RoomId(value);

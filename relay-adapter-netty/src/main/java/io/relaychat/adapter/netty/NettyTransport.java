@@ -1,10 +1,7 @@
 package io.relaychat.adapter.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,16 +12,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
@@ -37,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -49,9 +37,12 @@ public final class NettyTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
     /** Per-connection outbound backlog: past the high mark a WebSocket counts as too slow and is closed. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024);
+    /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
+    static final int MULTIPART_SLACK_BYTES = 64 * 1024;
 
     private final RelayUseCases core;
     private final TransportSettings settings;
+    private final int maxRequestBytes;
     private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -60,6 +51,19 @@ public final class NettyTransport implements AutoCloseable {
     public NettyTransport(RelayUseCases core, TransportSettings settings) {
         this.core = core;
         this.settings = settings;
+        this.maxRequestBytes = maxRequestBytes(core.uploads().maxBytes(), settings.maxJsonBytes());
+    }
+
+    /**
+     * The most the transport reads of one request: the larger of a JSON body and the biggest upload with its
+     * envelope. Bodies are held in memory, so the core's upload limit has to fit in one buffer.
+     */
+    static int maxRequestBytes(long maxUploadBytes, int maxJsonBytes) {
+        if (maxUploadBytes < 1 || maxUploadBytes > Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) {
+            throw new IllegalArgumentException("the core's upload limit (" + maxUploadBytes
+                    + " bytes) must be between 1 and " + (Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) + " bytes");
+        }
+        return (int) Math.max(maxJsonBytes, maxUploadBytes + MULTIPART_SLACK_BYTES);
     }
 
     /** Binds and starts serving; returns the port actually bound (useful with port 0). */
@@ -69,10 +73,9 @@ public final class NettyTransport implements AutoCloseable {
         }
         acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
-        RestApi api = new RestApi(core, settings.maxUploadBytes());
+        RestApi api = new RestApi(core);
+        WebSocketUpgrade webSocket = new WebSocketUpgrade(core, settings, webSockets);
         CorsConfig cors = corsConfig();
-        // Room for the multipart envelope around the largest allowed file.
-        int maxRequestBytes = (int) Math.max(settings.maxJsonBytes(), settings.maxUploadBytes() + 64 * 1024);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
@@ -87,12 +90,12 @@ public final class NettyTransport implements AutoCloseable {
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregator", new BoundedAggregator(maxRequestBytes))
                                 .addLast("cors", new CorsHandler(cors))
-                                .addLast("api", new HttpRequestHandler(core, api, settings, webSockets));
+                                .addLast("api", new HttpRequestHandler(api, webSocket, settings.maxJsonBytes()));
                     }
                 });
         serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening on http://{}:{} (WebSocket at {})", settings.host(), port, HttpRequestHandler.WEBSOCKET_PATH);
+        log.info("listening on http://{}:{} (WebSocket at {})", settings.host(), port, WebSocketUpgrade.PATH);
         return port;
     }
 
@@ -140,28 +143,5 @@ public final class NettyTransport implements AutoCloseable {
                 .allowedRequestHeaders("Authorization", "Content-Type", "Accept", "X-Requested-With")
                 .maxAge(600)
                 .build();
-    }
-
-    /**
-     * Answers a body over the limit with 413 and a JSON detail, like every other error. The client may still
-     * be sending: closing at once would reset the connection before it reads the answer, so the rest of the
-     * body is read and dropped (the aggregator discards it) and the connection closes a second later.
-     */
-    private static final class BoundedAggregator extends HttpObjectAggregator {
-        BoundedAggregator(int maxContentLength) {
-            super(maxContentLength);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            byte[] body = ("{\"detail\":\"Request body too large: the limit is " + maxContentLength() + " bytes\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON);
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(written -> ctx.executor().schedule(() -> ctx.close(), 1, TimeUnit.SECONDS));
-        }
     }
 }

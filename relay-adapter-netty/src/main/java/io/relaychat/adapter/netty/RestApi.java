@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.HealthUseCase;
 import io.relaychat.ports.in.HistoryQuery;
@@ -17,12 +12,12 @@ import io.relaychat.ports.in.RegisterCommand;
 import io.relaychat.ports.in.RelayUseCases;
 import io.relaychat.ports.in.SignedIn;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,15 +33,11 @@ import java.util.regex.Pattern;
 
 /** The REST routes of the protocol, each turning a request into a use-case call and its answer into JSON. */
 final class RestApi {
-    static final String BAD_CREDENTIALS = "Could not validate credentials";
-
     private final RelayUseCases core;
-    private final long maxUploadBytes;
     private final List<Route> routes = new ArrayList<>();
 
-    RestApi(RelayUseCases core, long maxUploadBytes) {
+    RestApi(RelayUseCases core) {
         this.core = core;
-        this.maxUploadBytes = maxUploadBytes;
         route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
         route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(health())));
         route(HttpMethod.POST, "/api/auth/register", this::register);
@@ -97,9 +88,8 @@ final class RestApi {
                 }
             }
         }
-        HttpResponseStatus status = pathKnown ? HttpResponseStatus.METHOD_NOT_ALLOWED : HttpResponseStatus.NOT_FOUND;
-        String detail = pathKnown ? "Method Not Allowed" : "Not Found";
-        return request -> done(ApiResponse.error(status, detail));
+        Refusal refusal = pathKnown ? Refusal.methodNotAllowed() : Refusal.pathNotFound();
+        return request -> done(RestErrors.refused(refusal));
     }
 
     /**
@@ -117,7 +107,7 @@ final class RestApi {
     /** The user behind the request's bearer token, or an ApiException answering 401. */
     CompletionStage<User> authenticate(String bearerToken) {
         return core.authenticate().authenticate(bearerToken).thenApply(user ->
-                user.orElseThrow(() -> new ApiException(HttpResponseStatus.UNAUTHORIZED, BAD_CREDENTIALS)));
+                user.orElseThrow(() -> new ApiException(Refusal.unauthenticated())));
     }
 
     private CompletionStage<ApiResponse> register(ApiRequest request) {
@@ -146,16 +136,16 @@ final class RestApi {
         JsonNode body = request.jsonBody();
         String typeName = ApiRequest.optionalText(body, "type", RoomType.GROUP.wireName());
         RoomType type = RoomType.fromWireName(typeName).orElseThrow(() ->
-                ApiException.unprocessable("field 'type' must be 'group' or 'private'"));
+                ApiException.invalidField("field 'type' must be 'group' or 'private'"));
         List<UserId> members = new ArrayList<>();
         JsonNode memberIds = body.get("members");
         if (memberIds != null && !memberIds.isNull()) {
             if (!memberIds.isArray()) {
-                throw ApiException.unprocessable("field 'members' must be a list of user ids");
+                throw ApiException.invalidField("field 'members' must be a list of user ids");
             }
             for (JsonNode memberId : memberIds) {
                 if (!memberId.isTextual() || memberId.textValue().isBlank()) {
-                    throw ApiException.unprocessable("field 'members' must be a list of user ids");
+                    throw ApiException.invalidField("field 'members' must be a list of user ids");
                 }
                 members.add(new UserId(memberId.textValue()));
             }
@@ -172,13 +162,13 @@ final class RestApi {
             try {
                 before = WireFormat.parseTimestamp(beforeText);
             } catch (DateTimeParseException e) {
-                throw ApiException.unprocessable("query parameter 'before' must be an ISO-8601 timestamp");
+                throw ApiException.invalidField("query parameter 'before' must be an ISO-8601 timestamp");
             }
         }
         Long beforeSeq = request.query("before_seq") == null ? null : (long) intParam(request, "before_seq", 0);
         HistoryQuery query = new HistoryQuery(user.id(), new RoomId(request.pathParam(0)), limit, before, beforeSeq);
-        return core.history().history(query)
-                .thenApply(outcome -> answer(outcome, messages -> messages.stream().map(WireFormat::message).toList()));
+        // The list as it is: WireFormat.MAPPER writes each ChatMessage with the live frame's field writer.
+        return core.history().history(query).thenApply(outcome -> answer(outcome, messages -> messages));
     }
 
     private static int intParam(ApiRequest request, String name, int fallback) {
@@ -189,41 +179,15 @@ final class RestApi {
         try {
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
-            throw ApiException.unprocessable("query parameter '" + name + "' must be an integer");
+            throw ApiException.invalidField("query parameter '" + name + "' must be an integer");
         }
     }
 
+    /** No size check here: the use case is the one that refuses a file over its limit. */
     private CompletionStage<ApiResponse> upload(ApiRequest request, User user) {
-        HttpPostRequestDecoder decoder;
-        try {
-            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request.http());
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-            throw ApiException.unprocessable("request body must be multipart/form-data with a 'file' field");
-        }
-        try {
-            InterfaceHttpData part = decoder.getBodyHttpData("file");
-            if (!(part instanceof FileUpload file)) {
-                if (part instanceof Attribute) {
-                    throw ApiException.unprocessable("field 'file' must be a file");
-                }
-                throw ApiException.unprocessable("field 'file' is required");
-            }
-            if (file.length() > maxUploadBytes) {
-                throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                        "File too large: the limit is " + maxUploadBytes + " bytes");
-            }
-            byte[] content = file.get();
-            String filename = file.getFilename();
-            return core.uploads().upload(user.id(), filename, content).thenApply(outcome -> answer(outcome, stored -> Map.of(
-                    "url", "/static/uploads/" + stored.storedName(),
-                    "filename", stored.originalName())));
-        } catch (IOException e) {
-            throw ApiException.unprocessable("upload could not be read");
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
-            throw ApiException.unprocessable("request body must be multipart/form-data with a 'file' field");
-        } finally {
-            decoder.destroy();
-        }
+        ApiRequest.UploadedFile file = request.uploadedFile("file");
+        return core.uploads().upload(user.id(), file.filename(), file.content()).thenApply(outcome -> answer(outcome,
+                stored -> Map.of("url", "/static/uploads/" + stored.storedName(), "filename", stored.originalName())));
     }
 
     private CompletionStage<ApiResponse> download(ApiRequest request) {
@@ -231,7 +195,7 @@ final class RestApi {
                 .map(found -> new ApiResponse(HttpResponseStatus.OK, found.content(), found.contentType(), Map.of())
                         .withHeader("X-Content-Type-Options", "nosniff")
                         .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), "public, max-age=31536000, immutable"))
-                .orElseGet(() -> ApiResponse.error(HttpResponseStatus.NOT_FOUND, "Not Found")));
+                .orElseGet(() -> RestErrors.refused(Refusal.pathNotFound())));
     }
 
     /** An accepted outcome as 200 with its JSON; a rejected one as the status its reason stands for. */
@@ -239,16 +203,7 @@ final class RestApi {
         if (outcome instanceof Outcome.Accepted<T> accepted) {
             return ApiResponse.ok(toJson.apply(accepted.value()));
         }
-        Outcome.Rejected<T> rejected = (Outcome.Rejected<T>) outcome;
-        HttpResponseStatus status = switch (rejected.reason()) {
-            case INVALID -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
-            case REFUSED -> HttpResponseStatus.BAD_REQUEST;
-            case UNAUTHENTICATED -> HttpResponseStatus.UNAUTHORIZED;
-            case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
-            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-        };
-        return ApiResponse.error(status, rejected.detail());
+        return RestErrors.refused(((Outcome.Rejected<T>) outcome).refusal());
     }
 
     private void route(HttpMethod method, String path, Function<ApiRequest, CompletionStage<ApiResponse>> handler) {

@@ -2,8 +2,12 @@ package io.relaychat.adapter.netty;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.ServerEvent;
@@ -26,10 +30,13 @@ import java.util.Map;
 
 /**
  * The JSON shapes of the protocol (see docs/protocol.md). Events go straight through a streaming
- * generator because every chat message is encoded on the hot path; REST bodies are small maps.
+ * generator because every chat message is encoded on the hot path; REST bodies are small maps, except
+ * messages: a message has one writer, {@link #writeMessageFields}, used by the live frame and, through
+ * {@link #MAPPER}, by REST history, so the two can never drift apart.
  */
 final class WireFormat {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new SimpleModule("relaychat-wire").addSerializer(ChatMessage.class, new MessageSerializer()));
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     /** ISO-8601 UTC, always with milliseconds and "Z", as the protocol promises. */
@@ -82,19 +89,11 @@ final class WireFormat {
         return json;
     }
 
-    static Map<String, Object> message(ChatMessage message) {
+    /** Every REST error body: the text the web UI shows, then the code clients tell errors apart by. */
+    static Map<String, Object> error(Refusal refusal) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", message.id().value());
-        json.put("room_id", message.roomId().value());
-        json.put("user_id", message.userId().value());
-        json.put("username", message.username());
-        json.put("content", message.content());
-        json.put("timestamp", timestamp(message.timestamp()));
-        json.put("attachments", message.attachments());
-        json.put("seq", message.seq());
-        if (message.clientId() != null) {
-            json.put("client_id", message.clientId());
-        }
+        json.put("detail", refusal.message());
+        json.put("code", refusal.reason().code());
         return json;
     }
 
@@ -121,23 +120,8 @@ final class WireFormat {
 
     private static void writeEvent(JsonGenerator json, ServerEvent event) throws IOException {
         if (event instanceof RoomEvent.MessagePosted posted) {
-            ChatMessage message = posted.message();
             json.writeStringField("type", "chat_message");
-            json.writeStringField("id", message.id().value());
-            json.writeStringField("room_id", message.roomId().value());
-            json.writeStringField("user_id", message.userId().value());
-            json.writeStringField("username", message.username());
-            json.writeStringField("content", message.content());
-            json.writeStringField("timestamp", timestamp(message.timestamp()));
-            json.writeArrayFieldStart("attachments");
-            for (String attachment : message.attachments()) {
-                json.writeString(attachment);
-            }
-            json.writeEndArray();
-            json.writeNumberField("seq", message.seq());
-            if (message.clientId() != null) {
-                json.writeStringField("client_id", message.clientId());
-            }
+            writeMessageFields(json, posted.message());
         } else if (event instanceof RoomEvent.PresenceUpdate presence) {
             json.writeStringField("type", "presence_update");
             json.writeStringField("room_id", presence.roomId().value());
@@ -163,6 +147,7 @@ final class WireFormat {
         } else if (event instanceof ServerEvent.ErrorNotice error) {
             json.writeStringField("type", "error");
             json.writeStringField("message", error.message());
+            json.writeStringField("code", error.reason().code());
             if (error.clientId() != null) {
                 json.writeStringField("client_id", error.clientId());
             }
@@ -170,6 +155,35 @@ final class WireFormat {
             json.writeStringField("type", "pong");
         } else {
             throw new IllegalArgumentException("no wire form for " + event);
+        }
+    }
+
+    /** The fields of a message, in the protocol's order: the live frame puts "type" before them, REST does not. */
+    static void writeMessageFields(JsonGenerator json, ChatMessage message) throws IOException {
+        json.writeStringField("id", message.id().value());
+        json.writeStringField("room_id", message.roomId().value());
+        json.writeStringField("user_id", message.userId().value());
+        json.writeStringField("username", message.username());
+        json.writeStringField("content", message.content());
+        json.writeStringField("timestamp", timestamp(message.timestamp()));
+        json.writeArrayFieldStart("attachments");
+        for (String attachment : message.attachments()) {
+            json.writeString(attachment);
+        }
+        json.writeEndArray();
+        json.writeNumberField("seq", message.seq());
+        if (message.clientId() != null) {
+            json.writeStringField("client_id", message.clientId());
+        }
+    }
+
+    /** REST's Message object: the live frame's fields, through the same writer. */
+    private static final class MessageSerializer extends JsonSerializer<ChatMessage> {
+        @Override
+        public void serialize(ChatMessage message, JsonGenerator json, SerializerProvider provider) throws IOException {
+            json.writeStartObject();
+            writeMessageFields(json, message);
+            json.writeEndObject();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.relaychat.adapter.netty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.ServerEvent;
@@ -10,13 +11,15 @@ import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The exact JSON of every server event, as the web UI reads it. */
+/** The exact JSON of every server event and of REST messages and errors, as the web UI reads them. */
 class WireFormatTest {
     private static final RoomId ROOM = new RoomId("r1");
     private static final UserId ANN = new UserId("u1");
@@ -37,10 +40,53 @@ class WireFormatTest {
         assertEquals(json("{'type':'chat_message','id':'m1','room_id':'r1','user_id':'u1','username':'ann',"
                 + "'content':'hi \\'there\\'\\n','timestamp':'2026-01-02T03:04:05.000Z',"
                 + "'attachments':['/static/uploads/a.png'],'seq':7,'client_id':'c-1'}"), encoded(new RoomEvent.MessagePosted(message)));
-        JsonNode history = WireFormat.MAPPER.readTree(WireFormat.toJson(WireFormat.message(message)));
-        JsonNode live = encoded(new RoomEvent.MessagePosted(message));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) live).remove("type");
-        assertEquals(live, history, "REST history carries the same fields as the live frame");
+    }
+
+    @Test
+    void restHistoryAndTheLiveFrameWriteAMessageFieldByFieldAlikeButForType() throws IOException {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi \"there\"\n",
+                Instant.parse("2026-01-02T03:04:05Z"), List.of("/static/uploads/a.png"), 7, "c-1");
+        ChatMessage withoutClientId = new ChatMessage(new MessageId("m2"), ROOM, ANN, "ann", "",
+                Instant.EPOCH, List.of(), 8, null);
+
+        for (ChatMessage each : List.of(message, withoutClientId)) {
+            JsonNode live = encoded(new RoomEvent.MessagePosted(each));
+            JsonNode rest = WireFormat.MAPPER.readTree(WireFormat.toJson(List.of(each))).get(0);
+            List<String> liveFields = new ArrayList<>();
+            live.fieldNames().forEachRemaining(liveFields::add);
+            List<String> restFields = new ArrayList<>();
+            rest.fieldNames().forEachRemaining(restFields::add);
+
+            assertEquals("type", liveFields.remove(0));
+            assertEquals(liveFields, restFields, "the same fields in the same order");
+            for (String field : restFields) {
+                assertEquals(live.get(field), rest.get(field), field);
+            }
+        }
+    }
+
+    @Test
+    void restMessageIsExactlyTheShapeTheWebUiReads() {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi",
+                Instant.parse("2026-01-02T03:04:05Z"), List.of("/static/uploads/a.png"), 7, null);
+
+        assertEquals("[{\"id\":\"m1\",\"room_id\":\"r1\",\"user_id\":\"u1\",\"username\":\"ann\",\"content\":\"hi\","
+                + "\"timestamp\":\"2026-01-02T03:04:05.000Z\",\"attachments\":[\"/static/uploads/a.png\"],\"seq\":7}]",
+                new String(WireFormat.toJson(List.of(message)), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anErrorFrameCarriesItsCodeRightAfterTheMessage() {
+        assertEquals("{\"type\":\"error\",\"message\":\"Access denied\",\"code\":\"not_member\",\"client_id\":\"c-9\"}",
+                new String(WireFormat.encode(new ServerEvent.ErrorNotice(Refusal.notMember(), "c-9")), StandardCharsets.UTF_8));
+        assertEquals("{\"type\":\"error\",\"message\":\"Invalid JSON\",\"code\":\"invalid_json\"}",
+                new String(WireFormat.encode(new ServerEvent.ErrorNotice(Refusal.invalidJson())), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRestErrorIsItsDetailThenItsCode() {
+        assertEquals("{\"detail\":\"Access denied\",\"code\":\"not_member\"}",
+                new String(WireFormat.toJson(WireFormat.error(Refusal.notMember())), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -60,8 +106,8 @@ class WireFormatTest {
                 encoded(new RoomEvent.Typing(ROOM, ANN, "ann")));
         assertEquals(json("{'type':'system','message':'Joined room: general'}"),
                 encoded(new ServerEvent.SystemNotice("Joined room: general")));
-        assertEquals(json("{'type':'error','message':'Access denied','client_id':'c-9'}"),
-                encoded(new ServerEvent.ErrorNotice("Access denied", "c-9")));
+        assertEquals(json("{'type':'error','message':'Access denied','code':'not_member','client_id':'c-9'}"),
+                encoded(new ServerEvent.ErrorNotice(Refusal.notMember(), "c-9")));
         assertEquals(json("{'type':'pong'}"), encoded(new ServerEvent.Pong()));
     }
 

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
-import io.relaychat.ports.out.MessageStore.Appended;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -11,6 +11,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
@@ -20,16 +21,17 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One server node's link to Redis: a command connection (publishing, presence) and a pub/sub connection
- * (room channels, the node's inbox), the room event bus, presence and send forwarding built on them, and
- * the node's heartbeat. Lettuce
- * reconnects by itself, backing off from 100 ms to 1 s (its default grows to 30 s, far too long for chat);
- * once both connections are back, the bus re-subscribes and presence is written back.
+ * One server node's link to Redis: a command connection (publishing, presence, the roster) and a pub/sub
+ * connection (room channels, the node's inbox), the room event bus, presence and send forwarding built on
+ * them, and the heartbeat of the node's place on the {@link NodeRoster}. Lettuce reconnects by itself,
+ * backing off from 100 ms to 1 s (its default grows to 30 s, far too long for chat); once both connections
+ * are back, the bus re-subscribes and presence is written back.
  */
 public final class RedisNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisNode.class);
@@ -41,6 +43,7 @@ public final class RedisNode implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final StatefulRedisConnection<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final NodeRoster roster;
     private final RedisRoomEventBus bus;
     private final RedisPresence presence;
     private final RedisSendForwarding forwarding;
@@ -74,9 +77,11 @@ public final class RedisNode implements AutoCloseable {
             throw new IllegalStateException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
         }
         Channels channels = new Channels(settings.sharded(), commands, pubSub);
+        this.roster = new NodeRoster(nodeId, commands, settings.nodeTtl());
         this.bus = new RedisRoomEventBus(nodeId, channels, timer);
-        this.presence = new RedisPresence(nodeId, commands, settings.nodeTtl());
-        this.forwarding = new RedisSendForwarding(nodeId, channels, timer, presence::otherLiveNodes, bus::isAvailable);
+        this.presence = new RedisPresence(nodeId, commands, roster);
+        roster.addListener(presence);
+        this.forwarding = new RedisSendForwarding(nodeId, channels, timer, roster, bus::isAvailable);
         try {
             forwarding.open().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -84,14 +89,25 @@ public final class RedisNode implements AutoCloseable {
             throw new IllegalStateException("cannot subscribe to this node's inbox on Redis at " + settings.describe()
                     + ": " + e.getMessage(), e);
         }
-        presence.heartbeat();
+        roster.heartbeat();
         long every = Math.max(100, settings.nodeTtl().toMillis() / 3);
-        timer.scheduleAtFixedRate(presence::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(roster::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Connects both connections; fails with the reason when Redis cannot be reached at start-up. */
     public static RedisNode connect(RedisSettings settings) {
         return new RedisNode(settings);
+    }
+
+    /**
+     * Hands the core what this node hears from the others: events on the bus and its resumption, presence
+     * of vanished nodes, sends to store. Called once, right after the core is built and before any client
+     * connects; until then what arrives is dropped and a send handed here is answered as failed.
+     */
+    public void attach(ClusterEvents core) {
+        bus.attach(core);
+        presence.attach(core);
+        forwarding.attach(core);
     }
 
     public RoomEventBus bus() {
@@ -111,12 +127,13 @@ public final class RedisNode implements AutoCloseable {
         return "Redis at " + settings.describe() + ", node " + nodeId + ", presence TTL " + settings.nodeTtl().toMillis() + " ms";
     }
 
-    /** Leaves presence at once (instead of when the TTL runs out), then closes the connections. */
+    /** Leaves presence and the roster at once (instead of when the TTL runs out), then closes the connections. */
     @Override
     public void close() {
         timer.shutdownNow();
         try {
-            presence.leaveAll().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(presence.leaveAll(), roster.leave())
+                    .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("could not remove this node's presence on the way out; it expires within {} ms", settings.nodeTtl().toMillis());
         }

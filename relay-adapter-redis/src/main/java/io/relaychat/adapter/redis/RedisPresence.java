@@ -1,8 +1,8 @@
 package io.relaychat.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
@@ -11,7 +11,6 @@ import io.relaychat.ports.out.RoomPresence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,64 +21,46 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 /**
- * Cluster-wide presence in Redis. Each room is a hash {@code relay:presence:<room id>} from connection id
- * to the node, user and username of the connection. Entries do not expire one by one: a node keeps one key,
- * {@code relay:node:<node id>}, alive with a heartbeat, and an entry counts only while its node's key lives.
- * So a node that dies vanishes from every room within the node TTL, at the cost of one write per heartbeat
- * instead of one per connection. Every node also enters itself in {@code relay:nodes} (scored by Redis's clock);
- * a heartbeat reads that roster, so it costs the same whether the node is in one room or ten thousand. Only
- * when a node on it has died does each node sweep its own rooms, removing the dead node's entries and telling
- * the core, which tells the room.
+ * Cluster-wide presence in Redis: who is online in each room, over every node. Each room is a hash
+ * {@code relay:presence:<room id>} from connection id to the node, user and username of the connection.
+ * Entries do not expire one by one: an entry counts only while its node is alive on the {@link NodeRoster},
+ * so a node that dies vanishes from every room within the node TTL without a write per connection. When the
+ * roster says a node died, this node sweeps its own rooms, removes the dead node's entries and tells the
+ * core, which tells the room; when it says this node had been taken for dead, the entries go back.
  * <p>
  * Entering and leaving read the room and change it in one script, so concurrent joins of one user on two
  * nodes agree on which of them brought the user online.
  */
-final class RedisPresence implements PresencePort {
+final class RedisPresence implements PresencePort, NodeRoster.Listener {
     private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
     static final String ROOM_PREFIX = "relay:presence:";
-    static final String NODE_PREFIX = "relay:node:";
-    static final String ROSTER = "relay:nodes";
     private static final char SEPARATOR = '\u001f';
     private static final String ENTER = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return before";
     private static final String EXIT = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HDEL', KEYS[1], ARGV[1]) return before";
-    /**
-     * Puts this node on the roster (KEYS[1]) scored by Redis's clock, drops nodes silent for ARGV[2] ms, and
-     * answers the roster. One key, like every other script here, so that it runs on Redis Cluster too.
-     */
-    private static final String ENLIST = "redis.replicate_commands() "
-            + "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-            + "redis.call('ZADD', KEYS[1], now, ARGV[1]) "
-            + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2])) "
-            + "return redis.call('ZRANGE', KEYS[1], 0, -1)";
-    /** How long a silent node stays on the roster: long enough for every live node to have swept for it. */
-    private static final Duration ROSTER_MEMORY = Duration.ofMinutes(5);
 
     private final String nodeId;
     private final StatefulRedisConnection<String, String> redis;
-    private final Duration nodeTtl;
+    private final NodeRoster roster;
     /** This node's own entries, by room: written back after Redis lost them, swept for dead neighbours. */
     private final Map<RoomId, Map<ConnectionId, String>> local = new ConcurrentHashMap<>();
     /** Exits Redis did not take while it was away; done once it is back. */
     private final Set<Map.Entry<RoomId, ConnectionId>> pendingExits = ConcurrentHashMap.newKeySet();
-    /** Other nodes' liveness, each answer trusted for a short while to spare a round trip per read. */
-    private final Map<String, Long> aliveUntilNanos = new ConcurrentHashMap<>();
-    private volatile BiConsumer<RoomId, Map<UserId, String>> expiryListener = (room, online) -> { };
-    /** The other nodes alive at the last heartbeat: among them and this one, the rooms are divided. */
-    private volatile Set<String> otherLiveNodes = Set.of();
-    /** Dead nodes this node has swept its rooms for; a node that comes back to life is taken off again. */
-    private final Set<String> sweptFor = ConcurrentHashMap.newKeySet();
-    private volatile boolean firstHeartbeat = true;
+    /** Told of rooms a dead node's entries were swept from; until attached, nobody is. */
+    private volatile ClusterEvents core;
     private volatile boolean available = true;
 
-    RedisPresence(String nodeId, StatefulRedisConnection<String, String> redis, Duration nodeTtl) {
+    RedisPresence(String nodeId, StatefulRedisConnection<String, String> redis, NodeRoster roster) {
         this.nodeId = nodeId;
         this.redis = redis;
-        this.nodeTtl = nodeTtl;
+        this.roster = roster;
+    }
+
+    void attach(ClusterEvents value) {
+        this.core = value;
     }
 
     private record Entry(String node, UserId userId, String username) {
@@ -131,11 +112,6 @@ final class RedisPresence implements PresencePort {
     }
 
     @Override
-    public void onExpired(BiConsumer<RoomId, Map<UserId, String>> listener) {
-        this.expiryListener = listener;
-    }
-
-    @Override
     public boolean isAvailable() {
         return available;
     }
@@ -169,9 +145,7 @@ final class RedisPresence implements PresencePort {
 
     /** The users of the entries whose node is alive, in the order they entered. */
     private CompletableFuture<Map<UserId, String>> liveUsers(Map<ConnectionId, Entry> entries) {
-        Set<String> nodes = new HashSet<>();
-        entries.values().forEach(entry -> nodes.add(entry.node()));
-        return aliveNodes(nodes).thenApply(alive -> {
+        return roster.alive(nodesOf(entries)).thenApply(alive -> {
             Map<UserId, String> users = new LinkedHashMap<>();
             entries.values().stream().filter(entry -> alive.contains(entry.node()))
                     .forEach(entry -> users.putIfAbsent(entry.userId(), entry.username()));
@@ -179,117 +153,50 @@ final class RedisPresence implements PresencePort {
         });
     }
 
-    private CompletableFuture<Set<String>> aliveNodes(Set<String> nodes) {
-        long now = System.nanoTime();
-        Set<String> alive = new HashSet<>();
-        List<String> unknown = new ArrayList<>();
-        for (String node : nodes) {
-            Long until = aliveUntilNanos.get(node);
-            if (node.equals(nodeId) || (until != null && until - now > 0)) {
-                alive.add(node);
-            } else {
-                unknown.add(node);
-            }
-        }
-        if (unknown.isEmpty()) {
-            return CompletableFuture.completedFuture(alive);
-        }
-        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-        for (String node : unknown) {
-            checks.add(redis.async().exists(NODE_PREFIX + node).toCompletableFuture().thenApply(count -> count > 0));
-        }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            long trustedUntil = System.nanoTime() + Math.min(nodeTtl.toNanos() / 3, Duration.ofSeconds(1).toNanos());
-            for (int i = 0; i < unknown.size(); i++) {
-                if (checks.get(i).join()) {
-                    alive.add(unknown.get(i));
-                    aliveUntilNanos.put(unknown.get(i), trustedUntil);
-                } else {
-                    aliveUntilNanos.remove(unknown.get(i));
-                }
-            }
-            return alive;
-        });
+    private static Set<String> nodesOf(Map<ConnectionId, Entry> entries) {
+        Set<String> nodes = new HashSet<>();
+        entries.values().forEach(entry -> nodes.add(entry.node()));
+        return nodes;
     }
 
-    /**
-     * One heartbeat: keep this node alive and on the roster, then sweep this node's rooms if a node on the
-     * roster has died since the last one. A node whose key had run out (a pause longer than the TTL: the others
-     * have swept its entries) writes its presence back.
-     */
-    void heartbeat() {
-        // SET ... GET answers the key's previous value: none means this node had been taken for dead.
-        CompletableFuture<String> beat = redis.async()
-                .setGet(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(nodeTtl.toMillis())).toCompletableFuture();
-        CompletableFuture<List<Object>> roster = redis.async().<List<Object>>eval(ENLIST, ScriptOutputType.MULTI,
-                new String[] {ROSTER}, nodeId, String.valueOf(ROSTER_MEMORY.toMillis())).toCompletableFuture();
-        beat.thenCombine(roster, (previous, members) -> {
-            if (previous == null && !firstHeartbeat && available) {
-                writeBack("this node was silent for longer than its TTL of " + nodeTtl.toMillis() + " ms");
-            }
-            firstHeartbeat = false;
-            Set<String> others = new HashSet<>();
-            members.forEach(node -> others.add(String.valueOf(node)));
-            others.remove(nodeId);
-            sweepForDeadAmong(others);
-            return null;
-        }).exceptionally(error -> {
-            markUnavailable(error);
-            return null;
-        });
+    @Override
+    public void nodeDied() {
+        local.keySet().forEach(this::sweep);
     }
 
-    /** The other nodes alive at the last heartbeat. */
-    Set<String> otherLiveNodes() {
-        return otherLiveNodes;
-    }
-
-    private void sweepForDeadAmong(Set<String> roster) {
-        sweptFor.retainAll(roster);
-        if (roster.isEmpty()) {
-            otherLiveNodes = Set.of();
-            return;
+    @Override
+    public void takenForDead() {
+        if (available) { // otherwise the reconnect writes everything back
+            writeBack("this node was taken for dead (silent for longer than its TTL)");
         }
-        aliveNodes(roster).thenAccept(alive -> {
-            otherLiveNodes = Set.copyOf(alive);
-            boolean newlyDead = false;
-            for (String node : roster) {
-                if (alive.contains(node)) {
-                    sweptFor.remove(node);
-                } else if (sweptFor.add(node)) {
-                    newlyDead = true;
-                }
-            }
-            if (newlyDead) {
-                local.keySet().forEach(this::sweep);
-            }
-        }).exceptionally(error -> {
-            log.debug("checking the nodes on the roster failed: {}", error.getMessage());
-            return null;
-        });
     }
 
+    @Override
+    public void heartbeatFailed(Throwable error) {
+        markUnavailable(error);
+    }
+
+    /** Removes the room's entries of dead nodes and, if there were any, tells the core who is online now. */
     private void sweep(RoomId roomId) {
-        entries(roomId).thenCompose(entries -> {
-            Set<String> nodes = new HashSet<>();
-            entries.values().forEach(entry -> nodes.add(entry.node()));
-            return aliveNodes(nodes).thenCompose(alive -> {
-                List<String> dead = new ArrayList<>();
-                entries.forEach((connection, entry) -> {
-                    if (!alive.contains(entry.node())) {
-                        dead.add(connection.value());
-                    }
-                });
-                if (dead.isEmpty()) {
-                    return CompletableFuture.completedFuture(0L);
-                }
-                return redis.async().hdel(ROOM_PREFIX + roomId.value(), dead.toArray(String[]::new)).toCompletableFuture();
-            });
-        }).thenCompose(removed -> removed > 0 ? online(roomId).thenAccept(online -> expiryListener.accept(roomId, online))
-                : CompletableFuture.completedFuture(null)).exceptionally(error -> {
+        entries(roomId).thenCompose(entries -> roster.alive(nodesOf(entries)).thenCompose(alive -> {
+            String[] dead = entries.entrySet().stream().filter(entry -> !alive.contains(entry.getValue().node()))
+                    .map(entry -> entry.getKey().value()).toArray(String[]::new);
+            return dead.length == 0 ? CompletableFuture.completedFuture(0L)
+                    : redis.async().hdel(ROOM_PREFIX + roomId.value(), dead).toCompletableFuture();
+        })).thenCompose(removed -> removed > 0 ? online(roomId).thenAccept(online -> tellExpired(roomId, online))
+                : CompletableFuture.<Void>completedFuture(null)).exceptionally(error -> {
+            // Once per room: a Redis outage is reported by the heartbeat instead. The dead entries left behind
+            // do not count (their node is dead) and go with the next sweep.
             log.debug("presence sweep of {} failed: {}", roomId, error.getMessage());
             return null;
         });
+    }
+
+    private void tellExpired(RoomId roomId, Map<UserId, String> online) {
+        ClusterEvents receiver = core;
+        if (receiver != null) {
+            receiver.presenceExpired(roomId, online);
+        }
     }
 
     private void markUnavailable(Throwable error) {
@@ -304,7 +211,7 @@ final class RedisPresence implements PresencePort {
     }
 
     /**
-     * Redis is back, perhaps empty after a restart: write this node's heartbeat and entries again, and carry
+     * Redis is back, perhaps empty after a restart: mark this node alive and write its entries again, and carry
      * out the exits it missed.
      */
     void reconnected() {
@@ -321,8 +228,7 @@ final class RedisPresence implements PresencePort {
             }
         });
         List<CompletableFuture<?>> writes = new ArrayList<>();
-        writes.add(redis.async().set(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(nodeTtl.toMillis()))
-                .toCompletableFuture());
+        writes.add(roster.markAlive()); // entries count only while their node is alive
         byRoom.forEach((key, fields) -> writes.add(redis.async().hset(key, fields).toCompletableFuture()));
         for (Map.Entry<RoomId, ConnectionId> exit : Set.copyOf(pendingExits)) {
             writes.add(redis.async().hdel(ROOM_PREFIX + exit.getKey().value(), exit.getValue().value())
@@ -338,7 +244,7 @@ final class RedisPresence implements PresencePort {
         });
     }
 
-    /** On a graceful stop: this node's entries and heartbeat go at once rather than when the TTL runs out. */
+    /** On a graceful stop: this node's entries go at once rather than when its node is found dead. */
     CompletableFuture<Void> leaveAll() {
         List<CompletableFuture<?>> deletes = new ArrayList<>();
         local.forEach((room, entries) -> {
@@ -347,8 +253,6 @@ final class RedisPresence implements PresencePort {
                         entries.keySet().stream().map(ConnectionId::value).toArray(String[]::new)).toCompletableFuture());
             }
         });
-        deletes.add(redis.async().del(NODE_PREFIX + nodeId).toCompletableFuture());
-        deletes.add(redis.async().zrem(ROSTER, nodeId).toCompletableFuture()); // gone, not dead: nobody need sweep
         return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
     }
 }

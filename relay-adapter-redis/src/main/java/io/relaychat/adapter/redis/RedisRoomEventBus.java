@@ -1,5 +1,6 @@
 package io.relaychat.adapter.redis;
 
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.RoomEventBus;
@@ -19,7 +20,8 @@ import java.util.concurrent.Executor;
  * <p>
  * The bus is best effort by design, and says so: while Redis is away, publications are dropped (not queued
  * without bound), subscriptions asked for are remembered, and when Redis is back the node subscribes again
- * and tells the core, which then reads what it missed from the message store.
+ * and tells the core, which then reads what it missed from the message store. Until the bus is attached to
+ * the core, what arrives is dropped.
  */
 final class RedisRoomEventBus implements RoomEventBus {
     private static final Logger log = LoggerFactory.getLogger(RedisRoomEventBus.class);
@@ -30,7 +32,7 @@ final class RedisRoomEventBus implements RoomEventBus {
     private final Executor background;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
-    private volatile Listener listener;
+    private volatile ClusterEvents core;
     private volatile boolean available = true;
 
     RedisRoomEventBus(String nodeId, Channels channels, Executor background) {
@@ -44,9 +46,8 @@ final class RedisRoomEventBus implements RoomEventBus {
         return CHANNEL_PREFIX + roomId.value();
     }
 
-    @Override
-    public void listen(Listener value) {
-        this.listener = value;
+    void attach(ClusterEvents value) {
+        this.core = value;
     }
 
     private void receive(String message) {
@@ -57,10 +58,11 @@ final class RedisRoomEventBus implements RoomEventBus {
             log.warn("dropping a malformed bus envelope: {}", e.getMessage());
             return;
         }
-        if (received == null || received.origin().equals(nodeId) || listener == null) {
-            return; // a newer format, or our own publication coming back
+        ClusterEvents receiver = core;
+        if (received == null || received.origin().equals(nodeId) || receiver == null) {
+            return; // a newer format, our own publication coming back, or not wired yet
         }
-        listener.onEvent(received.event());
+        receiver.published(received.event());
     }
 
     @Override
@@ -141,8 +143,9 @@ final class RedisRoomEventBus implements RoomEventBus {
                         }
                         log.info("Redis reachable again: {} room subscription(s) in place; catching up from the store",
                                 rooms.length);
-                        if (listener != null) {
-                            listener.onResumed();
+                        ClusterEvents receiver = core;
+                        if (receiver != null) {
+                            receiver.busResumed();
                         }
                     });
         });

@@ -3,19 +3,19 @@ package io.relaychat.adapter.redis;
 import io.relaychat.adapter.redis.Envelope.ForwardAnswer;
 import io.relaychat.adapter.redis.Envelope.ForwardedSend;
 import io.relaychat.adapter.redis.Envelope.Forwarding;
+import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.Appended;
+import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.StorageUnavailableException;
-import io.relaychat.ports.out.MessageStore.Appended;
 import io.relaychat.ports.out.SendForwarding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,16 +23,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Rooms divided among the live nodes by rendezvous hashing (each room goes to the node whose hash with the room
  * is highest, so a node joining or leaving moves only its share of rooms), and sends handed over on a channel
  * of each node's own, {@code relay:inbox:<node id>}, answered on the sender's.
  * <p>
- * The live nodes are the ones presence saw at its last heartbeat. While nodes disagree about that (one just
- * started or died), two may store into one room for a moment; the message store's seqs stay right regardless.
+ * The live nodes are the ones the {@link NodeRoster} saw at its last heartbeat. While nodes disagree about
+ * that (one just started or died), two may store into one room for a moment; the message store's seqs stay
+ * right regardless.
  * A send whose node does not answer within {@link #ANSWER_TIMEOUT} fails here, and the core stores it itself.
+ * Sends handed to this node go to the core it was attached to; until then they are answered as failed.
  */
 final class RedisSendForwarding implements SendForwarding {
     private static final Logger log = LoggerFactory.getLogger(RedisSendForwarding.class);
@@ -43,18 +44,18 @@ final class RedisSendForwarding implements SendForwarding {
     private final String nodeId;
     private final Channels channels;
     private final ScheduledExecutorService timer;
-    private final Supplier<Set<String>> otherLiveNodes;
+    private final NodeRoster roster;
     private final BooleanSupplier connected;
     private final Map<Long, CompletableFuture<Appended>> awaiting = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
-    private volatile Listener listener;
+    private volatile ClusterEvents core;
 
-    RedisSendForwarding(String nodeId, Channels channels, ScheduledExecutorService timer,
-                        Supplier<Set<String>> otherLiveNodes, BooleanSupplier connected) {
+    RedisSendForwarding(String nodeId, Channels channels, ScheduledExecutorService timer, NodeRoster roster,
+                        BooleanSupplier connected) {
         this.nodeId = nodeId;
         this.channels = channels;
         this.timer = timer;
-        this.otherLiveNodes = otherLiveNodes;
+        this.roster = roster;
         this.connected = connected;
         String inbox = inboxOf(nodeId);
         channels.listen(inbox::equals, this::receive);
@@ -69,9 +70,8 @@ final class RedisSendForwarding implements SendForwarding {
         return channels.subscribe(inboxOf(nodeId));
     }
 
-    @Override
-    public void listen(Listener value) {
-        this.listener = value;
+    void attach(ClusterEvents value) {
+        this.core = value;
     }
 
     @Override
@@ -83,7 +83,7 @@ final class RedisSendForwarding implements SendForwarding {
     private String ownerOf(RoomId roomId) {
         String owner = nodeId;
         long best = score(nodeId, roomId);
-        for (String node : otherLiveNodes.get()) {
+        for (String node : roster.otherLiveNodes()) {
             long score = score(node, roomId);
             if (score > best || (score == best && node.compareTo(owner) < 0)) {
                 owner = node;
@@ -151,12 +151,12 @@ final class RedisSendForwarding implements SendForwarding {
     }
 
     private void store(ForwardedSend send) {
-        Listener core = listener;
-        CompletionStage<Appended> stored = core == null
+        ClusterEvents receiver = core;
+        CompletionStage<Appended> stored = receiver == null
                 ? CompletableFuture.failedFuture(new IllegalStateException("not started"))
-                : core.onForwarded(send.message());
+                : receiver.forwarded(send.message());
         stored.whenComplete((appended, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = error == null ? null : Failures.cause(error);
             String answer = cause == null ? Envelope.encodeAnswer(nodeId, send.request(), appended)
                     : Envelope.encodeFailure(nodeId, send.request(), cause instanceof StorageUnavailableException,
                     String.valueOf(cause.getMessage()));

@@ -1,12 +1,12 @@
 package io.relaychat.adapter.redis;
 
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
-import io.relaychat.ports.out.MessageStore.Appended;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

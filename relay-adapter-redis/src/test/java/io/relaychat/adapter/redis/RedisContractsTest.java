@@ -1,7 +1,9 @@
 package io.relaychat.adapter.redis;
 
+import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.PresenceContract;
 import io.relaychat.testkit.RedisProcess;
 import io.relaychat.testkit.RoomEventBusContract;
@@ -13,7 +15,11 @@ import org.junit.jupiter.api.Nested;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The port contracts, unchanged, against the Redis adapter on a real redis-server. */
+/**
+ * The bus and presence contracts, unchanged, against the Redis adapter on a real redis-server; the send
+ * forwarding contract runs in {@link RedisSendForwardingTest}.
+ */
+@IntegrationTest
 class RedisContractsTest {
     private static RedisProcess redis;
     private final List<RedisNode> nodes = new ArrayList<>();
@@ -40,6 +46,10 @@ class RedisContractsTest {
         return node;
     }
 
+    private void attachTo(RoomEventBus bus, ClusterEvents core) {
+        nodes.stream().filter(node -> node.bus() == bus).findFirst().orElseThrow().attach(core);
+    }
+
     private List<RoomEventBus> buses(int count, boolean sharded) {
         List<RoomEventBus> buses = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -54,6 +64,11 @@ class RedisContractsTest {
         protected List<RoomEventBus> newNodes(int count) {
             return buses(count, false);
         }
+
+        @Override
+        protected void attach(RoomEventBus bus, ClusterEvents core) {
+            attachTo(bus, core);
+        }
     }
 
     @Nested
@@ -61,6 +76,11 @@ class RedisContractsTest {
         @Override
         protected List<RoomEventBus> newNodes(int count) {
             return buses(count, true);
+        }
+
+        @Override
+        protected void attach(RoomEventBus bus, ClusterEvents core) {
+            attachTo(bus, core);
         }
     }
 

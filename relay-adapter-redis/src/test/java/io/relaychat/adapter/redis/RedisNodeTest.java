@@ -8,6 +8,8 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
+import io.relaychat.testkit.RecordingClusterEvents;
 import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the Redis adapter does beyond the contracts: subscriptions that follow rooms, dead nodes, outages. */
+@IntegrationTest
 class RedisNodeTest {
     private RedisProcess redis;
     private final List<RedisNode> nodes = new ArrayList<>();
@@ -61,21 +62,6 @@ class RedisNodeTest {
         return node(RedisSettings.of(redis.url()));
     }
 
-    private static final class Recorder implements RoomEventBus.Listener {
-        final List<RoomEvent> events = new CopyOnWriteArrayList<>();
-        final AtomicInteger resumes = new AtomicInteger();
-
-        @Override
-        public void onEvent(RoomEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onResumed() {
-            resumes.incrementAndGet();
-        }
-    }
-
     private long subscribers(String channel, boolean sharded) {
         Map<String, Long> counts = raw(connection -> sharded ? connection.sync().pubsubShardNumsub(channel)
                 : connection.sync().pubsubNumsub(channel));
@@ -101,8 +87,9 @@ class RedisNodeTest {
         RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(900));
         RedisNode doomed = node(quick);
         RedisNode survivor = node(quick);
-        List<Map<UserId, String>> expiries = new CopyOnWriteArrayList<>();
-        survivor.presence().onExpired((expiredRoom, online) -> expiries.add(online));
+        RecordingClusterEvents survivorCore = new RecordingClusterEvents();
+        survivor.attach(survivorCore);
+        List<RecordingClusterEvents.Expiry> expiries = survivorCore.expiries();
         UserId ann = new UserId("ann");
         UserId bob = new UserId("bob");
         result(doomed.presence().enter(room, new ConnectionId("c-ann"), ann, "ann"));
@@ -115,7 +102,7 @@ class RedisNodeTest {
         Await.until("ann's presence expires", Duration.ofSeconds(5),
                 () -> result(survivor.presence().online(room)).equals(Map.of(bob, "bob")));
         Await.until("the survivor is told", Duration.ofSeconds(5), () -> !expiries.isEmpty());
-        assertEquals(Map.of(bob, "bob"), expiries.get(0));
+        assertEquals(new RecordingClusterEvents.Expiry(room, Map.of(bob, "bob")), expiries.get(0));
         long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
         assertTrue(tookMillis < 900 + 2000, "expired after " + tookMillis + " ms");
     }
@@ -144,7 +131,7 @@ class RedisNodeTest {
         result(a.presence().enter(room, new ConnectionId("c-ann"), new UserId("ann"), "ann"));
         // What the others do to a node that was silent for longer than its TTL: its key is gone, its entries swept.
         raw(connection -> {
-            List<String> nodeKeys = connection.sync().keys(RedisPresence.NODE_PREFIX + "*");
+            List<String> nodeKeys = connection.sync().keys(NodeRoster.NODE_PREFIX + "*");
             nodeKeys.add(RedisPresence.ROOM_PREFIX + room.value());
             return connection.sync().del(nodeKeys.toArray(String[]::new));
         });
@@ -173,8 +160,8 @@ class RedisNodeTest {
     void throughARedisCrashPublishingNeverFailsAndAfterwardsSubscriptionsAndPresenceAreBack() {
         RedisNode a = node();
         RedisNode b = node();
-        Recorder heardByB = new Recorder();
-        b.bus().listen(heardByB);
+        RecordingClusterEvents heardByB = new RecordingClusterEvents();
+        b.attach(heardByB);
         result(b.bus().subscribe(room));
         result(a.presence().enter(room, new ConnectionId("c-ann"), new UserId("ann"), "ann"));
 
@@ -184,12 +171,12 @@ class RedisNodeTest {
         result(a.bus().publish(new RoomEvent.Typing(room, new UserId("ann"), "ann"))); // dropped, not failed
 
         redis.restart();
-        Await.until("b resumes", Duration.ofSeconds(10), () -> heardByB.resumes.get() == 1);
+        Await.until("b resumes", Duration.ofSeconds(10), () -> heardByB.resumedCount() == 1);
         Await.until("a is available again", Duration.ofSeconds(10), () -> a.bus().isAvailable() && a.presence().isAvailable());
         RoomEvent afterwards = new RoomEvent.Typing(room, new UserId("ann"), "after");
         result(a.bus().publish(afterwards));
 
-        Await.until("b hears a again", Duration.ofSeconds(5), () -> heardByB.events.contains(afterwards));
+        Await.until("b hears a again", Duration.ofSeconds(5), () -> heardByB.published().contains(afterwards));
         assertEquals(Map.of(new UserId("ann"), "ann"), result(b.presence().online(room)),
                 "the restarted Redis lost everything; a wrote its presence back");
     }

@@ -1,56 +1,51 @@
 package io.relaychat.adapter.redis;
 
+import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.StorageUnavailableException;
-import io.relaychat.ports.out.MessageStore.Appended;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.RedisProcess;
+import io.relaychat.testkit.SendForwardingContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
 
 import static io.relaychat.testkit.Await.failure;
 import static io.relaychat.testkit.Await.result;
 import static io.relaychat.testkit.Fixtures.aMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Rooms divided among live nodes on a real redis-server, and sends handed to the node that stores their room. */
-class RedisSendForwardingTest {
-    private static final List<RoomId> ROOMS = IntStream.range(0, 200).mapToObj(i -> new RoomId("room-" + i)).toList();
-
+/**
+ * The send forwarding contract on a real redis-server, with nodes that beat every 200 ms, and what the Redis
+ * forwarding does beyond it: an even share of the rooms, sends kept in order, a gone node noticed at once.
+ */
+@IntegrationTest
+class RedisSendForwardingTest extends SendForwardingContract {
     private RedisProcess redis;
-    private RedisNode a;
-    private RedisNode b;
-    private final Storing storedByB = new Storing();
+    private final Map<SendForwarding, RedisNode> nodes = new IdentityHashMap<>();
 
     @BeforeEach
-    void startTwoNodes() {
+    void startRedis() {
         redis = RedisProcess.start();
-        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(300)); // a beat per 100 ms
-        a = RedisNode.connect(quick);
-        b = RedisNode.connect(quick);
-        a.forwarding().listen(message -> CompletableFuture.failedFuture(new AssertionError("a stores nothing here")));
-        b.forwarding().listen(storedByB);
-        Await.until("each node sees the other", Duration.ofSeconds(5), () -> roomsStoredBy(a) + roomsStoredBy(b) == ROOMS.size());
     }
 
     @AfterEach
     void stop() {
-        for (RedisNode node : List.of(a, b)) {
+        for (RedisNode node : nodes.values()) {
             try {
                 node.close();
             } catch (RuntimeException alreadyGone) {
@@ -60,82 +55,85 @@ class RedisSendForwardingTest {
         redis.close();
     }
 
-    private static long roomsStoredBy(RedisNode node) {
-        return ROOMS.stream().filter(room -> node.forwarding().storesHere(room)).count();
-    }
-
-    private static RoomId aRoomStoredBy(RedisNode node) {
-        return ROOMS.stream().filter(room -> node.forwarding().storesHere(room)).findFirst().orElseThrow();
-    }
-
-    /** Answers each forwarded send as told by its content: stored (seq 1), a duplicate, or a store that is down. */
-    private static final class Storing implements SendForwarding.Listener {
-        final List<NewMessage> received = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletionStage<Appended> onForwarded(NewMessage message) {
-            received.add(message);
-            return switch (message.content()) {
-                case "down" -> CompletableFuture.failedFuture(new StorageUnavailableException("store down"));
-                case "again" -> CompletableFuture.completedFuture(new Appended(message.withSeq(1), true));
-                default -> CompletableFuture.completedFuture(new Appended(message.withSeq(1), false));
-            };
+    @Override
+    protected List<SendForwarding> newNodes(int count) {
+        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600));
+        List<SendForwarding> started = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            RedisNode node = RedisNode.connect(quick);
+            nodes.put(node.forwarding(), node);
+            started.add(node.forwarding());
         }
+        return started;
+    }
+
+    @Override
+    protected void attach(SendForwarding node, ClusterEvents core) {
+        nodes.get(node).attach(core);
+    }
+
+    @Override
+    protected void abandon(SendForwarding node) {
+        nodes.get(node).abandon();
+    }
+
+    @Override
+    protected boolean dividesRooms() {
+        return true;
     }
 
     @Test
-    void everyRoomIsStoredByExactlyOneNodeAndTheRoomsAreShared() {
-        for (RoomId room : ROOMS) {
-            assertTrue(a.forwarding().storesHere(room) != b.forwarding().storesHere(room), "one node stores " + room);
-        }
-        assertTrue(roomsStoredBy(a) > 50 && roomsStoredBy(b) > 50,
-                "a stores " + roomsStoredBy(a) + " rooms, b " + roomsStoredBy(b));
+    void twoNodesShareTheRoomsEvenly() {
+        List<Node> pair = startAgreeingNodes(2);
+
+        long first = roomsStoredBy(pair.get(0));
+        long second = roomsStoredBy(pair.get(1));
+        assertTrue(first > 50 && second > 50, "one stores " + first + " rooms, the other " + second);
     }
 
     @Test
-    void aSendIsStoredByItsRoomsNodeAndTheAnswerComesBack() {
-        NewMessage send = aMessage().in(aRoomStoredBy(b)).saying("hello").withClientId("c1").build();
-
-        Appended answer = result(a.forwarding().forward(send));
-
-        assertEquals(List.of(send), storedByB.received);
-        assertEquals(new Appended(send.withSeq(1), false), answer);
-    }
-
-    @Test
-    void duplicatesAndStoreFailuresAreAnsweredAsSuch() {
-        RoomId room = aRoomStoredBy(b);
-
-        Appended again = result(a.forwarding().forward(aMessage().in(room).saying("again").build()));
-        Throwable down = failure(a.forwarding().forward(aMessage().in(room).saying("down").build()));
-
-        assertTrue(again.duplicate());
-        assertInstanceOf(StorageUnavailableException.class, down);
-    }
-
-    @Test
-    void aSendForANodeThatIsGoneFailsAtOnceAndItsRoomsPassToTheLiveNodes() {
-        RoomId room = aRoomStoredBy(b);
-        b.abandon();
-
-        Throwable lost = failure(a.forwarding().forward(aMessage().in(room).build()));
-
-        assertFalse(lost instanceof StorageUnavailableException, "not a store failure: the sender stores it itself");
-        Await.until("a stores every room", Duration.ofSeconds(5), () -> roomsStoredBy(a) == ROOMS.size());
-    }
-
-    @Test
-    void sendsArriveInTheOrderTheyWereHandedOn() {
-        RoomId room = aRoomStoredBy(b);
+    void sendsArriveAndAreAnsweredInTheOrderTheyWereHandedOn() {
+        List<Node> pair = startAgreeingNodes(2);
+        Node storing = pair.get(1);
+        RoomId room = aRoomStoredBy(storing);
         List<CompletionStage<Appended>> answers = new ArrayList<>();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             sent.add("m" + i);
-            answers.add(a.forwarding().forward(aMessage().in(room).saying("m" + i).build()));
+            answers.add(pair.get(0).forwarding().forward(aMessage().in(room).saying("m" + i).build()));
         }
         answers.forEach(Await::result);
 
-        assertEquals(sent, storedByB.received.stream().map(NewMessage::content).toList());
+        assertEquals(sent, storing.core().forwarded().stream().map(NewMessage::content).toList());
         assertEquals(sent, answers.stream().map(answer -> result(answer).message()).map(ChatMessage::content).toList());
+    }
+
+    @Test
+    void aSendForANodeThatIsGoneFailsAtOnceRatherThanAfterTheAnswerTimeout() {
+        List<Node> pair = startAgreeingNodes(2);
+        RoomId room = aRoomStoredBy(pair.get(1));
+        abandon(pair.get(1).forwarding());
+
+        long start = System.nanoTime();
+        Throwable lost = failure(pair.get(0).forwarding().forward(aMessage().in(room).build()));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertFalse(lost instanceof StorageUnavailableException, "not a store failure: the sender stores it itself");
+        assertTrue(tookMillis < RedisSendForwarding.ANSWER_TIMEOUT.toMillis(), "failed after " + tookMillis + " ms");
+    }
+
+    @Test
+    void aSendHandedToANodeNotAttachedYetIsAnsweredAsFailed() {
+        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600));
+        Node sender = startNodes(1).get(0);
+        RedisNode unattached = RedisNode.connect(quick);
+        nodes.put(unattached.forwarding(), unattached);
+        Await.until("the sender sees the other node", () -> roomsStoredBy(sender) < ROOMS.size());
+        RoomId room = ROOMS.stream().filter(each -> !sender.storesHere(each)).findFirst().orElseThrow();
+
+        Throwable answer = failure(sender.forwarding().forward(aMessage().in(room).build()));
+
+        assertFalse(answer instanceof StorageUnavailableException, "not a store failure: the sender stores it itself");
+        assertTrue(String.valueOf(answer.getMessage()).contains("not started"), "answered " + answer);
     }
 }

@@ -7,6 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 public interface FetchHistoryUseCase {
-    /** FORBIDDEN "Access denied" for non-members and unknown rooms alike, so room ids cannot be probed. */
+    /** Refused with NOT_MEMBER "Access denied" for non-members and unknown rooms alike, so room ids cannot be probed. */
     CompletionStage<Outcome<List<ChatMessage>>> history(HistoryQuery query);
 }

@@ -5,6 +5,6 @@ import io.relaychat.ports.model.Outcome;
 import java.util.concurrent.CompletionStage;
 
 public interface RegisterUseCase {
-    /** Refused with REFUSED "Email already registered" when the email is taken, in any letter case. */
+    /** Refused with EMAIL_TAKEN "Email already registered" when the email is taken, in any letter case. */
     CompletionStage<Outcome<SignedIn>> register(RegisterCommand command);
 }

@@ -21,15 +21,16 @@ public interface RoomsUseCase {
     /** The newest group rooms the user is not in, at most {@link #DISCOVER_LIMIT}. */
     CompletionStage<List<Room>> discover(UserId userId);
 
-    /** Become a member of a group room. NOT_FOUND for no such room, FORBIDDEN for a private one. */
+    /** Become a member of a group room. Refused with NOT_FOUND for no such room, ACCESS_DENIED for a private one. */
     CompletionStage<Outcome<Membership>> joinRoom(UserId userId, RoomId roomId);
 
-    /** A member adds someone by email. FORBIDDEN if the actor is not a member, NOT_FOUND for no such user. */
+    /** A member adds someone by email. Refused with NOT_MEMBER if the actor is not a member, NOT_FOUND for no such user. */
     CompletionStage<Outcome<User>> addMember(UserId actor, RoomId roomId, String email);
 
     /**
      * The one private room of exactly these two users, created on the first call from either side.
-     * {@code identifier} is the other user's email or username.
+     * {@code identifier} is the other user's email or username. Refused with NOT_FOUND for no such user,
+     * SELF_DIRECT_MESSAGE for the caller themself.
      */
     CompletionStage<Outcome<Room>> openDirectRoom(UserId caller, String identifier);
 

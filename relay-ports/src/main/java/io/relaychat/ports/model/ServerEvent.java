@@ -15,9 +15,21 @@ public sealed interface ServerEvent permits RoomEvent, ServerEvent.SystemNotice,
      * A request of this client was refused or failed; the connection stays usable.
      * {@code clientId} echoes the idempotency key of a failed send, or is null.
      */
-    record ErrorNotice(String message, String clientId) implements ServerEvent {
-        public ErrorNotice(String message) {
-            this(message, null);
+    record ErrorNotice(Refusal refusal, String clientId) implements ServerEvent {
+        public ErrorNotice {
+            java.util.Objects.requireNonNull(refusal, "refusal");
+        }
+
+        public ErrorNotice(Refusal refusal) {
+            this(refusal, null);
+        }
+
+        public String message() {
+            return refusal.message();
+        }
+
+        public Reason reason() {
+            return refusal.reason();
         }
     }
 

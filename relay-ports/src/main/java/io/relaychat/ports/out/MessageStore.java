@@ -1,5 +1,6 @@
 package io.relaychat.ports.out;
 
+import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
@@ -25,14 +26,4 @@ public interface MessageStore {
 
     /** Messages with seq greater than {@code afterSeq}, ascending, at most {@code limit}. */
     CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit);
-
-    /**
-     * A hint: another node stored this seq in the room. A store that guesses a room's next seq can skip the
-     * ones it now knows are taken; the others ignore it.
-     */
-    default void observed(RoomId roomId, long seq) {
-    }
-
-    record Appended(ChatMessage message, boolean duplicate) {
-    }
 }

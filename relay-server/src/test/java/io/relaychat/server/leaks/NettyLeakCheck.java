@@ -1,9 +1,13 @@
 package io.relaychat.server.leaks;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.relaychat.testkit.Await;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +18,9 @@ import java.util.List;
  */
 public final class NettyLeakCheck implements AfterAllCallback {
     @Override
-    public void afterAll(ExtensionContext context) throws InterruptedException {
+    public void afterAll(ExtensionContext context) {
         for (int round = 0; round < 3; round++) {
-            System.gc();
-            Thread.sleep(50);
+            collectGarbage();
             // The detector looks at collected buffers whenever a new one is tracked.
             ByteBufAllocator.DEFAULT.directBuffer(1).release();
         }
@@ -27,5 +30,18 @@ public final class NettyLeakCheck implements AfterAllCallback {
             throw new AssertionError(leaks.size() + " Netty buffer(s) leaked by the time "
                     + context.getDisplayName() + " ended; the first:\n" + leaks.get(0));
         }
+    }
+
+    /**
+     * A full collection, and its weak references handed to their queues, Netty's leak detector's among them.
+     * The JVM's one reference-handler thread enqueues each collection's references in turn, so once a sentinel
+     * cleared by this collection is enqueued, all that the previous round's collection cleared are too.
+     */
+    private static void collectGarbage() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        System.gc();
+        Await.until("a garbage collection has run and its references were enqueued", () -> queue.poll() != null);
+        Reference.reachabilityFence(sentinel);
     }
 }

@@ -1,7 +1,8 @@
-package io.relaychat.adapter.netty;
+package io.relaychat.benchmarks.netty;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.relaychat.adapter.netty.ChatProtocol;
 import io.relaychat.ports.model.Broadcast;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
@@ -45,7 +46,7 @@ public class BroadcastEncodeBenchmark {
 
     @Benchmark
     public byte[] encodeOnce() {
-        return WireFormat.encode(event);
+        return ChatProtocol.encode(event);
     }
 
     /** One broadcast to every recipient, as the sinks do it: encoded once, the bytes wrapped per frame. */
@@ -53,7 +54,7 @@ public class BroadcastEncodeBenchmark {
     public void encodeAndFrameForEveryRecipient(Blackhole hole) {
         Broadcast broadcast = new Broadcast(event);
         for (int i = 0; i < recipients; i++) {
-            byte[] text = broadcast.encoded(WireFormat::encode);
+            byte[] text = broadcast.encoded(ChatProtocol::encode);
             hole.consume(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)));
         }
     }

@@ -1,0 +1,79 @@
+package io.relaychat.adapter.netty;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.relaychat.ports.model.Failures;
+import io.relaychat.ports.model.InvalidCommandException;
+import io.relaychat.ports.model.Reason;
+import io.relaychat.ports.model.Refusal;
+import io.relaychat.ports.model.StorageUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * How the REST API tells a client that a request was refused or failed: every error is
+ * {@code {"detail": ..., "code": ...}} with the HTTP status its {@link Reason} stands for.
+ */
+final class RestErrors {
+    private static final Logger log = LoggerFactory.getLogger(RestErrors.class);
+
+    private RestErrors() {
+    }
+
+    /**
+     * The status of each reason, in one switch without a default: a reason added to the protocol does not
+     * compile until it has a status here. Reasons only the WebSocket sends get the status they would have.
+     */
+    static HttpResponseStatus status(Reason reason) {
+        return switch (reason) {
+            case INVALID_JSON, INVALID_FIELD, CONTENT_TOO_LONG, UNKNOWN_ACTION, UNSUPPORTED_FRAME ->
+                    HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            case MALFORMED_REQUEST, EMAIL_TAKEN, SELF_DIRECT_MESSAGE -> HttpResponseStatus.BAD_REQUEST;
+            case UNAUTHENTICATED, INVALID_CREDENTIALS -> HttpResponseStatus.UNAUTHORIZED;
+            case NOT_MEMBER, ACCESS_DENIED, NOT_JOINED -> HttpResponseStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
+            case PAYLOAD_TOO_LARGE, FRAME_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            case RATE_LIMITED, TOO_MANY_CONNECTIONS -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case STORAGE_UNAVAILABLE, SERVER_BUSY -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case INTERNAL_ERROR -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        };
+    }
+
+    /**
+     * A refusal as its answer. A missing or bad token also challenges for a bearer token; a wrong password
+     * at login (INVALID_CREDENTIALS, also 401) never has, and still does not.
+     */
+    static ApiResponse refused(Refusal refusal) {
+        ApiResponse response = ApiResponse.json(status(refusal.reason()), WireFormat.error(refusal));
+        return refusal.reason() == Reason.UNAUTHENTICATED
+                ? response.withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer")
+                : response;
+    }
+
+    /**
+     * A request that failed rather than being answered. Refusals thrown on the way and malformed commands
+     * are answered as refusals; faults are answered without details, and the unexpected ones logged with
+     * {@code request} (method and path: never headers, which carry the token, nor the body).
+     */
+    static ApiResponse failed(Throwable error, String request) {
+        Throwable cause = Failures.cause(error);
+        if (cause instanceof ApiException refused) {
+            return refused(refused.refusal());
+        }
+        if (cause instanceof InvalidCommandException invalid) {
+            return refused(Refusal.invalidField(invalid.getMessage()));
+        }
+        if (cause instanceof StorageUnavailableException) {
+            log.warn("storage unavailable: {}", cause.getMessage());
+            return refused(Refusal.storageUnavailable());
+        }
+        if (cause instanceof RejectedExecutionException) {
+            return refused(Refusal.serverBusy());
+        }
+        log.error("request failed: {}", request, cause);
+        return refused(Refusal.internalError());
+    }
+}

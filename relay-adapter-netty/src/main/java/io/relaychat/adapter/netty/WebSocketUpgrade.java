@@ -1,0 +1,108 @@
+package io.relaychat.adapter.netty;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.model.Failures;
+import io.relaychat.ports.model.Refusal;
+import io.relaychat.ports.model.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Turns a request for {@link #PATH} into a {@link WebSocketSession}. The token is checked first, off the
+ * event loop. A refused token still gets the handshake, followed at once by a close with the reason:
+ * a browser tells a page nothing about a refused handshake, but does show it a close frame's status and text.
+ */
+final class WebSocketUpgrade {
+    static final String PATH = "/api/ws";
+    private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
+
+    private static final Refused UNAUTHENTICATED =
+            new Refused(WebSocketCloseStatus.POLICY_VIOLATION, Refusal.webSocketUnauthenticated());
+    private static final Refused UNAVAILABLE =
+            new Refused(WebSocketCloseStatus.TRY_AGAIN_LATER, Refusal.webSocketServiceUnavailable());
+
+    private final RelayUseCases core;
+    private final TransportSettings settings;
+    private final ChannelGroup webSockets;
+
+    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
+        this.core = core;
+        this.settings = settings;
+        this.webSockets = webSockets;
+    }
+
+    /** Takes over {@code request} (and releases it); the handler of {@code ctx} is replaced by the session. */
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String token) {
+        CompletionStage<Optional<User>> authenticated;
+        try {
+            authenticated = core.authenticate().authenticate(token);
+        } catch (RuntimeException e) {
+            authenticated = CompletableFuture.failedFuture(e);
+        }
+        authenticated.whenComplete((user, error) -> ctx.executor().execute(() -> {
+            try {
+                if (error != null) {
+                    handshake(ctx, request, null, unavailable(error));
+                } else {
+                    handshake(ctx, request, user.orElse(null), UNAUTHENTICATED);
+                }
+            } finally {
+                request.release();
+            }
+        }));
+    }
+
+    /** The token could not be checked (not: was wrong): the client should come back, not log in again. */
+    private static Refused unavailable(Throwable error) {
+        if (!Failures.isUnavailable(error)) {
+            log.error("WebSocket authentication failed", Failures.cause(error));
+        }
+        return UNAVAILABLE;
+    }
+
+    /** Completes the handshake, then either starts the session or, with no user, closes as {@code refused} says. */
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user, Refused refused) {
+        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
+                WebSocketSession.decoderConfig(settings.maxFrameBytes())).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                done.channel().close();
+                return;
+            }
+            if (user == null) {
+                done.channel().writeAndFlush(new CloseWebSocketFrame(refused.status().code(), refused.refusal().message()))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (ctx.pipeline().get(CorsHandler.class) != null) {
+                ctx.pipeline().remove(CorsHandler.class);
+            }
+            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings));
+            webSockets.add(done.channel());
+            done.channel().config().setAutoRead(true);
+        });
+    }
+
+    /** How a WebSocket without a user is closed: the status a client acts on, and the text it shows. */
+    private record Refused(WebSocketCloseStatus status, Refusal refusal) {
+    }
+}

@@ -1,0 +1,104 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.in.SendMessageCommand;
+import io.relaychat.ports.model.Appended;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.Failures;
+import io.relaychat.ports.model.MessageId;
+import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
+import io.relaychat.ports.model.RoomEvent.MessagePosted;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.SendForwarding;
+import io.relaychat.ports.out.TimeSource;
+
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The send path: checks a send against the rules, stores it here or hands it to the node that stores its
+ * room, and has the stored message delivered. Nothing is delivered that was not stored.
+ */
+final class MessageSending {
+    private final RoomDirectory directory;
+    private final ContentPolicy content;
+    private final MessageStore messages;
+    private final SendForwarding forwarding;
+    private final RoomRouter router;
+    private final TimeSource time;
+    private final IdSource ids;
+
+    MessageSending(RoomDirectory directory, ContentPolicy content, MessageStore messages, SendForwarding forwarding,
+                   RoomRouter router, TimeSource time, IdSource ids) {
+        this.directory = directory;
+        this.content = content;
+        this.messages = messages;
+        this.forwarding = forwarding;
+        this.router = router;
+        this.time = time;
+        this.ids = ids;
+    }
+
+    /**
+     * Stores and delivers {@code command} from the user of {@code connection}. A retry of a message stored
+     * before is answered with that message, which only the retrying connection hears of again. A store that
+     * cannot be reached fails the stage.
+     */
+    CompletionStage<Outcome<ChatMessage>> send(LiveConnection connection, SendMessageCommand command) {
+        Optional<Refusal> tooLong = content.check(command.content());
+        if (tooLong.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(tooLong.get()));
+        }
+        User sender = connection.user();
+        return directory.asSeenBy(command.roomId(), sender.id()).thenCompose(room -> {
+            Optional<Refusal> refusal = RoomAccessPolicy.toPost(room, sender.id());
+            if (refusal.isPresent()) {
+                return CompletableFuture.completedFuture(Outcome.rejected(refusal.get()));
+            }
+            NewMessage message = new NewMessage(new MessageId(ids.newId()), command.roomId(), sender.id(),
+                    sender.username(), command.content(), time.now().truncatedTo(ChronoUnit.MILLIS),
+                    command.attachments(), command.clientId());
+            return store(message).thenApply(appended -> {
+                if (appended.duplicate()) {
+                    connection.tell(new MessagePosted(appended.message()));
+                }
+                return Outcome.accepted(appended.message());
+            });
+        });
+    }
+
+    /**
+     * Stores a send and tells everyone, here or through the node that stores the room's messages. A stored
+     * message is routed here either way (the storing node's publication may arrive too; the room's orderer
+     * lets it through once).
+     */
+    private CompletionStage<Appended> store(NewMessage message) {
+        if (forwarding.storesHere(message.roomId())) {
+            return storeHere(message);
+        }
+        return forwarding.forward(message).thenApply(appended -> {
+            if (!appended.duplicate()) {
+                router.route(appended.message());
+            }
+            return appended;
+        }).exceptionallyCompose(error -> Failures.isUnavailable(error)
+                ? CompletableFuture.failedFuture(Failures.cause(error))
+                // The storing node did not answer: store it here; if it got there after all, its id tells.
+                : storeHere(message));
+    }
+
+    /** Stores a send taken here or forwarded by another node, routes it here and publishes it for the others. */
+    CompletionStage<Appended> storeHere(NewMessage message) {
+        return messages.append(message).thenApply(appended -> {
+            if (!appended.duplicate()) {
+                router.routeAndPublish(appended.message());
+            }
+            return appended;
+        });
+    }
+}

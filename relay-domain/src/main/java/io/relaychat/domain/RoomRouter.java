@@ -1,0 +1,183 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.model.Broadcast;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomEvent.MessagePosted;
+import io.relaychat.ports.model.RoomEvent.Typing;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.Scheduler;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * Gets every room event to this node's connections, in order, and to the other nodes. Stored messages go
+ * through the room's {@link RoomChannel}, which releases them by seq; a gap that stays open is filled from
+ * the store, and so is whatever the bus may have lost while it was cut off. Events that are not messages
+ * (joins, typing, presence) go straight to the joined connections.
+ */
+final class RoomRouter {
+    private final RoomChannels channels;
+    private final LocalConnections connections;
+    private final MessageStore messages;
+    private final RoomEventBus bus;
+    private final Scheduler scheduler;
+    private final Limits limits;
+    private final Faults faults;
+
+    RoomRouter(LocalConnections connections, MessageStore messages, RoomEventBus bus, Scheduler scheduler,
+               Limits limits, Faults faults) {
+        this.connections = connections;
+        this.messages = messages;
+        this.bus = bus;
+        this.scheduler = scheduler;
+        this.limits = limits;
+        this.faults = faults;
+        this.channels = new RoomChannels(bus, messages, connections, this::scheduleGapCheck, faults);
+    }
+
+    RoomChannel attach(LiveConnection connection, RoomId roomId) {
+        return channels.attach(connection, roomId);
+    }
+
+    void detach(LiveConnection connection, RoomId roomId) {
+        channels.detach(connection, roomId);
+    }
+
+    /** A message stored by this node or another: to the room's joined connections and the sender's own. */
+    void route(ChatMessage message) {
+        List<LiveConnection> senderConnections = connections.of(message.userId());
+        RoomChannel channel = channels.get(message.roomId());
+        if (channel != null) {
+            channel.offer(message, senderConnections);
+        } else {
+            Broadcast broadcast = new Broadcast(new MessagePosted(message));
+            senderConnections.forEach(connection -> connection.deliver(broadcast));
+        }
+    }
+
+    /** A message stored here: routed here, and published for the nodes whose connections are in the room. */
+    void routeAndPublish(ChatMessage message) {
+        route(message);
+        publish(new MessagePosted(message));
+    }
+
+    /** An event that is not a message, to this node's connections in the room but those excluded, and to the other nodes. */
+    void announce(RoomEvent event, Predicate<LiveConnection> exclude) {
+        RoomChannel channel = channels.get(event.roomId());
+        if (channel != null) {
+            channel.broadcast(event, exclude);
+        }
+        publish(event);
+    }
+
+    /** An event another node published. */
+    void received(RoomEvent event) {
+        if (event instanceof MessagePosted posted) {
+            route(posted.message());
+            return;
+        }
+        RoomChannel channel = channels.get(event.roomId());
+        if (channel == null) {
+            return;
+        }
+        if (event instanceof Typing typing) {
+            channel.broadcast(event, connection -> connection.user().id().equals(typing.userId()));
+        } else {
+            channel.broadcast(event, connection -> false);
+        }
+    }
+
+    private void publish(RoomEvent event) {
+        bus.publish(event).exceptionally(faults::report);
+    }
+
+    /**
+     * Lets a newly attached connection go live: at once from where it joined, or, resuming, after the stored
+     * messages from {@code sinceSeq} up to what the channel has released, sent page by page. Everything the
+     * channel released meanwhile was buffered for this connection and follows without a gap.
+     */
+    CompletionStage<Void> goLive(RoomChannel channel, LiveConnection connection, Long sinceSeq) {
+        if (sinceSeq == null) {
+            channel.goLiveFromJoin(connection.id());
+            return CompletableFuture.completedFuture(null);
+        }
+        long upTo = channel.lastReleasedSeq();
+        return sendStored(connection, channel.roomId(), sinceSeq, upTo)
+                .thenAccept(ignored -> channel.goLive(connection.id(), Math.max(sinceSeq, upTo)));
+    }
+
+    private CompletionStage<Void> sendStored(LiveConnection connection, RoomId roomId, long after, long upTo) {
+        if (after >= upTo || connection.isClosed()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int page = limits.catchUpPageSize();
+        return messages.since(roomId, after, page).thenCompose(batch -> {
+            long last = after;
+            for (ChatMessage message : batch) {
+                if (message.seq() > upTo) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                connection.tell(new MessagePosted(message));
+                last = message.seq();
+            }
+            return batch.size() < page ? CompletableFuture.completedFuture(null)
+                    : sendStored(connection, roomId, last, upTo);
+        });
+    }
+
+    /**
+     * The bus was cut off, so other nodes' messages may have been lost on the way: every room reads what the
+     * store has after what it released, and the orderer places it.
+     */
+    void catchUpFromStore() {
+        channels.all().forEach(this::catchUpFromStore);
+    }
+
+    private void catchUpFromStore(RoomChannel channel) {
+        if (!channel.isReady()) {
+            return; // still opening: it reads where the room stands once ready, after subscribing
+        }
+        long after = channel.lastReleasedSeq();
+        messages.since(channel.roomId(), after, limits.catchUpPageSize()).whenComplete((found, error) -> {
+            if (error != null) {
+                faults.report(error);
+                return;
+            }
+            found.forEach(message -> channel.offer(message, connections.of(message.userId())));
+            if (found.size() == limits.catchUpPageSize()) {
+                catchUpFromStore(channel);
+            }
+        });
+    }
+
+    private void scheduleGapCheck(RoomChannel channel) {
+        scheduler.schedule(limits.gapTimeout(), () -> fillGap(channel));
+    }
+
+    /**
+     * A message has waited the gap timeout for earlier ones: read them from the store, and give up on any
+     * the store does not have (an insert that failed after its seq was taken). If the store cannot be
+     * read either, the room still moves on; the missing messages stay in history if they were stored.
+     */
+    private void fillGap(RoomChannel channel) {
+        long[] gap = channel.gapToFill();
+        if (gap == null) {
+            return;
+        }
+        long after = gap[0];
+        long before = gap[1];
+        int missing = (int) Math.min(before - after - 1, limits.catchUpPageSize());
+        messages.since(channel.roomId(), after, missing).whenComplete((found, error) -> {
+            if (error != null) {
+                faults.report(error);
+            }
+            channel.fillGap(error == null ? found : List.of(), before, connections::of);
+        });
+    }
+}

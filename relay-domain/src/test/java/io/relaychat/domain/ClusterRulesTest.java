@@ -1,0 +1,314 @@
+package io.relaychat.domain;
+
+import io.relaychat.adapter.local.InMemoryMessageStore;
+import io.relaychat.adapter.local.InMemoryPresence;
+import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.in.SendMessageCommand;
+import io.relaychat.ports.model.Appended;
+import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.ConnectionId;
+import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
+import io.relaychat.ports.model.Room;
+import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.StorageUnavailableException;
+import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserAccount;
+import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomEventBus;
+import io.relaychat.ports.out.SendForwarding;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import static io.relaychat.domain.RealTimeRulesTest.failureOf;
+import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rules between nodes, with several cores in one JVM: delivery and order across nodes, sends handed to
+ * the node that stores their room, messages the bus lost, a bus cut off and resumed, presence of a node that
+ * vanished. The adapters that really link nodes are tested against the same ports in their own modules.
+ */
+class ClusterRulesTest {
+
+    @Test
+    void coresSharingAnEventBusDeliverAcrossNodesInOrder() {
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, SendForwarding.NONE);
+
+        for (int i = 1; i <= 20; i++) {
+            nodes.onSender().say(nodes.room(), "from A " + i);
+        }
+
+        nodes.onReceiver().events().awaitMessages(20);
+        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), nodes.onReceiver().events().seqs());
+        assertEquals(nodes.onSender().events().messages(), nodes.onReceiver().events().messages());
+    }
+
+    @Test
+    void sendsTakenByANodeThatDoesNotStoreTheRoomAreStoredByTheOneThatDoesAndArriveOnceInOrder() {
+        HandOver handOver = new HandOver(null);
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+
+        for (int i = 1; i <= 20; i++) {
+            nodes.onSender().say(nodes.room(), "from A " + i);
+        }
+
+        nodes.onReceiver().events().awaitMessages(20);
+        nodes.onSender().events().awaitMessages(20);
+        assertEquals(20, handOver.forwarded.get());
+        assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), nodes.onSender().events().seqs());
+        assertEquals(nodes.onSender().events().messages(), nodes.onReceiver().events().messages());
+        assertEquals(20, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aSendTheStoringNodeDoesNotAnswerIsStoredByTheNodeThatTookIt() {
+        HandOver handOver = new HandOver(new TimeoutException("no answer"));
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+
+        nodes.onSender().say(nodes.room(), "still sent");
+
+        nodes.onReceiver().events().awaitMessages(1);
+        assertEquals(List.of("still sent"), nodes.onSender().events().contents());
+        assertEquals(1, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aStoreFailureAnsweredByTheStoringNodeFailsTheSendAsUnavailable() {
+        HandOver handOver = new HandOver(new StorageUnavailableException("store down"));
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+
+        Throwable failure = failureOf(nodes.onSender().connection().send(
+                new SendMessageCommand(nodes.room().id(), "not stored", List.of(), null)));
+
+        assertTrue(failure instanceof StorageUnavailableException, "failed with " + failure);
+        assertEquals(List.of(), result(nodes.sender().messages.since(nodes.room().id(), 0, 100)));
+        assertEquals(List.of(), nodes.onSender().events().messages());
+    }
+
+    @Test
+    void aNodeHearsARoomsBusTrafficOnlyWhileOneOfItsConnectionsIsJoined() {
+        TestCore test = new TestCore();
+        InProcessEventBus bus = (InProcessEventBus) test.bus;
+        User ann = test.register("ann");
+        User bob = test.register("bob");
+        Room room = test.groupRoom(ann, bob);
+        assertEquals(false, bus.isSubscribed(room.id()));
+        TestClient annClient = test.connect(ann);
+        TestClient bobClient = test.connect(bob);
+        annClient.join(room);
+        bobClient.join(room);
+        assertEquals(true, bus.isSubscribed(room.id()));
+
+        result(annClient.connection().leave(room.id()));
+        assertEquals(true, bus.isSubscribed(room.id()), "bob is still joined");
+        result(bobClient.connection().close());
+        assertEquals(false, bus.isSubscribed(room.id()));
+
+        test.connect(ann).join(room);
+        assertEquals(true, bus.isSubscribed(room.id()), "a new join opens the room again");
+    }
+
+    @Test
+    void aMessageLostOnTheWayFromAnotherNodeIsFetchedFromTheStoreAndOrderIsKept() {
+        TwoNodes nodes = twoNodes(Limits.defaults().withGapTimeout(Duration.ofMillis(50)), 3, SendForwarding.NONE);
+
+        for (int i = 1; i <= 6; i++) {
+            nodes.onSender().say(nodes.room(), "m" + i);
+        }
+
+        nodes.onReceiver().events().awaitMessages(6);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), nodes.onReceiver().events().seqs());
+        assertEquals(1, nodes.receiverBus().dropped.get(), "the third publication never arrived");
+    }
+
+    @Test
+    void afterTheBusWasCutOffAResumingNodeCatchesUpFromTheStoreWithoutWaitingForNewTraffic() {
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, SendForwarding.NONE);
+        ControlledBus partitioned = nodes.receiverBus();
+        TestCore receiver = nodes.receiver();
+        TestClient onSender = nodes.onSender();
+        TestClient onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        partitioned.cutOff();
+        onSender.say(shared, "while cut off 1");
+        onSender.say(shared, "while cut off 2");
+        assertEquals(false, receiver.core.health().check().healthy());
+        assertEquals(Map.of("event_bus", "unavailable"), receiver.core.health().check().components());
+        partitioned.resume();
+
+        onReceiver.events().awaitMessages(3);
+        assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
+        assertEquals(true, receiver.core.health().check().healthy());
+    }
+
+    @Test
+    void whenPresenceForgetsAVanishedNodesUsersTheRoomIsTold() {
+        InMemoryPresence presence = new InMemoryPresence();
+        TestCore node = new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), presence, Limits.defaults());
+        User dan = node.register("dan");
+        Room room = node.groupRoom(dan);
+        UserId ghost = new UserId("on-a-node-that-died");
+        result(presence.enter(room.id(), new ConnectionId("ghost-connection"), ghost, "ghost"));
+        TestClient danClient = node.connect(dan);
+        danClient.join(room);
+        assertEquals(Map.of(ghost, "ghost", dan.id(), "dan"),
+                danClient.events().eventsOf(PresenceUpdate.class).get(0).onlineUsers());
+
+        node.core.clusterEvents().presenceExpired(room.id(), Map.of(dan.id(), "dan"));
+
+        danClient.events().awaitEvent(PresenceUpdate.class, update -> update.onlineUsers().equals(Map.of(dan.id(), "dan")));
+    }
+
+    /**
+     * The receiving node stores every room; the sending node hands its sends over to it, or fails to with
+     * {@code failure}, as a forwarding whose storing node timed out or answered with its store's failure.
+     */
+    private static final class HandOver implements SendForwarding {
+        private final Throwable failure;
+        private volatile ClusterEvents storingNode;
+        final AtomicInteger forwarded = new AtomicInteger();
+
+        HandOver(Throwable failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public boolean storesHere(RoomId roomId) {
+            return false;
+        }
+
+        @Override
+        public CompletionStage<Appended> forward(NewMessage message) {
+            forwarded.incrementAndGet();
+            return failure != null ? CompletableFuture.failedFuture(failure) : storingNode.forwarded(message);
+        }
+    }
+
+    /** Two cores as two nodes of one service: one store, one presence, a bus each; eve joined the room on both. */
+    private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus receiverBus, Room room,
+                            TestClient onSender, TestClient onReceiver) {
+    }
+
+    /**
+     * The sending node hands its sends to the receiving node when {@code senderForwarding} is a {@link HandOver};
+     * the receiving node's bus loses the {@code dropMessageAt}-th message it hears (none for 0).
+     */
+    private static TwoNodes twoNodes(Limits limits, int dropMessageAt, SendForwarding senderForwarding) {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        InProcessEventBus senderBus = network.join();
+        ControlledBus receiverBus = new ControlledBus(network.join(), dropMessageAt);
+        TestCore sender = new TestCore(sharedMessages, senderBus, senderForwarding, sharedPresence, limits);
+        TestCore receiver = new TestCore(sharedMessages, receiverBus, SendForwarding.NONE, sharedPresence, limits);
+        senderBus.attach(sender.core.clusterEvents());
+        receiverBus.attach(receiver.core.clusterEvents());
+        if (senderForwarding instanceof HandOver handOver) {
+            handOver.storingNode = receiver.core.clusterEvents();
+        }
+        User eve = sender.register("eve");
+        Room room = sender.groupRoom(eve);
+        result(receiver.users.insertIfEmailFree(new UserAccount(eve, "unused")));
+        result(receiver.rooms.insert(room));
+        TestClient onSender = sender.connect(eve);
+        TestClient onReceiver = receiver.connect(eve);
+        onSender.join(room);
+        onReceiver.join(room);
+        return new TwoNodes(sender, receiver, receiverBus, room, onSender, onReceiver);
+    }
+
+    /**
+     * An in-process bus that loses what it is told to: the n-th message it hears, or everything while cut
+     * off. {@link #resume()} reconnects it and tells the core, as a real bus does after an outage.
+     */
+    private static final class ControlledBus implements RoomEventBus {
+        private final InProcessEventBus delegate;
+        private final int dropMessageAt;
+        private final AtomicInteger messages = new AtomicInteger();
+        private final AtomicBoolean cut = new AtomicBoolean();
+        private volatile ClusterEvents core;
+        final AtomicInteger dropped = new AtomicInteger();
+
+        ControlledBus(InProcessEventBus delegate, int dropMessageAt) {
+            this.delegate = delegate;
+            this.dropMessageAt = dropMessageAt;
+        }
+
+        void cutOff() {
+            cut.set(true);
+        }
+
+        void resume() {
+            cut.set(false);
+            core.busResumed();
+        }
+
+        /** Hands the core what the bus hears, but for what it loses. */
+        void attach(ClusterEvents value) {
+            this.core = value;
+            delegate.attach(new ClusterEvents() {
+                @Override
+                public void published(RoomEvent event) {
+                    boolean message = event instanceof RoomEvent.MessagePosted;
+                    if (cut.get() || (message && messages.incrementAndGet() == dropMessageAt)) {
+                        dropped.incrementAndGet();
+                        return;
+                    }
+                    value.published(event);
+                }
+
+                @Override
+                public void busResumed() {
+                    value.busResumed();
+                }
+
+                @Override
+                public CompletionStage<Appended> forwarded(NewMessage message) {
+                    return value.forwarded(message);
+                }
+
+                @Override
+                public void presenceExpired(RoomId roomId, Map<UserId, String> online) {
+                    value.presenceExpired(roomId, online);
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<Void> publish(RoomEvent event) {
+            return delegate.publish(event);
+        }
+
+        @Override
+        public CompletionStage<Void> subscribe(RoomId roomId) {
+            return delegate.subscribe(roomId);
+        }
+
+        @Override
+        public CompletionStage<Void> unsubscribe(RoomId roomId) {
+            return delegate.unsubscribe(roomId);
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return !cut.get();
+        }
+    }
+}
