@@ -1,6 +1,7 @@
 package io.relaychat.adapter.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.Broadcast;
@@ -290,21 +292,16 @@ class WebSocketSessionTest {
         assertEquals(List.of("close 1001 Idle timeout"), written());
     }
 
-    /** A client frame as browsers send it: FIN, text opcode, masked payload (up to 64 KiB). */
+    /** A client frame as browsers send it, masked: written by Netty's own client-side frame encoder. */
     private ByteBuf maskedTextFrame(byte[] payload) {
-        byte[] key = {0x12, 0x34, 0x56, 0x78};
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
+        client.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
         ByteBuf frame = allocator.buffer();
-        frame.writeByte(0x81);
-        if (payload.length < 126) {
-            frame.writeByte(0x80 | payload.length);
-        } else {
-            frame.writeByte(0x80 | 126);
-            frame.writeShort(payload.length);
+        for (ByteBuf part = client.readOutbound(); part != null; part = client.readOutbound()) {
+            frame.writeBytes(part);
+            part.release();
         }
-        frame.writeBytes(key);
-        for (int i = 0; i < payload.length; i++) {
-            frame.writeByte(payload[i] ^ key[i % 4]);
-        }
+        client.finishAndReleaseAll();
         return frame;
     }
 }

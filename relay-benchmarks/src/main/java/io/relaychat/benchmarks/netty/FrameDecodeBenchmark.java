@@ -1,10 +1,12 @@
 package io.relaychat.benchmarks.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.relaychat.adapter.netty.ChatProtocol;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.SendMessageCommand;
@@ -113,24 +115,16 @@ public class FrameDecodeBenchmark {
         }
     }
 
-    /** A client frame as browsers send it: FIN, text opcode, masked payload. */
+    /** A client frame as browsers send it, masked: written by Netty's own client-side frame encoder. */
     private static byte[] mask(byte[] payload) {
-        byte[] key = {0x12, 0x34, 0x56, 0x78};
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
+        client.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
         ByteBuf frame = Unpooled.buffer();
-        frame.writeByte(0x81);
-        if (payload.length < 126) {
-            frame.writeByte(0x80 | payload.length);
-        } else {
-            frame.writeByte(0x80 | 126);
-            frame.writeShort(payload.length);
+        for (ByteBuf part = client.readOutbound(); part != null; part = client.readOutbound()) {
+            frame.writeBytes(part);
+            part.release();
         }
-        frame.writeBytes(key);
-        for (int i = 0; i < payload.length; i++) {
-            frame.writeByte(payload[i] ^ key[i % 4]);
-        }
-        byte[] bytes = new byte[frame.readableBytes()];
-        frame.readBytes(bytes);
-        return bytes;
+        client.finishAndReleaseAll();
+        return ByteBufUtil.getBytes(frame);
     }
-
 }
