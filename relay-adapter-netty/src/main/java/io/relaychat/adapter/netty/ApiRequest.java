@@ -61,18 +61,18 @@ final class ApiRequest {
     /** The body as a JSON object; 422 invalid_json when it is not one. */
     JsonNode jsonBody() {
         if (!http.content().isReadable()) {
-            throw new ApiException(Refusal.invalidJsonBody("request body must be a JSON object"));
+            throw new ApiException(Refusal.bodyNotJsonObject());
         }
         JsonNode body;
         try (ByteBufInputStream in = new ByteBufInputStream(http.content().duplicate())) {
             body = WireFormat.MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new ApiException(Refusal.invalidJsonBody("request body is not valid JSON"));
+            throw new ApiException(Refusal.bodyNotJson());
         } catch (IOException e) {
-            throw new ApiException(Refusal.invalidJsonBody("request body could not be read"));
+            throw new ApiException(Refusal.bodyUnreadable());
         }
         if (body == null || !body.isObject()) {
-            throw new ApiException(Refusal.invalidJsonBody("request body must be a JSON object"));
+            throw new ApiException(Refusal.bodyNotJsonObject());
         }
         return body;
     }

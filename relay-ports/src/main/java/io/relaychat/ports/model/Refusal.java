@@ -105,9 +105,19 @@ public record Refusal(Reason reason, String message) {
         return new Refusal(Reason.INVALID_JSON, "Invalid JSON");
     }
 
-    /** A request body that is not JSON or not an object, in the REST API's wording. */
-    public static Refusal invalidJsonBody(String detail) {
-        return new Refusal(Reason.INVALID_JSON, detail);
+    /** A REST request body that does not parse as JSON. */
+    public static Refusal bodyNotJson() {
+        return new Refusal(Reason.INVALID_JSON, "request body is not valid JSON");
+    }
+
+    /** A REST request body that is empty, or JSON but not an object. */
+    public static Refusal bodyNotJsonObject() {
+        return new Refusal(Reason.INVALID_JSON, "request body must be a JSON object");
+    }
+
+    /** A REST request body whose bytes could not be read as text. */
+    public static Refusal bodyUnreadable() {
+        return new Refusal(Reason.INVALID_JSON, "request body could not be read");
     }
 
     public static Refusal missingAction() {
@@ -122,7 +132,11 @@ public record Refusal(Reason reason, String message) {
         return new Refusal(Reason.UNSUPPORTED_FRAME, "Binary frames are not supported: send JSON text");
     }
 
-    /** A field that is missing, mistyped or out of bounds; {@code detail} names it (see {@link InvalidCommandException}). */
+    /**
+     * A field that is missing, mistyped or out of bounds; {@code detail} names it. The details are written
+     * where each field is checked: by the command that validates itself ({@link InvalidCommandException}) or
+     * by the transport reading a body or query, always with this one code.
+     */
     public static Refusal invalidField(String detail) {
         return new Refusal(Reason.INVALID_FIELD, detail);
     }
