@@ -7,6 +7,9 @@ import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,22 +44,38 @@ final class TestDoubles {
     }
 
     /**
-     * Random tokens remembered in memory, shaped like a JWT (three dot-separated parts) so that a token
-     * spliced from two issued ones is as unknown as any other.
+     * Random tokens remembered in memory with their expiry, shaped like a JWT (three dot-separated parts) so
+     * that a token spliced from two issued ones is as unknown as any other.
      */
     static final class Tokens implements TokenIssuer, TokenVerifier {
-        private final Map<String, UserId> issued = new ConcurrentHashMap<>();
+        private record Issued(UserId userId, Instant expires) {
+        }
+
+        private final Map<String, Issued> issued = new ConcurrentHashMap<>();
+        private final Duration lifetime;
+        private final Clock clock;
+
+        Tokens() {
+            this(Duration.ofDays(7), Clock.systemUTC());
+        }
+
+        Tokens(Duration lifetime, Clock clock) {
+            this.lifetime = lifetime;
+            this.clock = clock;
+        }
 
         @Override
         public String issue(UserId userId) {
             String token = "test." + UUID.randomUUID() + "." + UUID.randomUUID();
-            issued.put(token, userId);
+            issued.put(token, new Issued(userId, clock.instant().plus(lifetime)));
             return token;
         }
 
         @Override
         public Optional<UserId> verify(String token) {
-            return token == null ? Optional.empty() : Optional.ofNullable(issued.get(token));
+            Issued found = token == null ? null : issued.get(token);
+            return found == null || !clock.instant().isBefore(found.expires()) ? Optional.empty()
+                    : Optional.of(found.userId());
         }
     }
 

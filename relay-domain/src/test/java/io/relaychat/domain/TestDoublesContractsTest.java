@@ -9,6 +9,9 @@ import io.relaychat.testkit.PasswordHasherContract;
 import io.relaychat.testkit.TokenContract;
 import org.junit.jupiter.api.Nested;
 
+import java.time.Clock;
+import java.time.Duration;
+
 /** The domain tests' doubles pass the same contracts as the adapters they stand in for. */
 class TestDoublesContractsTest {
     @Nested
@@ -36,6 +39,12 @@ class TestDoublesContractsTest {
         @Override
         protected TokenVerifier strangerVerifier() {
             return new TestDoubles.Tokens();
+        }
+
+        @Override
+        protected Pair lasting(Duration lifetime, Clock clock) {
+            TestDoubles.Tokens lasting = new TestDoubles.Tokens(lifetime, clock);
+            return new Pair(lasting, lasting);
         }
     }
 

@@ -56,18 +56,28 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         return settings;
     }
 
+    /**
+     * RELAY_MONGO_WRITE_CONCERN: {@code majority} or a number of nodes, journaled either way, since an
+     * acknowledged message that a failover loses would see its seq given to another.
+     */
     private static WriteConcern writeConcern(String name) {
         if (name == null) {
             return null;
         }
         if (name.equals("majority")) {
-            return WriteConcern.MAJORITY;
+            return WriteConcern.MAJORITY.withJournal(true);
         }
+        int nodes;
         try {
-            return new WriteConcern(Integer.parseInt(name));
+            nodes = Integer.parseInt(name);
         } catch (NumberFormatException e) {
-            throw new ConfigException("RELAY_MONGO_WRITE_CONCERN must be 'majority' or a number of nodes, got '" + name + "'");
+            nodes = 0;
         }
+        if (nodes < 1) {
+            throw new ConfigException("RELAY_MONGO_WRITE_CONCERN must be 'majority' or a number of nodes (1 or more), got '"
+                    + name + "'");
+        }
+        return new WriteConcern(nodes).withJournal(true);
     }
 
     private static ReadPreference readPreference(String name) {

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What every {@link MessageStore} must do: each room's seqs start at 1 and stay dense and unique, also under
  * concurrent appends; a message comes back with every field as sent; a retry with the same client id from the
  * same user, or a message whose id is stored already, is stored once and answered with the earlier message as
- * a duplicate; history pages backwards by seq or timestamp, oldest first, and {@code since} reads forwards.
+ * a duplicate; history pages backwards by seq or timestamp, oldest first (a timestamp beyond any calendar a
+ * store can hold is simply later or earlier than every message), and {@code since} reads forwards.
  * Extend it with a fresh, empty store per test.
  */
 public abstract class MessageStoreContract {
@@ -156,6 +157,20 @@ public abstract class MessageStoreContract {
         }
 
         assertEquals(List.of(3L, 4L, 5L), seqs(result(store.history(room, 3, start.plusSeconds(5), null))));
+    }
+
+    @Test
+    void historyBeforeAnInstantBeyondWhatAStoreHoldsIsEverythingOrNothing() {
+        for (int i = 1; i <= 3; i++) {
+            append(aMessage().in(room).build());
+        }
+
+        assertEquals(List.of(1L, 2L, 3L), seqs(result(store.history(room, 50, Instant.MAX, null))));
+        assertEquals(List.of(1L, 2L, 3L),
+                seqs(result(store.history(room, 50, Instant.parse("+999999999-12-31T23:59:59Z"), null))));
+        assertEquals(List.of(1L, 2L), seqs(result(store.history(room, 50, Instant.MAX, 3L))), "with a seq cursor too");
+        assertEquals(List.of(), seqs(result(store.history(room, 50, Instant.MIN, null))));
+        assertEquals(List.of(), seqs(result(store.history(room, 50, Instant.parse("-999999999-01-01T00:00:00Z"), null))));
     }
 
     @Test

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 import static io.relaychat.testkit.Await.result;
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every {@link RoomStore} must do: a room is found by id and by member, a member's rooms oldest first;
- * a member is added once, and concurrent adds all land; discovery lists the newest group rooms a user is not
+ * a member is added once, and concurrent adds of different members all land while concurrent adds of one
+ * member answer "added" exactly once; discovery lists the newest group rooms a user is not
  * in; a pair's direct room is created once, whichever side asks and however many ask at once. Extend it
  * with a fresh, empty store per test.
  */
@@ -91,6 +95,40 @@ public abstract class RoomStoreContract {
         Set<UserId> members = Set.copyOf(result(store.findById(room.id())).orElseThrow().members());
         assertTrue(members.containsAll(newcomers), "every concurrently added member is kept");
         assertEquals(13, members.size());
+    }
+
+    @Test
+    void concurrentAddsOfOneMemberAnswerAddedExactlyOnce() throws InterruptedException {
+        Room room = aGroupRoom().withMembers(alice).build();
+        result(store.insert(room));
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<Boolean>> adds = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                adds.add(CompletableFuture.supplyAsync(() -> {
+                    awaitQuietly(start);
+                    return store.addMember(room.id(), bob);
+                }, pool).thenCompose(CompletionStage::toCompletableFuture));
+            }
+            start.countDown();
+
+            long added = adds.stream().filter(Await::result).count();
+
+            assertEquals(1, added, "of " + threads + " concurrent adds of one member");
+            assertEquals(List.of(alice, bob), result(store.findById(room.id())).orElseThrow().members());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

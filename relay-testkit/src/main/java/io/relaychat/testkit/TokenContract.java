@@ -5,6 +5,8 @@ import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import static io.relaychat.testkit.Fixtures.newId;
@@ -13,10 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every pair of {@link TokenIssuer} and {@link TokenVerifier} must do: an issued token verifies to its
- * user; a token with another user's claims, one signed with another key, an unsigned one and garbage are
- * all rejected.
+ * user for as long as its lifetime and is refused after it (give or take {@link #MAX_CLOCK_SKEW}); each token
+ * keeps the lifetime it was issued with; a token with another user's claims, a tampered one, one signed with
+ * another key, an unsigned one and garbage are all rejected, and none of them makes the verifier throw.
  */
 public abstract class TokenContract {
+    /** How far past its expiry an implementation may still accept a token, for clocks that disagree. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /** An issuer and the verifier of its tokens; one object may be both. */
+    public record Pair(TokenIssuer issuer, TokenVerifier verifier) {
+    }
+
     protected abstract TokenIssuer issuer();
 
     protected abstract TokenVerifier verifier();
@@ -24,11 +34,48 @@ public abstract class TokenContract {
     /** A verifier that trusts a different key: it must reject this issuer's tokens. */
     protected abstract TokenVerifier strangerVerifier();
 
+    /**
+     * A fresh pair whose tokens live {@code lifetime}, both reading the time from {@code clock} (when the
+     * token is issued, when it is checked).
+     */
+    protected abstract Pair lasting(Duration lifetime, Clock clock);
+
     @Test
     void anIssuedTokenVerifiesToItsUser() {
         UserId alice = new UserId(newId());
 
         assertEquals(Optional.of(alice), verifier().verify(issuer().issue(alice)));
+    }
+
+    @Test
+    void aTokenIsAcceptedThroughoutItsLifetimeAndRefusedOnceItIsOver() {
+        ManualClock clock = new ManualClock();
+        Pair tokens = lasting(Duration.ofHours(1), clock);
+        UserId alice = new UserId(newId());
+        String token = tokens.issuer().issue(alice);
+
+        clock.advance(Duration.ofMinutes(59));
+        assertEquals(Optional.of(alice), tokens.verifier().verify(token), "a minute before its end");
+
+        clock.advance(Duration.ofMinutes(1).plus(MAX_CLOCK_SKEW).plusSeconds(1));
+        assertTrue(tokens.verifier().verify(token).isEmpty(), "past its lifetime");
+        assertEquals(Optional.of(alice), tokens.verifier().verify(tokens.issuer().issue(alice)),
+                "a token issued now is good: the old one was refused for its age");
+    }
+
+    @Test
+    void eachTokenKeepsTheLifetimeItWasIssuedWith() {
+        ManualClock clock = new ManualClock();
+        UserId alice = new UserId(newId());
+        Pair hourly = lasting(Duration.ofHours(1), clock);
+        Pair daily = lasting(Duration.ofDays(1), clock);
+        String shortLived = hourly.issuer().issue(alice);
+        String longLived = daily.issuer().issue(alice);
+
+        clock.advance(Duration.ofHours(2));
+
+        assertTrue(hourly.verifier().verify(shortLived).isEmpty(), "an hour's token after two hours");
+        assertEquals(Optional.of(alice), daily.verifier().verify(longLived), "a day's token after two hours");
     }
 
     @Test
@@ -41,9 +88,27 @@ public abstract class TokenContract {
     }
 
     @Test
+    void aTamperedTokenIsRejected() {
+        String token = issuer().issue(new UserId(newId()));
+        int signature = token.lastIndexOf('.') + 1;
+        char first = token.charAt(signature);
+        String altered = token.substring(0, signature) + (first == 'A' ? 'B' : 'A') + token.substring(signature + 1);
+
+        assertTrue(verifier().verify(altered).isEmpty(), "signature altered");
+        assertTrue(verifier().verify(token.substring(0, token.length() - 2)).isEmpty(), "signature cut short");
+        assertTrue(verifier().verify(token + "AAAA").isEmpty(), "signature lengthened");
+        assertTrue(verifier().verify(token + ".").isEmpty(), "a fourth part");
+        assertTrue(verifier().verify(" " + token).isEmpty(), "leading space");
+    }
+
+    @Test
     void garbageAndUnsignedTokensAreRejected() {
+        assertTrue(verifier().verify(null).isEmpty());
         assertTrue(verifier().verify("").isEmpty());
+        assertTrue(verifier().verify("....").isEmpty());
         assertTrue(verifier().verify("not.a.token").isEmpty());
+        assertTrue(verifier().verify("é.\u0000.\uD83D\uDE00").isEmpty());
+        assertTrue(verifier().verify("x".repeat(64 * 1024)).isEmpty());
         assertTrue(verifier().verify("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").isEmpty(), "alg=none must be refused");
     }
 

@@ -1,6 +1,7 @@
 package io.relaychat.adapter.local;
 
 import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
 
 import java.io.IOException;
@@ -15,14 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Uploads as files in one folder, each with a small sidecar holding its content type. File I/O blocks,
- * so it runs on a small pool of its own, never on the caller's thread. Names that would resolve
- * outside the folder are refused.
+ * so it runs on a small pool of its own, never on the caller's thread; when its queue is full (or the store
+ * closed) a call fails as "storage unavailable", for the client to retry, instead of throwing at the caller.
+ * Names that would resolve outside the folder are refused.
  */
 public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     private static final String TYPE_SUFFIX = ".content-type";
@@ -51,7 +55,7 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> put(String name, Blob blob) {
-        return CompletableFuture.runAsync(() -> {
+        return onIoPool(() -> {
             Path target = resolve(name);
             try {
                 Path temporary = Files.createTempFile(folder, ".upload-", ".part");
@@ -61,12 +65,13 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store upload " + name, e);
             }
-        }, io);
+            return null;
+        });
     }
 
     @Override
     public CompletionStage<Optional<Blob>> get(String name) {
-        return CompletableFuture.supplyAsync(() -> {
+        return onIoPool(() -> {
             Path source = resolve(name);
             try {
                 byte[] content = Files.readAllBytes(source);
@@ -77,12 +82,22 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read upload " + name, e);
             }
-        }, io);
+        });
+    }
+
+    private <T> CompletionStage<T> onIoPool(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, io);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new StorageUnavailableException(
+                    io.isShutdown() ? "the upload folder is closed" : "the upload folder is busy", e));
+        }
     }
 
     private Path resolve(String name) {
         Path path = folder.resolve(name).normalize();
-        if (!path.getParent().equals(folder) || name.startsWith(".") || name.endsWith(TYPE_SUFFIX)) {
+        // An absolute or empty name resolves to a path without the folder as its parent (or without any).
+        if (!folder.equals(path.getParent()) || name.startsWith(".") || name.endsWith(TYPE_SUFFIX)) {
             throw new IllegalArgumentException("not a blob name: " + name);
         }
         return path;

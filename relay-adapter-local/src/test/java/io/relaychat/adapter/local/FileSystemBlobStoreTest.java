@@ -1,6 +1,7 @@
 package io.relaychat.adapter.local;
 
 import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.testkit.BlobStoreContract;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,22 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
         assertInstanceOf(IllegalArgumentException.class, failure(store.get("../secret.txt")));
         assertInstanceOf(IllegalArgumentException.class, failure(store.put("../escape.txt", new Blob(new byte[1], "x"))));
         assertFalse(Files.exists(root.resolve("escape.txt")));
+    }
+
+    @Test
+    void absoluteAndEmptyNamesAreRefused() {
+        assertInstanceOf(IllegalArgumentException.class, failure(store.get("/")));
+        assertInstanceOf(IllegalArgumentException.class, failure(store.put("/", new Blob(new byte[1], "x"))));
+        assertInstanceOf(IllegalArgumentException.class, failure(store.get(root.resolve("x.txt").toString())));
+        assertInstanceOf(IllegalArgumentException.class, failure(store.get("")));
+    }
+
+    @Test
+    void aCallThePoolCannotTakeFailsAsStorageUnavailableInsteadOfThrowing() {
+        blobs.close();
+
+        assertInstanceOf(StorageUnavailableException.class, failure(store.put("late.txt", new Blob(new byte[1], "x"))));
+        assertInstanceOf(StorageUnavailableException.class, failure(store.get("late.txt")));
     }
 
     @Test

@@ -16,6 +16,10 @@ import java.util.List;
  * strings such as {@code 2025-05-01T10:00:00.123456+00:00}, which we still read.
  */
 final class Documents {
+    /** The first and last instants a BSON date holds: milliseconds since the epoch in a signed 64-bit integer. */
+    static final Instant EARLIEST_DATE = Instant.ofEpochMilli(Long.MIN_VALUE);
+    static final Instant LATEST_DATE = Instant.ofEpochMilli(Long.MAX_VALUE);
+
     private Documents() {
     }
 
@@ -38,7 +42,18 @@ final class Documents {
         }
     }
 
+    /**
+     * The date of an instant, clamped to what a BSON date holds. Clients choose some instants (a history cursor
+     * such as {@code +999999999-12-31T23:59:59Z}), and {@link Date#from} throws beyond the range; clamped, such
+     * a bound keeps its meaning: before the end of time is every message, before its beginning none.
+     */
     static Date date(Instant instant) {
+        if (instant.isAfter(LATEST_DATE)) {
+            return new Date(Long.MAX_VALUE);
+        }
+        if (instant.isBefore(EARLIEST_DATE)) {
+            return new Date(Long.MIN_VALUE);
+        }
         return Date.from(instant);
     }
 

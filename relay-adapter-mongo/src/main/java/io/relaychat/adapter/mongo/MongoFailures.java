@@ -18,9 +18,11 @@ import io.relaychat.ports.model.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
 
 /**
- * What MongoDB's failures mean to the core. "Cannot reach it now" (no server, time-outs, elections)
- * becomes {@link StorageUnavailableException}, which clients see as 503 or an error frame and can retry;
- * anything else is a fault and passes through as it is.
+ * What MongoDB's failures mean to the core. "Cannot reach it now" (no server, time-outs, elections) and "cannot
+ * confirm the write as durable" (a write-concern error: the write may well have been applied, but not by enough
+ * nodes, or not in time) become {@link StorageUnavailableException}, which clients see as 503 or an error frame
+ * and can retry; a retried send is then found by its client key. Anything else is a fault and passes through as
+ * it is.
  */
 final class MongoFailures {
     static final int DUPLICATE_KEY = 11000;
@@ -36,10 +38,24 @@ final class MongoFailures {
                 || cause instanceof MongoWriteConcernException) {
             return new StorageUnavailableException("MongoDB unavailable: " + cause.getMessage(), cause);
         }
+        if (cause instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() != null) {
+            return new StorageUnavailableException("MongoDB could not confirm the write: "
+                    + bulk.getWriteConcernError().getMessage(), cause);
+        }
         if (cause instanceof MongoException mongo && mongo.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)) {
             return new StorageUnavailableException("MongoDB unavailable: " + cause.getMessage(), cause);
         }
         return cause;
+    }
+
+    /**
+     * True when the write failed its write concern, whatever else it says: what it wrote (if anything) is not
+     * known to be durable, so none of it may be confirmed, even the documents before a refused one.
+     */
+    static boolean isWriteConcernFailure(Throwable error) {
+        Throwable cause = Failures.cause(error);
+        return cause instanceof MongoWriteConcernException
+                || cause instanceof MongoBulkWriteException bulk && bulk.getWriteConcernError() != null;
     }
 
     /** True for an insert or upsert refused by a unique index (for an ordered insert of several: the first refused). */

@@ -193,6 +193,12 @@ final class MongoMessageStore implements MessageStore {
             documents.add(document(stored, batch.get(i).clientKey()));
         }
         return Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true))).handle((ignored, error) -> {
+            if (error != null && MongoFailures.isWriteConcernFailure(error)) {
+                // Stored perhaps, durable not known: nothing of the batch is confirmed. A retry with its client id
+                // finds what landed; where the room stands is read again next time.
+                forget(roomId);
+                return CompletableFuture.<Void>failedFuture(MongoFailures.translate(error));
+            }
             int inserted = error == null ? batch.size() : MongoFailures.insertedBeforeFailure(error);
             for (int i = 0; i < inserted; i++) {
                 batch.get(i).stored(numbered.get(i));

@@ -57,9 +57,15 @@ final class MongoRoomStore implements RoomStore {
                 .thenApply(found -> found.stream().map(MongoRoomStore::room).toList());
     }
 
+    /**
+     * One conditional update: only a room that does not list the member yet matches, so of any number of
+     * concurrent adds of one member (from any node) exactly one changes the room and answers true.
+     */
     @Override
     public CompletionStage<Boolean> addMember(RoomId roomId, UserId member) {
-        return Reactive.first(rooms.updateOne(Filters.eq("id", roomId.value()), Updates.addToSet("members", member.value())))
+        return Reactive.first(rooms.updateOne(
+                        Filters.and(Filters.eq("id", roomId.value()), Filters.ne("members", member.value())),
+                        Updates.addToSet("members", member.value())))
                 .thenApply(result -> result.map(update -> update.getModifiedCount() > 0).orElse(false));
     }
 

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param database         the database holding the collections
  * @param timeout          the bound on every wait: choosing a server, connecting, reading a reply, getting
  *                         a pooled connection. Past it the operation fails as "storage unavailable".
- * @param writeConcern     null for the default: the URI's {@code w} if it names one, else {@code majority}
- *                         when the URI names a replica set and acknowledged ({@code w:1}) otherwise
+ * @param writeConcern     null for the default: the URI's write concern if it names one ({@code w},
+ *                         {@code journal}, {@code wtimeoutMS}), else {@link #DEFAULT_WRITE_CONCERN}
  * @param readPreference   null for the URI's, else primary: history and gap fills must see the newest writes
  * @param maxPoolSize      connections per server
  */
@@ -23,6 +23,12 @@ public record MongoSettings(String connectionString, String database, Duration t
                             ReadPreference readPreference, int maxPoolSize) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_POOL_SIZE = 100;
+    /**
+     * A write counts once most of the replica set has it in its journal: a message confirmed to its sender then
+     * survives the primary's crash or replacement (with {@code w:1} a failover may roll it back after the
+     * sender was told it is stored). A standalone server journals it before answering.
+     */
+    public static final WriteConcern DEFAULT_WRITE_CONCERN = WriteConcern.MAJORITY.withJournal(true);
 
     public MongoSettings {
         Objects.requireNonNull(connectionString, "connectionString");
@@ -45,16 +51,13 @@ public record MongoSettings(String connectionString, String database, Duration t
         return new MongoSettings(connectionString, database, value, writeConcern, readPreference, maxPoolSize);
     }
 
-    /** The write concern in force: explicit, else the URI's, else majority for a replica set, else w:1. */
+    /** The write concern in force: explicit, else the URI's as it is written there, else the default. */
     public WriteConcern effectiveWriteConcern() {
         if (writeConcern != null) {
             return writeConcern;
         }
-        ConnectionString uri = new ConnectionString(connectionString);
-        if (uri.getWriteConcern() != null) {
-            return uri.getWriteConcern();
-        }
-        return uri.getRequiredReplicaSetName() != null ? WriteConcern.MAJORITY : WriteConcern.ACKNOWLEDGED;
+        WriteConcern fromUri = new ConnectionString(connectionString).getWriteConcern();
+        return fromUri != null ? fromUri : DEFAULT_WRITE_CONCERN;
     }
 
     public ReadPreference effectiveReadPreference() {

@@ -1,5 +1,6 @@
 package io.relaychat.adapter.mongo;
 
+import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
@@ -13,11 +14,16 @@ import java.util.UUID;
  * wire protocol on a loopback port. Each {@link #openStorage()} uses a database of its own.
  */
 final class InProcessMongo implements AutoCloseable {
-    private final MongoServer server = new MongoServer(new MemoryBackend());
+    private final MongoServer server;
     private final InetSocketAddress address;
     private final List<MongoStorage> opened = new ArrayList<>();
 
     InProcessMongo() {
+        this(new MemoryBackend());
+    }
+
+    InProcessMongo(MongoBackend backend) {
+        server = new MongoServer(backend);
         server.bind("127.0.0.1", 0);
         address = server.getLocalAddress();
     }
@@ -31,7 +37,11 @@ final class InProcessMongo implements AutoCloseable {
     }
 
     MongoStorage openStorage(String database) {
-        MongoStorage storage = MongoStorage.open(MongoSettings.of(connectionString(), database));
+        return openStorage(MongoSettings.of(connectionString(), database));
+    }
+
+    MongoStorage openStorage(MongoSettings settings) {
+        MongoStorage storage = MongoStorage.open(settings);
         opened.add(storage);
         return storage;
     }
