@@ -19,8 +19,10 @@ import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 import io.relaychat.ports.out.UserStore;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +35,8 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private final TokenVerifier tokenVerifier;
     private final TimeSource time;
     private final IdSource ids;
+    private final RateLimiter<UserId> searches;
+    private final RateLimiter<String> logins;
     /**
      * Checked against when an email is unknown, so that a wrong email costs as much time as a wrong
      * password and response times do not tell which emails are registered. Made on first need.
@@ -40,13 +44,15 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private CompletionStage<String> decoyHash;
 
     AccountService(UserStore users, PasswordHasher hasher, TokenIssuer tokenIssuer, TokenVerifier tokenVerifier,
-                   TimeSource time, IdSource ids) {
+                   TimeSource time, IdSource ids, Limits.Rates rates) {
         this.users = users;
         this.hasher = hasher;
         this.tokenIssuer = tokenIssuer;
         this.tokenVerifier = tokenVerifier;
         this.time = time;
         this.ids = ids;
+        this.searches = new RateLimiter<>(rates.searches(), time);
+        this.logins = new RateLimiter<>(rates.logins(), time);
     }
 
     @Override
@@ -66,8 +72,16 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         });
     }
 
+    /**
+     * Every attempt for one email costs from its allowance, answered or not, before anything is hashed: a
+     * flood against one account slows that account's logins only, and guessing its password takes ages.
+     */
     @Override
     public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
+        Optional<Duration> wait = logins.tryAcquire(command.email().toLowerCase(Locale.ROOT));
+        if (wait.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        }
         return users.findAccountByEmail(command.email()).thenCompose(account -> {
             CompletionStage<String> hash = account.isPresent()
                     ? CompletableFuture.completedFuture(account.get().passwordHash())
@@ -92,11 +106,15 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     }
 
     @Override
-    public CompletionStage<List<User>> search(String query) {
-        if (query == null || query.strip().length() < MIN_QUERY_LENGTH) {
-            return CompletableFuture.completedFuture(List.of());
+    public CompletionStage<Outcome<List<User>>> search(UserId caller, String query) {
+        Optional<Duration> wait = searches.tryAcquire(caller);
+        if (wait.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
         }
-        return users.search(query.strip(), MAX_RESULTS);
+        if (query == null || query.strip().length() < MIN_QUERY_LENGTH) {
+            return CompletableFuture.completedFuture(Outcome.accepted(List.of()));
+        }
+        return users.search(query.strip(), MAX_RESULTS).thenApply(Outcome::accepted);
     }
 
     private synchronized CompletionStage<String> decoyHash() {

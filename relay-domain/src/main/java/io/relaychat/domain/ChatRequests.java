@@ -27,8 +27,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The requests of connected clients: connecting, joining and leaving rooms, typing, sending. Each is
- * checked against the rules and carried out through the router, presence and the send path; a refusal is
- * answered as an outcome, for the transport to tell the client.
+ * checked against the rules and the user's quotas, and carried out through the router, presence and the send
+ * path; a refusal is answered as an outcome, for the transport to tell the client.
  */
 final class ChatRequests implements ChatUseCase, ConnectionRequests {
     private final RoomDirectory directory;
@@ -36,23 +36,38 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
     private final RoomRouter router;
     private final PresenceAnnouncer presence;
     private final MessageSending sending;
+    private final ContentPolicy content;
+    private final ChatQuotas quotas;
+    private final int maxConnectionsPerUser;
     private final IdSource ids;
 
     ChatRequests(RoomDirectory directory, LocalConnections connections, RoomRouter router, PresenceAnnouncer presence,
-                 MessageSending sending, IdSource ids) {
+                 MessageSending sending, ContentPolicy content, ChatQuotas quotas, int maxConnectionsPerUser,
+                 IdSource ids) {
         this.directory = directory;
         this.connections = connections;
         this.router = router;
         this.presence = presence;
         this.sending = sending;
+        this.content = content;
+        this.quotas = quotas;
+        this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.ids = ids;
     }
 
     @Override
-    public ChatConnection connect(User user, ClientSink sink) {
+    public Outcome<ChatConnection> connect(User user, ClientSink sink) {
         LiveConnection connection = new LiveConnection(new ConnectionId(ids.newId()), user, sink, this);
-        connections.add(connection);
-        return connection;
+        if (!connections.addUnlessFull(connection, maxConnectionsPerUser)) {
+            return Outcome.rejected(Refusal.tooManyConnectionsForUser(maxConnectionsPerUser));
+        }
+        return Outcome.accepted(connection);
+    }
+
+    @Override
+    public Optional<Refusal> admit(LiveConnection connection, SendMessageCommand command) {
+        Optional<Refusal> tooLong = content.check(command.content());
+        return tooLong.isPresent() ? tooLong : quotas.toSend(connection.user().id());
     }
 
     /**
@@ -63,6 +78,10 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
     @Override
     public CompletionStage<Outcome<Room>> join(LiveConnection connection, RoomId roomId, Long sinceSeq) {
         UserId userId = connection.user().id();
+        Optional<Refusal> tooOften = quotas.toJoin(userId);
+        if (tooOften.isPresent()) {
+            return done(Outcome.rejected(tooOften.get()));
+        }
         return directory.asSeenBy(roomId, userId).thenCompose(found -> {
             Optional<Refusal> refusal = RoomAccessPolicy.toListen(found, userId);
             if (refusal.isPresent()) {
@@ -74,6 +93,10 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
                     greet(connection, room, online);
                     return Outcome.accepted(room);
                 });
+            }
+            Optional<Refusal> tooMany = quotas.toHoldAnotherRoom(connection);
+            if (tooMany.isPresent()) {
+                return done(Outcome.<Room>rejected(tooMany.get()));
             }
             connection.joinedRooms().add(roomId);
             RoomChannel channel = router.attach(connection, roomId);
@@ -112,6 +135,10 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
             return done(Outcome.rejected(Refusal.notJoined()));
         }
         UserId userId = connection.user().id();
+        Optional<Refusal> tooOften = quotas.toType(userId);
+        if (tooOften.isPresent()) {
+            return done(Outcome.rejected(tooOften.get()));
+        }
         router.announce(new Typing(roomId, userId, connection.user().username()),
                 other -> other.user().id().equals(userId));
         return done(Outcome.accepted(roomId));

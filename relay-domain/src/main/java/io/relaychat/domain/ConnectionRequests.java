@@ -3,9 +3,11 @@ package io.relaychat.domain;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,6 +15,12 @@ import java.util.concurrent.CompletionStage;
  * at a time, naming itself as the connection they are for.
  */
 interface ConnectionRequests {
+    /**
+     * The checks of a send that need no lookup (content length, the sender's rate), made as it arrives,
+     * before it queues: a refused send holds no place in the queue with its content.
+     */
+    Optional<Refusal> admit(LiveConnection connection, SendMessageCommand command);
+
     CompletionStage<Outcome<Room>> join(LiveConnection connection, RoomId roomId, Long sinceSeq);
 
     CompletionStage<Void> leave(LiveConnection connection, RoomId roomId);

@@ -7,11 +7,13 @@ import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.ClientSink;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -58,8 +60,17 @@ final class LiveConnection implements ChatConnection {
         return enqueue(() -> requests.leave(this, roomId));
     }
 
+    /**
+     * A send refused on arrival still takes its turn, so that its answer keeps request order, but what queues
+     * is the refusal alone, not the message.
+     */
     @Override
     public CompletionStage<Outcome<ChatMessage>> send(SendMessageCommand command) {
+        Optional<Refusal> refused = requests.admit(this, command);
+        if (refused.isPresent()) {
+            Outcome<ChatMessage> answer = Outcome.rejected(refused.get());
+            return enqueue(() -> CompletableFuture.completedFuture(answer));
+        }
         return enqueue(() -> requests.send(this, command));
     }
 

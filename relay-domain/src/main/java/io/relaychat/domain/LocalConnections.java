@@ -14,8 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LocalConnections {
     private final Map<UserId, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
 
-    void add(LiveConnection connection) {
-        byUser.computeIfAbsent(connection.user().id(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+    /** Adds the connection unless its user has {@code limit} already (0: no limit); false when refused. */
+    boolean addUnlessFull(LiveConnection connection, int limit) {
+        boolean[] added = {false};
+        byUser.compute(connection.user().id(), (id, connections) -> {
+            Set<LiveConnection> own = connections == null ? ConcurrentHashMap.newKeySet() : connections;
+            if (limit == 0 || own.size() < limit) {
+                added[0] = own.add(connection);
+            }
+            return own.isEmpty() ? null : own;
+        });
+        return added[0];
     }
 
     void remove(LiveConnection connection) {

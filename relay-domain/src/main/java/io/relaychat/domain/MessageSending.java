@@ -21,22 +21,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The send path: checks a send against the rules, stores it here or hands it to the node that stores its
+ * The send path: checks a send against the room's membership, stores it here or hands it to the node that stores its
  * room, and has the stored message delivered. Nothing is delivered that was not stored.
  */
 final class MessageSending {
     private final RoomDirectory directory;
-    private final ContentPolicy content;
     private final MessageStore messages;
     private final SendForwarding forwarding;
     private final RoomRouter router;
     private final TimeSource time;
     private final IdSource ids;
 
-    MessageSending(RoomDirectory directory, ContentPolicy content, MessageStore messages, SendForwarding forwarding,
-                   RoomRouter router, TimeSource time, IdSource ids) {
+    MessageSending(RoomDirectory directory, MessageStore messages, SendForwarding forwarding, RoomRouter router,
+                   TimeSource time, IdSource ids) {
         this.directory = directory;
-        this.content = content;
         this.messages = messages;
         this.forwarding = forwarding;
         this.router = router;
@@ -45,15 +43,12 @@ final class MessageSending {
     }
 
     /**
-     * Stores and delivers {@code command} from the user of {@code connection}. A retry of a message stored
+     * Stores and delivers {@code command} from the user of {@code connection}, admitted already (its length
+     * and the sender's rate: {@link ChatRequests#admit}). A retry of a message stored
      * before is answered with that message, which only the retrying connection hears of again. A store that
      * cannot be reached fails the stage.
      */
     CompletionStage<Outcome<ChatMessage>> send(LiveConnection connection, SendMessageCommand command) {
-        Optional<Refusal> tooLong = content.check(command.content());
-        if (tooLong.isPresent()) {
-            return CompletableFuture.completedFuture(Outcome.rejected(tooLong.get()));
-        }
         User sender = connection.user();
         return directory.asSeenBy(command.roomId(), sender.id()).thenCompose(room -> {
             Optional<Refusal> refusal = RoomAccessPolicy.toPost(room, sender.id());

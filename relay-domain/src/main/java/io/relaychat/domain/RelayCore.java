@@ -58,17 +58,21 @@ public final class RelayCore implements RelayUseCases {
         Faults faults = new Faults(b.faultListener);
         RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
-                b.timeSource, b.idSource);
-        this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource);
-        this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes());
+                b.timeSource, b.idSource, b.limits.rates());
+        this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
+                b.limits);
+        this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
+                b.timeSource);
         this.health = new NodeHealth(b.eventBus, b.presence);
 
         LocalConnections connections = new LocalConnections();
         RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults);
         PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
-        MessageSending sending = new MessageSending(directory, new ContentPolicy(b.limits.maxContentChars()),
-                b.messageStore, b.sendForwarding, router, b.timeSource, b.idSource);
-        this.chat = new ChatRequests(directory, connections, router, announcer, sending, b.idSource);
+        MessageSending sending = new MessageSending(directory, b.messageStore, b.sendForwarding, router, b.timeSource,
+                b.idSource);
+        this.chat = new ChatRequests(directory, connections, router, announcer, sending,
+                new ContentPolicy(b.limits.maxContentChars()), new ChatQuotas(b.limits, b.timeSource),
+                b.limits.maxConnectionsPerUser(), b.idSource);
         this.cluster = new ClusterInbox(router, sending, announcer);
     }
 

@@ -19,6 +19,7 @@ import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.UserStore;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,19 +40,31 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     private final RoomDirectory directory;
     private final TimeSource time;
     private final IdSource ids;
+    private final int maxMembersPerCreation;
+    private final RateLimiter<UserId> creations;
 
     RoomService(RoomStore rooms, UserStore users, MessageStore messages, RoomDirectory directory,
-                TimeSource time, IdSource ids) {
+                TimeSource time, IdSource ids, Limits limits) {
         this.rooms = rooms;
         this.users = users;
         this.messages = messages;
         this.directory = directory;
         this.time = time;
         this.ids = ids;
+        this.maxMembersPerCreation = limits.maxMembersPerRoomCreation();
+        this.creations = new RateLimiter<>(limits.rates().roomCreations(), time);
     }
 
     @Override
     public CompletionStage<Outcome<Room>> createRoom(CreateRoomCommand command) {
+        if (maxMembersPerCreation > 0 && command.members().size() > maxMembersPerCreation) {
+            return done(Outcome.rejected(Refusal.invalidField(
+                    "field 'members' must list at most " + maxMembersPerCreation + " user ids")));
+        }
+        Optional<Duration> wait = creations.tryAcquire(command.creator());
+        if (wait.isPresent()) {
+            return done(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        }
         Set<UserId> requested = new LinkedHashSet<>();
         requested.add(command.creator());
         requested.addAll(command.members());
@@ -101,8 +114,9 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
             if (admission.value() == Admission.ALREADY_MEMBER) {
                 return done(Outcome.accepted(new Membership(room, true)));
             }
-            return rooms.addMember(roomId, userId).thenCompose(added -> directory.find(roomId))
-                    .thenApply(updated -> Outcome.accepted(new Membership(updated.orElse(room), false)));
+            // The store decides between concurrent joins of one user: only the one that added them says so.
+            return rooms.addMember(roomId, userId).thenCompose(added -> directory.find(roomId)
+                    .thenApply(updated -> Outcome.accepted(new Membership(updated.orElse(room), !added))));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.relaychat.domain;
 
+import io.relaychat.ports.in.Attachments;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
@@ -7,20 +8,20 @@ import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.TimeSource;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
  * Uploads are stored under a generated name: an id plus the original extension when it is one we
  * know. The original name is never used as a path, and only generated names are ever looked up.
  */
 final class UploadService implements UploadsUseCase {
-    private static final Pattern STORED_NAME = Pattern.compile("^[A-Za-z0-9-]{1,64}(\\.[a-z0-9]{1,5})?$");
     private static final String OCTET_STREAM = "application/octet-stream";
 
     /** Extensions kept on stored names, with the type they are served as. Anything else is served as bytes. */
@@ -50,17 +51,23 @@ final class UploadService implements UploadsUseCase {
     private final BlobStore blobs;
     private final IdSource ids;
     private final long maxBytes;
+    private final RateLimiter<UserId> uploads;
 
-    UploadService(BlobStore blobs, IdSource ids, long maxBytes) {
+    UploadService(BlobStore blobs, IdSource ids, long maxBytes, Rate uploadRate, TimeSource time) {
         this.blobs = blobs;
         this.ids = ids;
         this.maxBytes = maxBytes;
+        this.uploads = new RateLimiter<>(uploadRate, time);
     }
 
     @Override
     public CompletionStage<Outcome<StoredUpload>> upload(UserId uploader, String originalName, byte[] content) {
         if (content.length > maxBytes) {
             return CompletableFuture.completedFuture(Outcome.rejected(Refusal.fileTooLarge(maxBytes)));
+        }
+        Optional<Duration> wait = uploads.tryAcquire(uploader);
+        if (wait.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
         }
         String original = originalName == null || originalName.isBlank() ? "file" : originalName;
         String extension = extensionOf(original).filter(CONTENT_TYPES::containsKey).orElse(null);
@@ -77,7 +84,7 @@ final class UploadService implements UploadsUseCase {
 
     @Override
     public CompletionStage<Optional<Blob>> download(String storedName) {
-        if (storedName == null || !STORED_NAME.matcher(storedName).matches()) {
+        if (storedName == null || !Attachments.STORED_NAME.matcher(storedName).matches()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         return blobs.get(storedName);

@@ -90,11 +90,49 @@ class AccountRulesTest {
     void searchNeedsTwoCharactersAndFindsUsernamesAndEmails() {
         test.register("anna");
         test.register("hannah");
-        test.register("bob");
+        User bob = test.register("bob");
 
-        assertEquals(List.of(), result(core.searchUsers().search("a")));
-        List<String> found = result(core.searchUsers().search("ANN")).stream().map(User::username).sorted().toList();
+        assertEquals(List.of(), result(core.searchUsers().search(bob.id(), "a")).value());
+        List<String> found = result(core.searchUsers().search(bob.id(), "ANN")).value().stream().map(User::username).sorted().toList();
         assertEquals(List.of("anna", "hannah"), found);
-        assertFalse(result(core.searchUsers().search("example.com")).isEmpty());
+        assertFalse(result(core.searchUsers().search(bob.id(), "example.com")).value().isEmpty());
+    }
+
+    @Test
+    void searchesOverTheUsersRateAreRefusedSayingWhenToTryAgain() {
+        TestCore limited = new TestCore(Limits.defaults().withRates(new Limits.Rates(Rate.OFF, Rate.OFF, Rate.OFF,
+                Rate.OFF, new Rate(1, 2), Rate.OFF, Rate.OFF)));
+        User dan = limited.register("dan");
+        limited.core.searchUsers().search(dan.id(), "da");
+        limited.core.searchUsers().search(dan.id(), "da");
+
+        assertEquals(Outcome.rejected(Refusal.rateLimited(java.time.Duration.ofSeconds(1))),
+                result(limited.core.searchUsers().search(dan.id(), "da")));
+    }
+
+    @Test
+    void loginAttemptsForOneEmailOverItsRateAreRefusedBeforeAnyHashingAndOtherAccountsStillLogIn() {
+        TestCore limited = new TestCore(Limits.defaults().withRates(new Limits.Rates(Rate.OFF, Rate.OFF, Rate.OFF,
+                Rate.OFF, Rate.OFF, Rate.OFF, Rate.of(3, java.time.Duration.ofMinutes(1)))));
+        limited.register("dan");
+        limited.register("eve");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.INVALID_CREDENTIALS, rejectionOf(limited.core.login().login(
+                    new LoginCommand("dan@example.com", "wrong-" + i))));
+        }
+
+        Outcome<SignedIn> fourth = result(limited.core.login().login(new LoginCommand("DAN@example.com", "password-of-dan")));
+        Outcome<SignedIn> eve = result(limited.core.login().login(new LoginCommand("eve@example.com", "password-of-eve")));
+
+        assertEquals(Outcome.rejected(Refusal.rateLimited(java.time.Duration.ofSeconds(20))), fourth,
+                "even the right password waits, in any letter case of the email");
+        assertTrue(eve instanceof Outcome.Accepted<SignedIn>, "another account is not locked out: " + eve);
+        limited.clock.advance(java.time.Duration.ofSeconds(20));
+        assertTrue(result(limited.core.login().login(new LoginCommand("dan@example.com", "password-of-dan")))
+                instanceof Outcome.Accepted<SignedIn>);
+    }
+
+    private static Reason rejectionOf(java.util.concurrent.CompletionStage<Outcome<SignedIn>> stage) {
+        return ((Outcome.Rejected<SignedIn>) result(stage)).reason();
     }
 }

@@ -447,24 +447,6 @@ class RealTimeRulesTest {
         assertEquals(List.of("send", "typing"), answered, "the typing refusal was answered before the send");
     }
 
-    /** A message store whose appends complete only once {@code release} does, like a slow database. */
-    private record SlowMessages(MessageStore delegate, CompletableFuture<Void> release) implements MessageStore {
-        @Override
-        public CompletionStage<Appended> append(NewMessage message) {
-            return release.thenCompose(ignored -> delegate.append(message));
-        }
-
-        @Override
-        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
-            return delegate.history(roomId, limit, before, beforeSeq);
-        }
-
-        @Override
-        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
-            return delegate.since(roomId, afterSeq, limit);
-        }
-    }
-
     @Test
     void aSeqTakenByAFailedInsertDoesNotStallTheRoom() {
         BurningMessages burning = new BurningMessages();

@@ -13,11 +13,24 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.adapter.local.InMemoryRoomStore;
+import io.relaychat.ports.out.RoomStore;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.relaychat.testkit.Await.result;
+import static io.relaychat.testkit.Fixtures.aGroupRoom;
 import static io.relaychat.testkit.Fixtures.aMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -134,6 +147,104 @@ class RoomRulesTest {
         assertEquals(List.of("m2", "m3", "m4"), before.stream().map(ChatMessage::content).toList());
         assertThrows(InvalidCommandException.class, () -> new HistoryQuery(ann.id(), room.id(), 101, null, null));
         assertThrows(InvalidCommandException.class, () -> new HistoryQuery(ann.id(), room.id(), 0, null, null));
+    }
+
+    @Test
+    void concurrentJoinsOfOneUserAnswerJoinedOnceAndAlreadyAMemberOtherwise() throws Exception {
+        int joiners = 5;
+        InMemoryRoomStore store = new InMemoryRoomStore();
+        Room room = aGroupRoom().withMembers(ann.id()).build();
+        result(store.insert(room));
+        // Every join has read the room (without the joiner) before any of them adds the joiner: the race at its worst.
+        CountDownLatch allRead = new CountDownLatch(joiners);
+        RoomStore racing = new RacingRoomStore(store, allRead);
+        RoomService service = new RoomService(racing, test.users, test.messages, new RoomDirectory(racing, 100),
+                Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults());
+        ExecutorService threads = Executors.newFixedThreadPool(joiners);
+        try {
+            List<Future<Outcome<Membership>>> joins = new ArrayList<>();
+            for (int i = 0; i < joiners; i++) {
+                joins.add(threads.submit(() -> result(service.joinRoom(bob.id(), room.id()))));
+            }
+
+            long joined = 0;
+            for (Future<Outcome<Membership>> join : joins) {
+                joined += join.get(10, TimeUnit.SECONDS).value().alreadyMember() ? 0 : 1;
+            }
+
+            assertEquals(1, joined, "joins answered \"Joined successfully\"");
+            assertEquals(List.of(ann.id(), bob.id()), result(store.findById(room.id())).orElseThrow().members());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** A room store whose adds wait until every join has read the room. */
+    private record RacingRoomStore(InMemoryRoomStore delegate, CountDownLatch allRead) implements RoomStore {
+        @Override
+        public CompletionStage<Optional<Room>> findById(RoomId id) {
+            return delegate.findById(id).whenComplete((found, error) -> allRead.countDown());
+        }
+
+        @Override
+        public CompletionStage<Boolean> addMember(RoomId roomId, UserId member) {
+            try {
+                allRead.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return delegate.addMember(roomId, member);
+        }
+
+        @Override
+        public CompletionStage<Void> insert(Room room) {
+            return delegate.insert(room);
+        }
+
+        @Override
+        public CompletionStage<List<Room>> findByMember(UserId member) {
+            return delegate.findByMember(member);
+        }
+
+        @Override
+        public CompletionStage<List<Room>> findGroupRoomsWithout(UserId user, int limit) {
+            return delegate.findGroupRoomsWithout(user, limit);
+        }
+
+        @Override
+        public CompletionStage<Room> findOrInsertDirect(Room candidate) {
+            return delegate.findOrInsertDirect(candidate);
+        }
+    }
+
+    @Test
+    void aRoomCreationNamingMoreMembersThanAllowedIsRefusedBeforeAnyLookup() {
+        TestCore small = new TestCore(Limits.defaults().withSizes(32, 500, 3));
+        User dan = small.register("dan");
+        List<UserId> four = List.of(new UserId("a"), new UserId("b"), new UserId("c"), new UserId("d"));
+
+        Outcome<Room> refused = result(small.core.rooms().createRoom(
+                new CreateRoomCommand(dan.id(), "crowd", RoomType.GROUP, four)));
+
+        assertEquals(Outcome.rejected(Refusal.invalidField("field 'members' must list at most 3 user ids")), refused);
+        assertEquals(List.of(), result(small.core.rooms().roomsOf(dan.id())));
+    }
+
+    @Test
+    void roomsCreatedOverTheHourlyRateAreRefusedSayingWhenToTryAgain() {
+        TestCore hourly = new TestCore(Limits.defaults().withRates(new Limits.Rates(Rate.OFF, Rate.OFF, Rate.OFF,
+                Rate.of(2, java.time.Duration.ofHours(1)), Rate.OFF, Rate.OFF, Rate.OFF)));
+        User dan = hourly.register("dan");
+        hourly.groupRoom(dan);
+        hourly.groupRoom(dan);
+
+        Outcome<Room> third = result(hourly.core.rooms().createRoom(
+                new CreateRoomCommand(dan.id(), "third", RoomType.GROUP, List.of())));
+
+        assertEquals(Outcome.rejected(Refusal.rateLimited(java.time.Duration.ofMinutes(30))), third);
+        hourly.clock.advance(java.time.Duration.ofMinutes(30));
+        assertTrue(result(hourly.core.rooms().createRoom(
+                new CreateRoomCommand(dan.id(), "third", RoomType.GROUP, List.of()))) instanceof Outcome.Accepted<Room>);
     }
 
     private static Reason rejection(java.util.concurrent.CompletionStage<? extends Outcome<?>> stage) {

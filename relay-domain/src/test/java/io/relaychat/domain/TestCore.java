@@ -35,10 +35,17 @@ final class TestCore {
     final PresencePort presence;
     final ThreadScheduler scheduler = new ThreadScheduler();
     final List<Throwable> faults = new CopyOnWriteArrayList<>();
+    /** The core's time: it moves only when a test advances it, so rate limits are tested without waiting. */
+    final TestClock clock = new TestClock();
     final RelayCore core;
 
     TestCore() {
         this(new InMemoryMessageStore(), InProcessEventBus.standalone(), new InMemoryPresence(), Limits.defaults());
+    }
+
+    /** On the in-memory adapters with these limits. */
+    TestCore(Limits limits) {
+        this(new InMemoryMessageStore(), InProcessEventBus.standalone(), new InMemoryPresence(), limits);
     }
 
     TestCore(MessageStore messages, RoomEventBus bus, PresencePort presence, Limits limits) {
@@ -57,13 +64,14 @@ final class TestCore {
                 .passwordHasher(new TestDoubles.QuickHasher())
                 .tokens(tokens, tokens)
                 .limits(limits)
+                .timeSource(clock)
                 .onFault(faults::add)
                 .build();
     }
 
     TestClient connect(User user) {
         RecordingClient events = new RecordingClient();
-        return new TestClient(core.chat().connect(user, events), events);
+        return new TestClient(core.chat().connect(user, events).value(), events);
     }
 
     User register(String username) {

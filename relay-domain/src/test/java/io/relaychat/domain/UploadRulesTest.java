@@ -8,6 +8,8 @@ import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadRulesTest {
     private final TestDoubles.MemoryBlobs blobs = new TestDoubles.MemoryBlobs();
-    private final UploadService uploads = new UploadService(blobs, () -> "generated-id", 1024);
+    private final TestClock clock = new TestClock();
+    private final UploadService uploads = new UploadService(blobs, () -> "generated-id", 1024,
+            Rate.of(3, Duration.ofMinutes(1)), clock);
     private final UserId ann = new UserId("ann");
 
     @Test
@@ -57,5 +61,26 @@ class UploadRulesTest {
         for (String name : new String[] {"../secret", "a/b.png", ".hidden", "x.png.content-type", "", "a..png"}) {
             assertTrue(result(uploads.download(name)).isEmpty(), name);
         }
+    }
+
+    @Test
+    void uploadsOverTheUsersRateAreRefusedSayingWhenToTryAgainAndStoreNothing() {
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        UploadService limited = new UploadService(blobs, () -> "id-" + ids.incrementAndGet(), 1024,
+                Rate.of(3, Duration.ofMinutes(1)), clock);
+        for (int i = 0; i < 3; i++) {
+            result(limited.upload(ann, "f.txt", new byte[1])).value();
+        }
+
+        Outcome<StoredUpload> fourth = result(limited.upload(ann, "f.txt", new byte[1]));
+        int storedWhenRefused = blobs.stored.size();
+        Outcome<StoredUpload> someoneElse = result(limited.upload(new UserId("bob"), "f.txt", new byte[1]));
+        clock.advance(Duration.ofSeconds(20));
+        Outcome<StoredUpload> later = result(limited.upload(ann, "f.txt", new byte[1]));
+
+        assertEquals(Outcome.rejected(Refusal.rateLimited(Duration.ofSeconds(20))), fourth);
+        assertEquals(3, storedWhenRefused, "the refused upload stored nothing");
+        assertTrue(someoneElse instanceof Outcome.Accepted<StoredUpload>, "limits are per user: " + someoneElse);
+        assertTrue(later instanceof Outcome.Accepted<StoredUpload>, "a token came back after 20 s: " + later);
     }
 }

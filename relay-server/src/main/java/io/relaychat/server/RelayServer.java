@@ -4,8 +4,6 @@ import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
-import io.relaychat.adapter.netty.TransportSettings;
-import io.relaychat.domain.Limits;
 import io.relaychat.domain.RelayCore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,16 +56,11 @@ public final class RelayServer implements AutoCloseable {
                 .scheduler(scheduler)
                 .passwordHasher(hasher)
                 .tokens(tokens, tokens)
-                .limits(Limits.defaults()
-                        .withMaxContentChars(config.maxContentChars())
-                        .withMaxUploadBytes(config.maxUploadBytes())
-                        .withGapTimeout(config.gapTimeout()))
+                .limits(config.limits())
                 .onFault(this::fault)
                 .build();
         cluster.attach(storage.observing().apply(core.clusterEvents()));
-        this.transport = new NettyTransport(core, new TransportSettings(config.host(), config.port(),
-                config.corsOrigins(), TransportSettings.defaults().maxJsonBytes(), config.maxFrameBytes(),
-                config.idleTimeout(), config.ioThreads()));
+        this.transport = new NettyTransport(core, config.transport());
     }
 
     /** Starts listening; returns the bound port. */

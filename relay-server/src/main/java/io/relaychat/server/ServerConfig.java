@@ -10,10 +10,8 @@ import io.relaychat.domain.Limits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Everything the server reads from its environment, checked once at start-up. Names follow the
@@ -21,8 +19,7 @@ import java.util.function.Function;
  * are RELAY_*. See README.md for the table.
  */
 public record ServerConfig(
-        String host,
-        int port,
+        TransportSettings transport,
         String mongoUrl,
         String dbName,
         Duration mongoTimeout,
@@ -32,18 +29,12 @@ public record ServerConfig(
         String redisUrl,
         boolean redisShardedPubSub,
         Duration presenceTtl,
-        Duration gapTimeout,
         String jwtSecret,
         Duration tokenLifetime,
-        List<String> corsOrigins,
         Path uploadDir,
-        long maxUploadBytes,
-        int maxContentChars,
-        int maxFrameBytes,
-        Duration idleTimeout,
+        Limits limits,
         int bcryptCost,
         int bcryptThreads,
-        int ioThreads,
         Duration shutdownGrace) {
 
     public static final int MIN_SECRET_BYTES = 32;
@@ -63,17 +54,40 @@ public record ServerConfig(
         }
     }
 
+    public String host() {
+        return transport.host();
+    }
+
+    public int port() {
+        return transport.port();
+    }
+
+    public List<String> corsOrigins() {
+        return transport.corsOrigins();
+    }
+
+    public int maxFrameBytes() {
+        return transport.maxFrameBytes();
+    }
+
+    /** The largest upload, as the core enforces it. */
+    public long maxUploadBytes() {
+        return limits.maxUploadBytes();
+    }
+
+    /** The longest message, as the core enforces it. */
+    public int maxContentChars() {
+        return limits.maxContentChars();
+    }
+
     /**
      * Reads the configuration from environment variables; missing ones take their defaults, which are the
      * core's ({@link Limits#defaults()}) and the transport's ({@link TransportSettings#defaults()}).
      */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
-        Reader read = new Reader(env);
-        Limits core = Limits.defaults();
-        TransportSettings transport = TransportSettings.defaults();
+        EnvReader read = new EnvReader(env);
         return new ServerConfig(
-                read.text("HOST", transport.host()),
-                read.integer("PORT", transport.port(), 0, 65535),
+                TransportConfig.fromEnvironment(read),
                 read.text("MONGO_URL", null),
                 read.text("DB_NAME", "relaychat"),
                 Duration.ofMillis(read.integer("RELAY_MONGO_TIMEOUT_MS", (int) MongoSettings.DEFAULT_TIMEOUT.toMillis(),
@@ -85,59 +99,14 @@ public record ServerConfig(
                 read.bool("REDIS_SHARDED_PUBSUB", false),
                 Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", (int) RedisSettings.DEFAULT_NODE_TTL.toMillis(),
                         300, 600_000)),
-                Duration.ofMillis(read.integer("RELAY_GAP_TIMEOUT_MS", (int) core.gapTimeout().toMillis(), 10, 60_000)),
                 read.text("JWT_SECRET_KEY", null),
                 Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", (int) JwtTokens.DEFAULT_LIFETIME.toHours(), 1,
                         24 * 365)),
-                Arrays.stream(read.text("CORS_ORIGINS", String.join(",", transport.corsOrigins())).split(","))
-                        .map(String::strip).filter(origin -> !origin.isEmpty()).toList(),
                 Path.of(read.text("RELAY_UPLOAD_DIR", "data/uploads")),
-                read.integer("RELAY_MAX_UPLOAD_BYTES", (int) core.maxUploadBytes(), 1, 1024 * 1024 * 1024),
-                read.integer("RELAY_MAX_CONTENT_CHARS", core.maxContentChars(), 1, 1_000_000),
-                read.integer("RELAY_MAX_FRAME_BYTES", transport.maxFrameBytes(), 1024, 16 * 1024 * 1024),
-                Duration.ofSeconds(read.integer("RELAY_IDLE_TIMEOUT_SECONDS", (int) transport.idleTimeout().toSeconds(),
-                        2, 86_400)),
+                CoreLimits.fromEnvironment(read),
                 read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
                         BcryptPasswordHasher.MAX_COST),
                 read.integer("RELAY_BCRYPT_THREADS", BcryptPasswordHasher.defaultThreads(), 1, 256),
-                read.integer("RELAY_IO_THREADS", transport.ioThreads(), 0, 1024),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)));
-    }
-
-    private record Reader(Map<String, String> env) {
-        String text(String name, String fallback) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? fallback : value.strip();
-        }
-
-        boolean bool(String name, boolean fallback) {
-            return parse(name, fallback, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new IllegalArgumentException();
-            }, "true or false");
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            return parse(name, fallback, text -> {
-                int value = Integer.parseInt(text);
-                if (value < min || value > max) {
-                    throw new NumberFormatException();
-                }
-                return value;
-            }, "an integer from " + min + " to " + max);
-        }
-
-        private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {
-            String text = text(name, null);
-            if (text == null) {
-                return fallback;
-            }
-            try {
-                return parser.apply(text);
-            } catch (RuntimeException e) {
-                throw new ConfigException(name + " must be " + expected + ", got '" + text + "'");
-            }
-        }
     }
 }

@@ -72,7 +72,7 @@ public final class EmbeddedChatExample {
                     out.println("alice sees #" + posted.message().seq() + " " + posted.message().username()
                             + ": " + posted.message().content());
                 }
-            });
+            }).value();
             ChatConnection bobConnection = core.chat().connect(bob, broadcast -> {
                 if (broadcast.event() instanceof RoomEvent.MessagePosted posted) {
                     String line = posted.message().username() + ": " + posted.message().content();
@@ -80,7 +80,7 @@ public final class EmbeddedChatExample {
                     bobSaw.add(line);
                     twoMessages.countDown();
                 }
-            });
+            }).value();
             aliceConnection.join(room.id(), null).toCompletableFuture().get();
             bobConnection.join(room.id(), null).toCompletableFuture().get();
 

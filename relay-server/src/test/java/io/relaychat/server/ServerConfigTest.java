@@ -1,5 +1,8 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.netty.TransportSettings;
+import io.relaychat.domain.Limits;
+import io.relaychat.domain.Rate;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -44,6 +47,67 @@ class ServerConfigTest {
         assertEquals(List.of("http://a.example", "http://b.example"), config.corsOrigins());
         assertEquals("k".repeat(32), config.jwtSecret());
         assertEquals(100, config.maxContentChars());
+    }
+
+    @Test
+    void theCoresLimitsDefaultToItsOwnAndAreReadFromTheirVariables() {
+        assertEquals(Limits.defaults(), ServerConfig.fromEnvironment(Map.of()).limits());
+
+        Limits limits = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_SEND_RATE_PER_SECOND", "0.5",
+                "RELAY_SEND_BURST", "7",
+                "RELAY_TYPING_RATE_PER_SECOND", "0",
+                "RELAY_ROOMS_CREATED_PER_HOUR", "12",
+                "RELAY_UPLOADS_PER_MINUTE", "0",
+                "RELAY_LOGIN_ATTEMPTS_PER_MINUTE", "4",
+                "RELAY_MAX_CONNECTIONS_PER_USER", "3",
+                "RELAY_MAX_ROOMS_PER_CONNECTION", "0",
+                "RELAY_MAX_MEMBERS_PER_ROOM_CREATION", "9",
+                "RELAY_GAP_TIMEOUT_MS", "50")).limits();
+
+        assertEquals(new Rate(0.5, 7), limits.rates().sends());
+        assertEquals(Rate.OFF, limits.rates().typing(), "0 turns a rate off");
+        assertEquals(Limits.defaults().rates().joins(), limits.rates().joins());
+        assertEquals(Rate.of(12, Duration.ofHours(1)), limits.rates().roomCreations());
+        assertEquals(Rate.OFF, limits.rates().uploads());
+        assertEquals(Rate.of(4, Duration.ofMinutes(1)), limits.rates().logins());
+        assertEquals(3, limits.maxConnectionsPerUser());
+        assertEquals(0, limits.maxRoomsPerConnection());
+        assertEquals(9, limits.maxMembersPerRoomCreation());
+        assertEquals(Duration.ofMillis(50), limits.gapTimeout());
+    }
+
+    @Test
+    void theTransportsSettingsDefaultToItsOwnAndAreReadFromTheirVariables() {
+        assertEquals(TransportSettings.defaults(), ServerConfig.fromEnvironment(Map.of()).transport());
+
+        TransportSettings transport = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_HTTP_HEAD_TIMEOUT_SECONDS", "3",
+                "RELAY_HTTP_KEEPALIVE_TIMEOUT_SECONDS", "0",
+                "RELAY_MAX_JSON_BYTES", "4096",
+                "RELAY_MAX_BODY_BYTES_IN_FLIGHT", "1000000",
+                "RELAY_MAX_CONNECTIONS", "7",
+                "RELAY_WS_MAX_REQUESTS_IN_FLIGHT", "4",
+                "RELAY_WS_MAX_QUEUED_BYTES", "65536",
+                "RELAY_WS_RATE_LIMIT_CLOSE_COUNT", "9")).transport();
+
+        assertEquals(Duration.ofSeconds(3), transport.headTimeout());
+        assertEquals(Duration.ZERO, transport.keepAliveTimeout(), "0 turns a timeout off");
+        assertEquals(TransportSettings.defaults().bodyReadTimeout(), transport.bodyReadTimeout());
+        assertEquals(4096, transport.maxJsonBytes());
+        assertEquals(1_000_000, transport.maxBodyBytesInFlight());
+        assertEquals(7, transport.maxConnections());
+        assertEquals(4, transport.maxRequestsInFlight());
+        assertEquals(65536, transport.maxQueuedBytes());
+        assertEquals(9, transport.rateLimitCloseCount());
+    }
+
+    @Test
+    void aRateThatIsNotANumberStopsStartUpNamingTheVariable() {
+        ConfigException rate = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_SEND_RATE_PER_SECOND", "fast")));
+
+        assertTrue(rate.getMessage().startsWith("RELAY_SEND_RATE_PER_SECOND must be a number from 0"), rate.getMessage());
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.multipart.Attribute;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
@@ -18,17 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A routed request: the Netty request, its query parameters and the path parameters the route captured,
- * and readers of its body that answer 422 naming what is wrong.
+ * A routed request: the Netty request, its query parameters (decoded before routing, so a malformed escape is a
+ * malformed request, not a fault) and the path parameters the route captured, and readers of its body that
+ * answer 422 naming what is wrong.
  */
 final class ApiRequest {
     private final FullHttpRequest http;
     private final Map<String, List<String>> query;
     private final List<String> pathParams;
 
-    ApiRequest(FullHttpRequest http, QueryStringDecoder uri, List<String> pathParams) {
+    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams) {
         this.http = http;
-        this.query = uri.parameters();
+        this.query = query;
         this.pathParams = pathParams;
     }
 
@@ -50,8 +51,38 @@ final class ApiRequest {
         return value;
     }
 
+    /** An integer query parameter, or {@code fallback} when absent; 422 naming it when it is not an int. */
+    int intQuery(String name, int fallback) {
+        String text = query(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField("query parameter '" + name + "' must be an integer");
+        }
+    }
+
+    /**
+     * A query parameter that is present and a long: seqs are longs, and clients in JavaScript count them
+     * exactly up to 2^53, so a cursor past 2^31 is a cursor like any other.
+     */
+    long longQuery(String name) {
+        try {
+            return Long.parseLong(requiredQuery(name).strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidField("query parameter '" + name + "' must be an integer");
+        }
+    }
+
     String bearerToken() {
-        String header = http.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return bearerToken(http.headers());
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearerToken(HttpHeaders headers) {
+        String header = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
@@ -86,7 +117,9 @@ final class ApiRequest {
         HttpPostRequestDecoder decoder;
         try {
             decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), http);
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException e) {
+            // The whole body is parsed here; IllegalArgumentException: a charset Java does not know (or that is
+            // not even a name), on the request or on a part, which Netty lets through unwrapped.
             throw ApiException.invalidField(notMultipart);
         }
         try {

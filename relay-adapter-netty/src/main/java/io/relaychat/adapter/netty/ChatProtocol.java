@@ -59,13 +59,14 @@ public final class ChatProtocol {
         return request.whenDone();
     }
 
-    /** Logged with the action and the user's id only: never the token or what the user wrote. */
+    /** Logged with the action and the user's id, and the error redacted: never the token or what the user wrote. */
     private static Optional<ServerEvent> failed(ClientRequest request, Throwable error, ChatConnection connection) {
         Throwable cause = Failures.cause(error);
         if (Failures.isUnavailable(cause)) {
-            log.debug("{} of user {} not carried out: {}", request.action(), connection.user().id(), cause.toString());
+            log.debug("{} of user {} not carried out: {}", request.action(), connection.user().id(),
+                    LogSafe.text(cause.toString()));
         } else {
-            log.error("{} of user {} failed", request.action(), connection.user().id(), cause);
+            log.error("{} of user {} failed", request.action(), connection.user().id(), LogSafe.error(cause));
         }
         return Optional.of(new ServerEvent.ErrorNotice(request.fault(cause), request.clientId()));
     }

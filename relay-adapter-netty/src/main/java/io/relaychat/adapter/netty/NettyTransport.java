@@ -6,17 +6,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.cors.CorsConfig;
-import io.netty.handler.codec.http.cors.CorsConfigBuilder;
-import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -35,35 +29,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NettyTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
-    /** Per-connection outbound backlog: past the high mark a WebSocket counts as too slow and is closed. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024);
-    /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
-    static final int MULTIPART_SLACK_BYTES = 64 * 1024;
 
-    private final RelayUseCases core;
     private final TransportSettings settings;
-    private final int maxRequestBytes;
     private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
+    private final HttpPipeline http;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
     public NettyTransport(RelayUseCases core, TransportSettings settings) {
-        this.core = core;
         this.settings = settings;
-        this.maxRequestBytes = maxRequestBytes(core.uploads().maxBytes(), settings.maxJsonBytes());
-    }
-
-    /**
-     * The most the transport reads of one request: the larger of a JSON body and the biggest upload with its
-     * envelope. Bodies are held in memory, so the core's upload limit has to fit in one buffer.
-     */
-    static int maxRequestBytes(long maxUploadBytes, int maxJsonBytes) {
-        if (maxUploadBytes < 1 || maxUploadBytes > Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) {
-            throw new IllegalArgumentException("the core's upload limit (" + maxUploadBytes
-                    + " bytes) must be between 1 and " + (Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) + " bytes");
-        }
-        return (int) Math.max(maxJsonBytes, maxUploadBytes + MULTIPART_SLACK_BYTES);
+        this.http = new HttpPipeline(core, settings, webSockets);
     }
 
     /** Binds and starts serving; returns the port actually bound (useful with port 0). */
@@ -73,29 +49,22 @@ public final class NettyTransport implements AutoCloseable {
         }
         acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
-        RestApi api = new RestApi(core);
-        WebSocketUpgrade webSocket = new WebSocketUpgrade(core, settings, webSockets);
-        CorsConfig cors = corsConfig();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("http", new HttpServerCodec())
-                                .addLast("aggregator", new BoundedAggregator(maxRequestBytes))
-                                .addLast("cors", new CorsHandler(cors))
-                                .addLast("api", new HttpRequestHandler(api, webSocket, settings.maxJsonBytes()));
+                        channel.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+                        http.install(channel);
                     }
                 });
         serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening on http://{}:{} (WebSocket at {})", settings.host(), port, WebSocketUpgrade.PATH);
+        log.info("listening on http://{}:{} (WebSocket at {}); at most {} connections", settings.host(), port,
+                WebSocketUpgrade.PATH, settings.maxConnections() == 0 ? "unlimited" : settings.maxConnections());
         return port;
     }
 
@@ -132,16 +101,13 @@ public final class NettyTransport implements AutoCloseable {
         stop(Duration.ofSeconds(5));
     }
 
-    private CorsConfig corsConfig() {
-        CorsConfigBuilder builder = settings.corsOrigins().contains("*")
-                ? CorsConfigBuilder.forAnyOrigin()
-                : CorsConfigBuilder.forOrigins(settings.corsOrigins().toArray(String[]::new));
-        return builder
-                .allowCredentials()
-                .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
-                        HttpMethod.DELETE, HttpMethod.OPTIONS)
-                .allowedRequestHeaders("Authorization", "Content-Type", "Accept", "X-Requested-With")
-                .maxAge(600)
-                .build();
+    /** Open connections, HTTP and WebSocket: what {@link TransportSettings#maxConnections()} bounds. */
+    public int openConnections() {
+        return http.openConnections();
+    }
+
+    /** Request body bytes held now, all connections together: what the body budget bounds. */
+    public long bodyBytesHeld() {
+        return http.bodyBytesHeld();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.relaychat.ports.in.Attachments;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.HealthUseCase;
 import io.relaychat.ports.in.HistoryQuery;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -33,6 +35,7 @@ import java.util.regex.Pattern;
 
 /** The REST routes of the protocol, each turning a request into a use-case call and its answer into JSON. */
 final class RestApi {
+    static final String UPLOAD_CACHING = "private, max-age=86400";
     private final RelayUseCases core;
     private final List<Route> routes = new ArrayList<>();
 
@@ -66,11 +69,11 @@ final class RestApi {
                                 "username", added.username()))));
         authenticated(HttpMethod.GET, "/api/users/search", (request, user) -> {
             String query = request.query("q");
-            return core.searchUsers().search(query == null ? "" : query)
-                    .thenApply(users -> ApiResponse.ok(users.stream().map(WireFormat::user).toList()));
+            return core.searchUsers().search(user.id(), query == null ? "" : query)
+                    .thenApply(outcome -> answer(outcome, users -> users.stream().map(WireFormat::user).toList()));
         });
         authenticated(HttpMethod.POST, "/api/upload", this::upload);
-        route(HttpMethod.GET, "/static/uploads/([^/]+)", this::download);
+        route(HttpMethod.GET, Pattern.quote(Attachments.UPLOADS_PATH) + "([^/]+)", this::download);
     }
 
     /** The route for a path and method: a handler, 404 for an unknown path, 405 for a known path with another method. */
@@ -106,8 +109,23 @@ final class RestApi {
 
     /** The user behind the request's bearer token, or an ApiException answering 401. */
     CompletionStage<User> authenticate(String bearerToken) {
-        return core.authenticate().authenticate(bearerToken).thenApply(user ->
-                user.orElseThrow(() -> new ApiException(Refusal.unauthenticated())));
+        CompletionStage<Optional<User>> found;
+        try {
+            found = core.authenticate().authenticate(bearerToken);
+        } catch (RuntimeException e) {
+            found = CompletableFuture.failedFuture(e);
+        }
+        return found.thenApply(user -> user.orElseThrow(() -> new ApiException(Refusal.unauthenticated())));
+    }
+
+    /**
+     * What the upload's body waits on: it is read, and up to the upload limit held, only for a caller whose
+     * token is good; anyone else is refused before a byte of it is buffered. Other routes read theirs at once.
+     */
+    RequestBodies.Gate bodyGate() {
+        return head -> !RequestBodies.Bounds.isUpload(head) ? null
+                : authenticate(ApiRequest.bearerToken(head.headers())).handle((user, error) ->
+                        error == null ? null : RestErrors.refusalOf(error, head.method() + " " + RequestBodies.UPLOAD_PATH));
     }
 
     private CompletionStage<ApiResponse> register(ApiRequest request) {
@@ -155,7 +173,7 @@ final class RestApi {
     }
 
     private CompletionStage<ApiResponse> history(ApiRequest request, User user) {
-        int limit = intParam(request, "limit", HistoryQuery.DEFAULT_LIMIT);
+        int limit = request.intQuery("limit", HistoryQuery.DEFAULT_LIMIT);
         Instant before = null;
         String beforeText = request.query("before");
         if (beforeText != null) {
@@ -165,37 +183,38 @@ final class RestApi {
                 throw ApiException.invalidField("query parameter 'before' must be an ISO-8601 timestamp");
             }
         }
-        Long beforeSeq = request.query("before_seq") == null ? null : (long) intParam(request, "before_seq", 0);
+        Long beforeSeq = request.query("before_seq") == null ? null : request.longQuery("before_seq");
         HistoryQuery query = new HistoryQuery(user.id(), new RoomId(request.pathParam(0)), limit, before, beforeSeq);
         // The list as it is: WireFormat.MAPPER writes each ChatMessage with the live frame's field writer.
         return core.history().history(query).thenApply(outcome -> answer(outcome, messages -> messages));
-    }
-
-    private static int intParam(ApiRequest request, String name, int fallback) {
-        String text = request.query(name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.invalidField("query parameter '" + name + "' must be an integer");
-        }
     }
 
     /** No size check here: the use case is the one that refuses a file over its limit. */
     private CompletionStage<ApiResponse> upload(ApiRequest request, User user) {
         ApiRequest.UploadedFile file = request.uploadedFile("file");
         return core.uploads().upload(user.id(), file.filename(), file.content()).thenApply(outcome -> answer(outcome,
-                stored -> Map.of("url", "/static/uploads/" + stored.storedName(), "filename", stored.originalName())));
+                stored -> Map.of("url", Attachments.UPLOADS_PATH + stored.storedName(), "filename", stored.originalName())));
     }
 
+    /**
+     * A file as stored. Browsers show images inline; anything else is a download, never a page of this origin.
+     * Cached by the browser only: a name is never reused, but what a user uploaded is theirs, not a proxy's.
+     */
     private CompletionStage<ApiResponse> download(ApiRequest request) {
         return core.uploads().download(request.pathParam(0)).thenApply(blob -> blob
-                .map(found -> new ApiResponse(HttpResponseStatus.OK, found.content(), found.contentType(), Map.of())
-                        .withHeader("X-Content-Type-Options", "nosniff")
-                        .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), "public, max-age=31536000, immutable"))
+                .map(found -> {
+                    ApiResponse file = new ApiResponse(HttpResponseStatus.OK, found.content(), found.contentType(), Map.of())
+                            .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), UPLOAD_CACHING);
+                    return isInlineImage(found.contentType()) ? file
+                            : file.withHeader(HttpHeaderNames.CONTENT_DISPOSITION.toString(), "attachment");
+                })
                 .orElseGet(() -> RestErrors.refused(Refusal.pathNotFound())));
+    }
+
+    /** Raster images only: an SVG is a document that can run script. */
+    static boolean isInlineImage(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("image/") && !type.startsWith("image/svg");
     }
 
     /** An accepted outcome as 200 with its JSON; a rejected one as the status its reason stands for. */

@@ -36,7 +36,7 @@ final class RestErrors {
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case PAYLOAD_TOO_LARGE, FRAME_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            case RATE_LIMITED, TOO_MANY_CONNECTIONS -> HttpResponseStatus.TOO_MANY_REQUESTS;
+            case RATE_LIMITED, TOO_MANY_CONNECTIONS, TOO_MANY_ROOMS -> HttpResponseStatus.TOO_MANY_REQUESTS;
             case STORAGE_UNAVAILABLE, SERVER_BUSY -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             case INTERNAL_ERROR -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
         };
@@ -47,33 +47,56 @@ final class RestErrors {
      * at login (INVALID_CREDENTIALS, also 401) never has, and still does not.
      */
     static ApiResponse refused(Refusal refusal) {
-        ApiResponse response = ApiResponse.json(status(refusal.reason()), WireFormat.error(refusal));
+        return refused(refusal, status(refusal.reason()));
+    }
+
+    /**
+     * A refusal answered with another status than its reason's: the node itself full (503) rather than the
+     * client over its own share (429). A refusal that says when to try again says it in Retry-After too, in
+     * whole seconds rounded up, since the header has no finer unit.
+     */
+    static ApiResponse refused(Refusal refusal, HttpResponseStatus status) {
+        ApiResponse response = ApiResponse.json(status, WireFormat.error(refusal));
+        if (refusal.retryAfter() != null) {
+            response = response.withHeader(HttpHeaderNames.RETRY_AFTER.toString(), String.valueOf(retryAfterSeconds(refusal)));
+        }
         return refusal.reason() == Reason.UNAUTHENTICATED
                 ? response.withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer")
                 : response;
     }
 
+    static long retryAfterSeconds(Refusal refusal) {
+        java.time.Duration wait = refusal.retryAfter();
+        return wait.getSeconds() + (wait.getNano() == 0 ? 0 : 1);
+    }
+
     /**
      * A request that failed rather than being answered. Refusals thrown on the way and malformed commands
      * are answered as refusals; faults are answered without details, and the unexpected ones logged with
-     * {@code request} (method and path: never headers, which carry the token, nor the body).
+     * {@code request} (method and path: never the query, headers or body, which carry tokens and passwords)
+     * and the error with its messages redacted, since they may quote the request.
      */
     static ApiResponse failed(Throwable error, String request) {
+        return refused(refusalOf(error, request));
+    }
+
+    /** The refusal a client is told of for {@code error}; see {@link #failed}. */
+    static Refusal refusalOf(Throwable error, String request) {
         Throwable cause = Failures.cause(error);
         if (cause instanceof ApiException refused) {
-            return refused(refused.refusal());
+            return refused.refusal();
         }
         if (cause instanceof InvalidCommandException invalid) {
-            return refused(Refusal.invalidField(invalid.getMessage()));
+            return Refusal.invalidField(invalid.getMessage());
         }
         if (cause instanceof StorageUnavailableException) {
-            log.warn("storage unavailable: {}", cause.getMessage());
-            return refused(Refusal.storageUnavailable());
+            log.warn("storage unavailable: {}", LogSafe.text(cause.getMessage()));
+            return Refusal.storageUnavailable();
         }
         if (cause instanceof RejectedExecutionException) {
-            return refused(Refusal.serverBusy());
+            return Refusal.serverBusy();
         }
-        log.error("request failed: {}", request, cause);
-        return refused(Refusal.internalError());
+        log.error("request failed: {}", LogSafe.text(request), LogSafe.error(cause));
+        return Refusal.internalError();
     }
 }

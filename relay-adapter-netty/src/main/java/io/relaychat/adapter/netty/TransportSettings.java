@@ -1,25 +1,44 @@
 package io.relaychat.adapter.netty;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * How the transport listens and what it accepts. The {@code DEFAULT_*} constants are the one place the
- * transport's default limits are written; a configuration that reads them from the environment takes its
- * defaults from here. The largest upload is not a transport setting: it is the core's
- * ({@link io.relaychat.ports.in.UploadsUseCase#maxBytes()}).
+ * How the transport listens and what it accepts. {@link #defaults()} is the one place the transport's
+ * default limits are written; a configuration that reads them from the environment takes its defaults from
+ * there. For every limit added with the hardening against hostile clients, 0 turns it off. The largest upload
+ * is not a transport setting: it is the core's ({@link io.relaychat.ports.in.UploadsUseCase#maxBytes()}).
  *
- * @param host            address to bind, e.g. "0.0.0.0"
- * @param port            port to bind; 0 picks a free one
- * @param corsOrigins     allowed browser origins; a single "*" allows any
- * @param maxJsonBytes    largest JSON request body; larger requests get 413
- * @param maxFrameBytes   largest WebSocket message; a larger one gets an error frame and close 1009
- * @param idleTimeout     a WebSocket that sends nothing, not even the answer to our ping, for this long is closed
- * @param ioThreads       event loop threads; 0 means Netty's default (twice the cores)
+ * @param host                 address to bind, e.g. "0.0.0.0"
+ * @param port                 port to bind; 0 picks a free one
+ * @param corsOrigins          allowed browser origins; a single "*" allows any, without credentials
+ * @param maxJsonBytes         largest body of a POST route other than the upload; larger ones get 413
+ * @param maxFrameBytes        largest WebSocket message; a larger one gets an error frame and close 1009
+ * @param idleTimeout          a WebSocket that sends nothing, not even the answer to our ping, for this long is closed
+ * @param ioThreads            event loop threads; 0 means Netty's default (twice the cores)
+ * @param headTimeout          a request head (line and headers) must arrive whole this soon after its first byte;
+ *                             a new connection must send one this soon
+ * @param bodyReadTimeout      longest wait for the next bytes of a request body
+ * @param keepAliveTimeout     longest wait for the next request on a kept-alive connection
+ * @param writeTimeout         longest an answer may take to be written out to a client that does not read it
+ * @param maxOtherBodyBytes    largest body of any other request (GETs, the WebSocket upgrade); 0: as maxJsonBytes
+ * @param maxBodyBytesInFlight request bodies the node holds at once, all connections together; past it 503
+ * @param maxConnections       open connections on the node, HTTP and WebSocket; past it a request is answered 503
+ * @param maxRequestsInFlight  requests of one WebSocket handed to the core and not yet answered; at it, the socket
+ *                             is not read until answers come back
+ * @param maxQueuedBytes       bytes waiting to be written to one WebSocket; past it the client is too slow (1013)
+ * @param rateLimitCloseCount  a WebSocket refused rate_limited more often than this within rateLimitCloseWindow is
+ *                             closed with 1008
+ * @param rateLimitCloseWindow the window of rateLimitCloseCount
  */
 public record TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
-                                int maxFrameBytes, Duration idleTimeout, int ioThreads) {
+                                int maxFrameBytes, Duration idleTimeout, int ioThreads,
+                                Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
+                                Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
+                                int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
+                                int rateLimitCloseCount, Duration rateLimitCloseWindow) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8001;
     public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
@@ -27,8 +46,23 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
     public static final int DEFAULT_IO_THREADS = 0;
+    public static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Nothing but JSON routes and the upload take a body; this leaves room for a client that sends one anyway. */
+    public static final int DEFAULT_MAX_OTHER_BODY_BYTES = 16 * 1024;
+    /** A busy client keeps a few requests going at once (join, sends, typing); 32 is far more than a UI needs. */
+    public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 32;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 4L * 1024 * 1024;
+    public static final int DEFAULT_RATE_LIMIT_CLOSE_COUNT = 50;
+    public static final Duration DEFAULT_RATE_LIMIT_CLOSE_WINDOW = Duration.ofSeconds(10);
     /** Below this, ordinary requests and frames of the protocol would not fit. */
     public static final int MIN_BODY_OR_FRAME_BYTES = 1024;
+    /** File descriptors kept out of {@link #defaultMaxConnections} for files, stores and the JVM itself. */
+    static final long RESERVED_FILE_DESCRIPTORS = 256;
+    /** Where the open-file limit cannot be read. */
+    static final int FALLBACK_MAX_CONNECTIONS = 10_000;
 
     public TransportSettings {
         Objects.requireNonNull(host, "host");
@@ -45,6 +79,25 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must not be negative");
         }
+        for (Duration timeout : List.of(headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, rateLimitCloseWindow)) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeouts must not be negative (0 turns one off)");
+            }
+        }
+        if (maxOtherBodyBytes < 0 || maxBodyBytesInFlight < 0 || maxConnections < 0 || maxRequestsInFlight < 0
+                || maxQueuedBytes < 0 || rateLimitCloseCount < 0) {
+            throw new IllegalArgumentException("limits must not be negative (0 turns one off)");
+        }
+    }
+
+    /** The settings the server has always passed, with every later limit at its default. */
+    public TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes, int maxFrameBytes,
+                             Duration idleTimeout, int ioThreads) {
+        this(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                DEFAULT_HEAD_TIMEOUT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, DEFAULT_WRITE_TIMEOUT,
+                DEFAULT_MAX_OTHER_BODY_BYTES, defaultMaxBodyBytesInFlight(), defaultMaxConnections(),
+                DEFAULT_MAX_REQUESTS_IN_FLIGHT, DEFAULT_MAX_QUEUED_BYTES, DEFAULT_RATE_LIMIT_CLOSE_COUNT,
+                DEFAULT_RATE_LIMIT_CLOSE_WINDOW);
     }
 
     public static TransportSettings defaults() {
@@ -52,7 +105,62 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                 DEFAULT_MAX_FRAME_BYTES, DEFAULT_IDLE_TIMEOUT, DEFAULT_IO_THREADS);
     }
 
+    /**
+     * A quarter of the heap, between 16 MiB and 256 MiB: room for 25 of the largest uploads at once on a large
+     * heap, and never so much that bodies alone could exhaust a small one.
+     */
+    static long defaultMaxBodyBytesInFlight() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        return Math.max(16L * 1024 * 1024, Math.min(256L * 1024 * 1024, quarter));
+    }
+
+    /** The process's open-file limit less a reserve, since every connection is a file; else a fixed number. */
+    static int defaultMaxConnections() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            return connectionsFor(unix.getMaxFileDescriptorCount());
+        }
+        return FALLBACK_MAX_CONNECTIONS;
+    }
+
+    static int connectionsFor(long maxFileDescriptors) {
+        if (maxFileDescriptors <= 0) {
+            return FALLBACK_MAX_CONNECTIONS;
+        }
+        long reserve = Math.max(RESERVED_FILE_DESCRIPTORS, maxFileDescriptors / 10);
+        return (int) Math.max(64, Math.min(Integer.MAX_VALUE, maxFileDescriptors - reserve));
+    }
+
     public TransportSettings withPort(int value) {
-        return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads);
+        return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+    }
+
+    /** The four HTTP phase timeouts: head, each body read, between kept-alive requests, writing an answer. */
+    public TransportSettings withHttpTimeouts(Duration head, Duration bodyRead, Duration keepAlive, Duration write) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                head, bodyRead, keepAlive, write, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+    }
+
+    /** The bounds on request bodies: the JSON routes', every other route's, and the node's total. */
+    public TransportSettings withBodyLimits(int json, int other, long inFlight) {
+        return new TransportSettings(host, port, corsOrigins, json, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, other, inFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+    }
+
+    public TransportSettings withMaxConnections(int value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+    }
+
+    /** What one WebSocket may hold: requests in flight, bytes queued to it, rate-limit refusals in a window. */
+    public TransportSettings withWebSocketLimits(int requestsInFlight, long queuedBytes, int closeAfterRefusals,
+                                                 Duration refusalWindow) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow);
     }
 }

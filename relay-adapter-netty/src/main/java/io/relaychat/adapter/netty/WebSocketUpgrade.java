@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -69,7 +68,7 @@ final class WebSocketUpgrade {
     /** The token could not be checked (not: was wrong): the client should come back, not log in again. */
     private static Refused unavailable(Throwable error) {
         if (!Failures.isUnavailable(error)) {
-            log.error("WebSocket authentication failed", Failures.cause(error));
+            log.error("WebSocket authentication failed", LogSafe.error(Failures.cause(error)));
         }
         return UNAVAILABLE;
     }
@@ -80,9 +79,12 @@ final class WebSocketUpgrade {
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
                 WebSocketSession.decoderConfig(settings.maxFrameBytes())).newHandshaker(request);
         if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        // From here on nothing is HTTP: no deadlines of requests, no bodies, no CORS.
+        HttpPipeline.leaveHttp(ctx.pipeline());
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
                 done.channel().close();
@@ -92,9 +94,6 @@ final class WebSocketUpgrade {
                 done.channel().writeAndFlush(new CloseWebSocketFrame(refused.status().code(), refused.refusal().message()))
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
-            }
-            if (ctx.pipeline().get(CorsHandler.class) != null) {
-                ctx.pipeline().remove(CorsHandler.class);
             }
             ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings));
             webSockets.add(done.channel());

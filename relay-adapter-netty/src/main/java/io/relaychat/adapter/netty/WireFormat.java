@@ -89,12 +89,24 @@ final class WireFormat {
         return json;
     }
 
-    /** Every REST error body: the text the web UI shows, then the code clients tell errors apart by. */
+    /**
+     * Every REST error body: the text the web UI shows, then the code clients tell errors apart by, then, for a
+     * limit that frees up with time, when to try again.
+     */
     static Map<String, Object> error(Refusal refusal) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("detail", refusal.message());
         json.put("code", refusal.reason().code());
+        if (refusal.retryAfter() != null) {
+            json.put("retry_after_ms", retryAfterMillis(refusal));
+        }
         return json;
+    }
+
+    /** Rounded up: a client that waits exactly this long is never early. */
+    static long retryAfterMillis(Refusal refusal) {
+        java.time.Duration wait = refusal.retryAfter();
+        return wait.toMillis() + (wait.getNano() % 1_000_000 == 0 ? 0 : 1);
     }
 
     static byte[] toJson(Object value) {
@@ -148,6 +160,9 @@ final class WireFormat {
             json.writeStringField("type", "error");
             json.writeStringField("message", error.message());
             json.writeStringField("code", error.reason().code());
+            if (error.refusal().retryAfter() != null) {
+                json.writeNumberField("retry_after_ms", retryAfterMillis(error.refusal()));
+            }
             if (error.clientId() != null) {
                 json.writeStringField("client_id", error.clientId());
             }

@@ -4,6 +4,8 @@ import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.ChatUseCase;
 import io.relaychat.ports.model.Broadcast;
 import io.relaychat.ports.model.ClientSink;
+import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
 
@@ -11,15 +13,17 @@ import io.relaychat.ports.model.User;
 final class FakeChat implements ChatUseCase {
     final FakeChatConnection connection;
     private volatile ClientSink sink;
+    /** When set, connecting is refused with it, as the core refuses a user over their connection limit. */
+    volatile Refusal refusal;
 
     FakeChat(FakeChatConnection connection) {
         this.connection = connection;
     }
 
     @Override
-    public ChatConnection connect(User user, ClientSink sink) {
+    public Outcome<ChatConnection> connect(User user, ClientSink sink) {
         this.sink = sink;
-        return connection;
+        return refusal == null ? Outcome.accepted(connection) : Outcome.rejected(refusal);
     }
 
     /** What the core would send this client, from whatever thread the test is on. */

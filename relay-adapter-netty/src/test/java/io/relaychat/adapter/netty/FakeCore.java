@@ -55,7 +55,7 @@ final class FakeCore implements RelayUseCases {
 
     @Override
     public SearchUsersUseCase searchUsers() {
-        return query -> CompletableFuture.completedFuture(List.of());
+        return (caller, query) -> CompletableFuture.completedFuture(Outcome.accepted(List.of()));
     }
 
     @Override

@@ -1,13 +1,6 @@
 package io.relaychat.adapter.netty;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.Outcome;
@@ -17,48 +10,30 @@ import io.relaychat.ports.model.StorageUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP side on an embedded channel, from raw request bytes to the response a client reads, with a fake core. */
 class HttpRequestHandlerTest {
     private static final int MAX_JSON_BYTES = 1024;
-    private static final int MAX_REQUEST_BYTES = 4096;
+    private static final int UPLOAD_BOUND = 10 * 1024 + HttpPipeline.MULTIPART_SLACK_BYTES;
     private static final String AUTHORIZED = "Authorization: Bearer " + FakeCore.TOKEN + "\r\n";
 
     private final FakeCore core = new FakeCore();
-    private final TrackingAllocator allocator = new TrackingAllocator();
-    private final EmbeddedChannel channel = server();
-    private final EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
-
-    private EmbeddedChannel server() {
-        TransportSettings settings = new TransportSettings("127.0.0.1", 0, List.of("*"), MAX_JSON_BYTES, 1024,
-                Duration.ofSeconds(10), 1);
-        WebSocketUpgrade webSocket = new WebSocketUpgrade(core, settings,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
-        EmbeddedChannel embedded = new EmbeddedChannel(new HttpServerCodec(), new BoundedAggregator(MAX_REQUEST_BYTES),
-                new HttpRequestHandler(new RestApi(core), webSocket, settings.maxJsonBytes()));
-        embedded.config().setAllocator(allocator);
-        return embedded;
-    }
+    private final HttpHarness http = new HttpHarness(core, HttpHarness.settings());
+    private final EmbeddedChannel channel = http.channel;
 
     /** Every test ends here: each response was read whole, nothing is left in either channel, nothing unreleased. */
     @AfterEach
     void nothingLeaked() {
-        assertNull(channel.readOutbound(), "bytes the client never read");
-        assertFalse(channel.finishAndReleaseAll(), "messages left in the server channel");
-        assertFalse(client.finishAndReleaseAll(), "a response left half read");
-        assertEquals(List.of(), allocator.unreleased(), "buffers never released");
+        http.finish();
     }
 
     /** A response as the client sees it. */
@@ -66,32 +41,21 @@ class HttpRequestHandlerTest {
     }
 
     private Answer exchange(String request) {
-        channel.writeInbound(allocator.bytes(request));
+        http.send(request);
         return answer();
     }
 
     private Answer answer() {
-        channel.runPendingTasks();
-        for (ByteBuf bytes = channel.readOutbound(); bytes != null; bytes = channel.readOutbound()) {
-            client.writeInbound(bytes);
-        }
-        FullHttpResponse response = client.readInbound();
-        try {
-            return new Answer(response.status().code(), response.content().toString(StandardCharsets.UTF_8),
-                    response.headers().get("Connection"), response.headers().get("WWW-Authenticate"));
-        } finally {
-            assertTrue(response.release());
-        }
+        HttpHarness.Answer answer = http.answer();
+        return new Answer(answer.status(), answer.body(), answer.header("Connection"), answer.header("WWW-Authenticate"));
     }
 
     private static String get(String path, String headers) {
-        return "GET " + path + " HTTP/1.1\r\nHost: test\r\n" + headers + "\r\n";
+        return HttpHarness.get(path, headers);
     }
 
     private static String post(String path, String headers, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return "POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: "
-                + bytes.length + "\r\n" + headers + "\r\n" + body;
+        return HttpHarness.post(path, headers, body);
     }
 
     @Test
@@ -121,24 +85,26 @@ class HttpRequestHandlerTest {
                 "keep-alive", null), exchange(post("/api/auth/login", "", "{\"email\":\"ann@example.com\",\"password\":\"nope\"}")));
     }
 
+    /** Refused before a byte of it is read, so the connection cannot go on: it closes once the body is in. */
     @Test
     void aJsonBodyOverTheLimitIs413() {
         String body = "{\"email\":\"" + "x".repeat(MAX_JSON_BYTES) + "\"}";
 
         assertEquals(new Answer(413, "{\"detail\":\"Request body too large: the limit is 1024 bytes\",\"code\":\"payload_too_large\"}",
-                "keep-alive", null), exchange(post("/api/auth/login", "", body)));
+                "close", null), exchange(post("/api/auth/login", "", body)));
+        assertFalse(http.isOpen(), "the body was read and dropped, then the connection closed");
     }
 
     @Test
-    void aBodyOverWhatAnyRouteAcceptsIs413AndTheConnectionClosesASecondLater() {
-        String body = "x".repeat(MAX_REQUEST_BYTES + 1);
+    void anUploadOverTheUploadBoundIs413AndTheConnectionClosesASecondLater() {
+        String head = "POST /api/upload HTTP/1.1\r\nHost: test\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                + "Content-Length: " + (UPLOAD_BOUND + 1) + "\r\n" + AUTHORIZED + "\r\n";
 
-        assertEquals(new Answer(413, "{\"detail\":\"Request body too large: the limit is 4096 bytes\",\"code\":\"payload_too_large\"}",
-                "close", null), exchange(post("/api/upload", AUTHORIZED, body)));
-        assertTrue(channel.isOpen(), "still reading the rest of the body");
-        channel.advanceTimeBy(1, TimeUnit.SECONDS);
-        channel.runScheduledPendingTasks();
-        assertFalse(channel.isOpen());
+        assertEquals(new Answer(413, "{\"detail\":\"Request body too large: the limit is " + UPLOAD_BOUND
+                + " bytes\",\"code\":\"payload_too_large\"}", "close", null), exchange(head + "x".repeat(1000)));
+        assertTrue(http.isOpen(), "still reading the rest of the body");
+        http.elapse(Duration.ofSeconds(1));
+        assertFalse(http.isOpen());
     }
 
     @Test
@@ -230,7 +196,7 @@ class HttpRequestHandlerTest {
 
         assertEquals(List.of(new Answer(200, "{\"status\":\"healthy\"}", "keep-alive", null),
                 new Answer(200, "{\"message\":\"RelayChat API\"}", "keep-alive", null)), answers);
-        assertTrue(channel.isOpen());
+        assertTrue(http.isOpen());
         assertTrue(channel.config().isAutoRead(), "reading again once answered");
     }
 
@@ -238,6 +204,6 @@ class HttpRequestHandlerTest {
     void aRequestAskingToCloseIsAnsweredThenTheConnectionCloses() {
         assertEquals(new Answer(200, "{\"status\":\"healthy\"}", "close", null),
                 exchange(get("/api/health", "Connection: close\r\n")));
-        assertFalse(channel.isOpen());
+        assertFalse(http.isOpen());
     }
 }

@@ -8,12 +8,15 @@ import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** The HTTP status of every reason, as docs/protocol.md lists them. */
+/** The HTTP status of every reason, as docs/protocol.md lists them, and what a refusal adds to its answer. */
 class RestErrorsTest {
 
     @Test
@@ -38,6 +41,7 @@ class RestErrorsTest {
         documented.put(Reason.FRAME_TOO_LARGE, 413);
         documented.put(Reason.RATE_LIMITED, 429);
         documented.put(Reason.TOO_MANY_CONNECTIONS, 429);
+        documented.put(Reason.TOO_MANY_ROOMS, 429);
         documented.put(Reason.SERVER_BUSY, 503);
         documented.put(Reason.STORAGE_UNAVAILABLE, 503);
         documented.put(Reason.INTERNAL_ERROR, 500);
@@ -45,6 +49,32 @@ class RestErrorsTest {
         for (Reason reason : Reason.values()) {
             HttpResponseStatus status = RestErrors.status(reason);
             assertEquals(documented.get(reason), status.code(), reason.code());
+        }
+    }
+
+    @Test
+    void aRefusalThatSaysWhenToRetryAnswersRetryAfterInWholeSecondsRoundedUpAndInTheBody() {
+        for (Map.Entry<Duration, String> wait : Map.of(Duration.ofMillis(1500), "2", Duration.ofSeconds(3), "3",
+                Duration.ofMillis(1), "1", Duration.ZERO, "0").entrySet()) {
+            FullHttpResponse response = RestErrors.refused(Refusal.rateLimited(wait.getKey())).toHttp(HttpVersion.HTTP_1_1);
+            try {
+                assertEquals(429, response.status().code());
+                assertEquals(wait.getValue(), response.headers().get(HttpHeaderNames.RETRY_AFTER), wait.getKey().toString());
+                assertEquals("{\"detail\":\"Rate limit exceeded\",\"code\":\"rate_limited\",\"retry_after_ms\":"
+                        + wait.getKey().toMillis() + "}", response.content().toString(StandardCharsets.UTF_8));
+            } finally {
+                response.release();
+            }
+        }
+    }
+
+    @Test
+    void aRefusalWithoutAWaitHasNoRetryAfter() {
+        FullHttpResponse response = RestErrors.refused(Refusal.notMember()).toHttp(HttpVersion.HTTP_1_1);
+        try {
+            assertNull(response.headers().get(HttpHeaderNames.RETRY_AFTER));
+        } finally {
+            response.release();
         }
     }
 

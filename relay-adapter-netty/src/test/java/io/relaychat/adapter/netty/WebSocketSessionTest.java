@@ -104,12 +104,12 @@ class WebSocketSessionTest {
 
     @Test
     void aTextRequestReachesTheConnectionAndAnAcceptedOneIsAnsweredByTheCoreAlone() {
-        receiveText("{\"action\":\"send_message\",\"room_id\":\"r1\",\"content\":\"hi\",\"attachments\":[\"/a.png\"],\"client_id\":\"c-1\"}");
+        receiveText("{\"action\":\"send_message\",\"room_id\":\"r1\",\"content\":\"hi\",\"attachments\":[\"/static/uploads/a.png\"],\"client_id\":\"c-1\"}");
         receiveText("{\"action\":\"join_room\",\"room_id\":\"r1\",\"since_seq\":7}");
         receiveText("{\"action\":\"typing\",\"room_id\":\"r1\"}");
         receiveText("{\"action\":\"leave_room\",\"room_id\":\"r1\"}");
 
-        assertEquals(List.of(new SendMessageCommand(ROOM, "hi", List.of("/a.png"), "c-1"),
+        assertEquals(List.of(new SendMessageCommand(ROOM, "hi", List.of("/static/uploads/a.png"), "c-1"),
                 new FakeChatConnection.Joined(ROOM, 7L), new FakeChatConnection.Typed(ROOM),
                 new FakeChatConnection.Left(ROOM)), connection.requests);
         assertEquals(List.of(), written());

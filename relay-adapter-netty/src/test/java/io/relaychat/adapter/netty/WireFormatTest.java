@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,17 @@ class WireFormatTest {
                 new String(WireFormat.encode(new ServerEvent.ErrorNotice(Refusal.notMember(), "c-9")), StandardCharsets.UTF_8));
         assertEquals("{\"type\":\"error\",\"message\":\"Invalid JSON\",\"code\":\"invalid_json\"}",
                 new String(WireFormat.encode(new ServerEvent.ErrorNotice(Refusal.invalidJson())), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRefusalThatSaysWhenToRetryCarriesRetryAfterMsAfterTheCodeAndBeforeTheClientId() {
+        assertEquals("{\"type\":\"error\",\"message\":\"Rate limit exceeded\",\"code\":\"rate_limited\","
+                        + "\"retry_after_ms\":1250,\"client_id\":\"c-9\"}",
+                new String(WireFormat.encode(new ServerEvent.ErrorNotice(Refusal.rateLimited(Duration.ofMillis(1250)), "c-9")),
+                        StandardCharsets.UTF_8));
+        assertEquals("{\"detail\":\"Rate limit exceeded\",\"code\":\"rate_limited\",\"retry_after_ms\":1}",
+                new String(WireFormat.toJson(WireFormat.error(Refusal.rateLimited(Duration.ofNanos(1)))), StandardCharsets.UTF_8),
+                "rounded up, never early");
     }
 
     @Test

@@ -70,7 +70,7 @@ public class RoutingBenchmark {
                 .scheduler((delay, task) -> { }).passwordHasher(new NoHashing()).tokens(new NoTokens(), new NoTokens())
                 .build();
         for (User user : users) {
-            core.chat().connect(user, hole::consume).join(roomId, null).toCompletableFuture().get();
+            core.chat().connect(user, hole::consume).value().join(roomId, null).toCompletableFuture().get();
         }
         fromOtherNodes = core.clusterEvents();
         // A sender with no connection here: the message goes to the room's subscriptions only.

@@ -23,9 +23,13 @@ public record RegisterCommand(String email, String username, String password) {
             throw new InvalidCommandException("username", "username must not be empty");
         }
         username = username.strip();
-        if (username.length() > MAX_USERNAME_LENGTH) {
+        if (username.codePointCount(0, username.length()) > MAX_USERNAME_LENGTH) {
             throw new InvalidCommandException("username",
                     "username must be at most " + MAX_USERNAME_LENGTH + " characters");
+        }
+        if (username.codePoints().anyMatch(RegisterCommand::isInvisibleOrControl)) {
+            throw new InvalidCommandException("username",
+                    "username must not contain control, formatting or direction characters");
         }
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw new InvalidCommandException("password",
@@ -35,6 +39,17 @@ public record RegisterCommand(String email, String username, String password) {
             throw new InvalidCommandException("password",
                     "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
+    }
+
+    /**
+     * Characters that make a name other than it looks: controls (NUL, newlines), formatting characters (the
+     * bidi overrides that turn "evil.exe" around, zero-width joiners and spaces) and line separators.
+     */
+    private static boolean isInvisibleOrControl(int codePoint) {
+        int type = Character.getType(codePoint);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE;
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.util.concurrent.CompletionStage;
 public interface RoomsUseCase {
     int DISCOVER_LIMIT = 50;
 
-    /** The creator is always a member; unknown member ids are dropped. */
+    /**
+     * The creator is always a member; unknown member ids are dropped. Refused with INVALID_FIELD for more
+     * members than allowed, RATE_LIMITED when the creator creates rooms more often than allowed.
+     */
     CompletionStage<Outcome<Room>> createRoom(CreateRoomCommand command);
 
     CompletionStage<List<Room>> roomsOf(UserId userId);

@@ -9,7 +9,10 @@ import java.util.concurrent.CompletionStage;
 
 /** Files attached to messages: stored under a generated name, served back by that name. */
 public interface UploadsUseCase {
-    /** Refused with PAYLOAD_TOO_LARGE when the file is larger than {@link #maxBytes()}. */
+    /**
+     * Refused with PAYLOAD_TOO_LARGE when the file is larger than {@link #maxBytes()}, RATE_LIMITED when the
+     * uploader uploads more often than allowed.
+     */
     CompletionStage<Outcome<StoredUpload>> upload(UserId uploader, String originalName, byte[] content);
 
     /** The largest file {@link #upload} accepts; a transport can refuse a bigger body before reading it. */

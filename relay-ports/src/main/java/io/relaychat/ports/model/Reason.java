@@ -40,10 +40,12 @@ public enum Reason {
     FRAME_TOO_LARGE("frame_too_large"),
     /** A request body or uploaded file over its limit. */
     PAYLOAD_TOO_LARGE("payload_too_large"),
-    /** Reserved for the rate limits: a client that sends more than its limit allows. Not sent yet. */
+    /** More requests of a kind than the client's rate allows; the refusal says when to try again. */
     RATE_LIMITED("rate_limited"),
-    /** Reserved for the connection limits per user, per address or per node. Not sent yet. */
+    /** A connection over the limit of connections per user or per node. */
     TOO_MANY_CONNECTIONS("too_many_connections"),
+    /** A join over the limit of rooms one connection may have joined at once. */
+    TOO_MANY_ROOMS("too_many_rooms"),
     /** The server is at capacity for this kind of work (e.g. password hashing): try again shortly. */
     SERVER_BUSY("server_busy"),
     /** The store (or another service the request needs) could not be reached: try again later. */

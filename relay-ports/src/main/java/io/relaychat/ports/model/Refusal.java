@@ -1,17 +1,49 @@
 package io.relaychat.ports.model;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A refused or failed request as a client is told of it: a stable {@link Reason} and the human-readable
- * text shown with it. Every refusal of the protocol is made here, by one factory each, so that a text is
+ * A refused or failed request as a client is told of it: a stable {@link Reason}, the human-readable
+ * text shown with it, and, for a limit that frees up with time, when to try again ({@code retryAfter},
+ * else null). Every refusal of the protocol is made here, by one factory each, so that a text is
  * written once and always travels with the same code. The texts are the ones the web UI already shows;
  * add new factories rather than changing them.
  */
-public record Refusal(Reason reason, String message) {
+public record Refusal(Reason reason, String message, Duration retryAfter) {
     public Refusal {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
+        if (retryAfter != null && retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative");
+        }
+    }
+
+    /** A refusal that does not say when to try again. */
+    public Refusal(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    // ---- limits ----
+
+    /**
+     * More requests of one kind than the client's rate allows; nothing was done. The text is part of the
+     * protocol: clients match it.
+     */
+    public static Refusal rateLimited(Duration retryAfter) {
+        return new Refusal(Reason.RATE_LIMITED, "Rate limit exceeded", Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    public static Refusal tooManyConnectionsForUser(int limit) {
+        return new Refusal(Reason.TOO_MANY_CONNECTIONS, "Too many connections: at most " + limit + " per user");
+    }
+
+    public static Refusal tooManyConnectionsOnServer() {
+        return new Refusal(Reason.TOO_MANY_CONNECTIONS, "Too many connections on this server: try again later");
+    }
+
+    public static Refusal tooManyRooms(int limit) {
+        return new Refusal(Reason.TOO_MANY_ROOMS, "Too many rooms joined: at most " + limit + " per connection");
     }
 
     // ---- accounts ----

@@ -1,0 +1,109 @@
+package io.relaychat.adapter.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.cors.CorsConfig;
+import io.netty.handler.codec.http.cors.CorsConfigBuilder;
+import io.netty.handler.codec.http.cors.CorsHandler;
+import io.relaychat.ports.in.RelayUseCases;
+
+import java.util.List;
+
+/**
+ * The handlers of one HTTP connection, in their order, around the parts the node's connections share (the
+ * routes, the body budget, the connection count); and the ones taken out again when it becomes a WebSocket.
+ * <pre>
+ *   decoder (one request at a time) · encoder · security headers · exchanges (deadlines, order) · CORS
+ *   · bodies (bounds, budget) · handler (routes, upgrade)
+ * </pre>
+ * CORS comes before the bodies so that a body refused early is answered with CORS headers too, which a
+ * browser needs to let the page see the refusal at all.
+ */
+final class HttpPipeline {
+    /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
+    static final int MULTIPART_SLACK_BYTES = 64 * 1024;
+    private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "cors", "http-bodies");
+
+    private final TransportSettings settings;
+    private final RestApi api;
+    private final WebSocketUpgrade webSocket;
+    private final CorsConfig cors;
+    private final RequestBodies.Bounds bounds;
+    private final RequestBodies.Gate bodyGate;
+    private final BodyBudget budget;
+    private final ConnectionCount connections;
+
+    HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
+        this.settings = settings;
+        this.api = new RestApi(core);
+        this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
+        this.cors = corsConfig(settings.corsOrigins());
+        this.bounds = new RequestBodies.Bounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
+                settings.maxOtherBodyBytes());
+        this.bodyGate = api.bodyGate();
+        this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
+        this.connections = new ConnectionCount(settings.maxConnections());
+    }
+
+    /**
+     * The most the transport reads of an upload: the biggest file the core accepts with its envelope. Bodies
+     * are held in memory, so the core's upload limit has to fit in one buffer.
+     */
+    static int uploadBodyBytes(long maxUploadBytes) {
+        if (maxUploadBytes < 1 || maxUploadBytes > Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) {
+            throw new IllegalArgumentException("the core's upload limit (" + maxUploadBytes
+                    + " bytes) must be between 1 and " + (Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) + " bytes");
+        }
+        return (int) maxUploadBytes + MULTIPART_SLACK_BYTES;
+    }
+
+    /**
+     * Any origin ("*") is answered "*" without credentials: reflecting every origin with credentials would let
+     * any site act with a visitor's cookies. The API needs none (the token travels in a header), so only a
+     * list of trusted origins is answered with credentials allowed.
+     */
+    static CorsConfig corsConfig(List<String> origins) {
+        CorsConfigBuilder builder = origins.contains("*")
+                ? CorsConfigBuilder.forAnyOrigin()
+                : CorsConfigBuilder.forOrigins(origins.toArray(String[]::new)).allowCredentials();
+        return builder
+                .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+                        HttpMethod.DELETE, HttpMethod.OPTIONS)
+                .allowedRequestHeaders("Authorization", "Content-Type", "Accept", "X-Requested-With")
+                .maxAge(600)
+                .build();
+    }
+
+    void install(Channel channel) {
+        connections.opened(channel);
+        HttpExchanges exchanges = new HttpExchanges(settings);
+        OneRequestDecoder decoder = exchanges.decoder();
+        channel.pipeline()
+                .addLast("http-decoder", decoder)
+                .addLast("http-encoder", new ResponseEncoder(decoder))
+                .addLast("http-headers", SecurityHeaders.INSTANCE)
+                .addLast("http-exchanges", exchanges)
+                .addLast("cors", new CorsHandler(cors))
+                .addLast("http-bodies", new RequestBodies(bounds, budget, bodyGate, decoder))
+                .addLast("api", new HttpRequestHandler(api, webSocket));
+    }
+
+    /** Takes out what only HTTP needs; the decoder and encoder are the WebSocket handshake's to replace. */
+    static void leaveHttp(ChannelPipeline pipeline) {
+        for (String name : HTTP_ONLY) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+    }
+
+    int openConnections() {
+        return connections.open();
+    }
+
+    long bodyBytesHeld() {
+        return budget.held();
+    }
+}

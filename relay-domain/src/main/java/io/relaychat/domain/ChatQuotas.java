@@ -1,0 +1,46 @@
+package io.relaychat.domain;
+
+import io.relaychat.ports.model.Refusal;
+import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.TimeSource;
+
+import java.util.Optional;
+
+/**
+ * How much each user may do in real time on this node: how often they may send, type and join, and how many
+ * rooms one connection may hold. A refusal says when to try again where waiting helps.
+ */
+final class ChatQuotas {
+    private final RateLimiter<UserId> sends;
+    private final RateLimiter<UserId> typing;
+    private final RateLimiter<UserId> joins;
+    private final int maxRoomsPerConnection;
+
+    ChatQuotas(Limits limits, TimeSource time) {
+        this.sends = new RateLimiter<>(limits.rates().sends(), time);
+        this.typing = new RateLimiter<>(limits.rates().typing(), time);
+        this.joins = new RateLimiter<>(limits.rates().joins(), time);
+        this.maxRoomsPerConnection = limits.maxRoomsPerConnection();
+    }
+
+    Optional<Refusal> toSend(UserId user) {
+        return sends.tryAcquire(user).map(Refusal::rateLimited);
+    }
+
+    Optional<Refusal> toType(UserId user) {
+        return typing.tryAcquire(user).map(Refusal::rateLimited);
+    }
+
+    /** Every {@code join_room}, a repeated one too: each costs a presence read and a greeting. */
+    Optional<Refusal> toJoin(UserId user) {
+        return joins.tryAcquire(user).map(Refusal::rateLimited);
+    }
+
+    /** A room the connection has not joined yet, on top of those it has. */
+    Optional<Refusal> toHoldAnotherRoom(LiveConnection connection) {
+        if (maxRoomsPerConnection > 0 && connection.joinedRooms().size() >= maxRoomsPerConnection) {
+            return Optional.of(Refusal.tooManyRooms(maxRoomsPerConnection));
+        }
+        return Optional.empty();
+    }
+}

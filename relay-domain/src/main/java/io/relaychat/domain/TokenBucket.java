@@ -1,0 +1,46 @@
+package io.relaychat.domain;
+
+import java.time.Duration;
+
+/**
+ * One client's allowance of one kind of request: up to {@code capacity} at once, refilled at
+ * {@code perSecond}. Pure arithmetic over the times it is given, so it is tested without waiting.
+ * Guarded by its own monitor.
+ */
+final class TokenBucket {
+    private final double capacity;
+    private final double perSecond;
+    private double tokens;
+    private long lastNanos;
+
+    TokenBucket(Rate rate, long nowNanos) {
+        this.capacity = rate.burst();
+        this.perSecond = rate.perSecond();
+        this.tokens = capacity;
+        this.lastNanos = nowNanos;
+    }
+
+    /** Takes one token; empty when there was one, else how long until there will be. */
+    synchronized Duration tryTake(long nowNanos) {
+        refill(nowNanos);
+        if (tokens >= 1) {
+            tokens -= 1;
+            return null;
+        }
+        return Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
+    }
+
+    /** True when the bucket has refilled completely: it is no different from a new one and can be forgotten. */
+    synchronized boolean isFull(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= capacity;
+    }
+
+    private void refill(long nowNanos) {
+        long elapsed = nowNanos - lastNanos;
+        if (elapsed > 0) {
+            tokens = Math.min(capacity, tokens + elapsed / 1e9 * perSecond);
+            lastNanos = nowNanos;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.relaychat.server;
+
+import io.relaychat.adapter.netty.TransportSettings;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The transport's settings as the environment sets them (HOST, PORT, CORS_ORIGINS and the RELAY_HTTP_*,
+ * RELAY_WS_* and body and connection limits of the README), each defaulting to
+ * {@link TransportSettings#defaults()}. A limit or timeout of 0 turns it off.
+ */
+final class TransportConfig {
+    private static final int MAX_SECONDS = 86_400;
+
+    private TransportConfig() {
+    }
+
+    static TransportSettings fromEnvironment(EnvReader read) {
+        TransportSettings defaults = TransportSettings.defaults();
+        List<String> cors = Arrays.stream(read.text("CORS_ORIGINS", String.join(",", defaults.corsOrigins())).split(","))
+                .map(String::strip).filter(origin -> !origin.isEmpty()).toList();
+        return new TransportSettings(
+                read.text("HOST", defaults.host()),
+                read.integer("PORT", defaults.port(), 0, 65535),
+                cors,
+                read.integer("RELAY_MAX_JSON_BYTES", defaults.maxJsonBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,
+                        64 * 1024 * 1024),
+                read.integer("RELAY_MAX_FRAME_BYTES", defaults.maxFrameBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,
+                        16 * 1024 * 1024),
+                seconds(read, "RELAY_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout(), 2),
+                read.integer("RELAY_IO_THREADS", defaults.ioThreads(), 0, 1024),
+                seconds(read, "RELAY_HTTP_HEAD_TIMEOUT_SECONDS", defaults.headTimeout(), 0),
+                seconds(read, "RELAY_HTTP_BODY_TIMEOUT_SECONDS", defaults.bodyReadTimeout(), 0),
+                seconds(read, "RELAY_HTTP_KEEPALIVE_TIMEOUT_SECONDS", defaults.keepAliveTimeout(), 0),
+                seconds(read, "RELAY_HTTP_WRITE_TIMEOUT_SECONDS", defaults.writeTimeout(), 0),
+                read.integer("RELAY_MAX_OTHER_BODY_BYTES", defaults.maxOtherBodyBytes(), 0, 64 * 1024 * 1024),
+                (long) read.integer("RELAY_MAX_BODY_BYTES_IN_FLIGHT", (int) Math.min(Integer.MAX_VALUE,
+                        defaults.maxBodyBytesInFlight()), 0, Integer.MAX_VALUE),
+                read.integer("RELAY_MAX_CONNECTIONS", defaults.maxConnections(), 0, 10_000_000),
+                read.integer("RELAY_WS_MAX_REQUESTS_IN_FLIGHT", defaults.maxRequestsInFlight(), 0, 1_000_000),
+                (long) read.integer("RELAY_WS_MAX_QUEUED_BYTES", (int) defaults.maxQueuedBytes(), 0, Integer.MAX_VALUE),
+                read.integer("RELAY_WS_RATE_LIMIT_CLOSE_COUNT", defaults.rateLimitCloseCount(), 0, 1_000_000),
+                seconds(read, "RELAY_WS_RATE_LIMIT_CLOSE_WINDOW_SECONDS", defaults.rateLimitCloseWindow(), 0));
+    }
+
+    private static Duration seconds(EnvReader read, String name, Duration fallback, int min) {
+        return Duration.ofSeconds(read.integer(name, (int) fallback.toSeconds(), min, MAX_SECONDS));
+    }
+}
