@@ -6,6 +6,7 @@ import com.mongodb.WriteConcern;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the data lives and how long to wait for it.
@@ -51,13 +52,23 @@ public record MongoSettings(String connectionString, String database, Duration t
         return new MongoSettings(connectionString, database, value, writeConcern, readPreference, maxPoolSize);
     }
 
-    /** The write concern in force: explicit, else the URI's as it is written there, else the default. */
+    /**
+     * The write concern in force: explicit, else the URI's as it is written there, else the default. One that
+     * waits for replicas and names no {@code wtimeout} waits at most {@link #timeout}: replication lag then
+     * ends as a write-concern error ("storage unavailable"), not as a socket timeout that closes a pooled
+     * connection.
+     */
     public WriteConcern effectiveWriteConcern() {
-        if (writeConcern != null) {
-            return writeConcern;
+        WriteConcern chosen = writeConcern;
+        if (chosen == null) {
+            WriteConcern fromUri = new ConnectionString(connectionString).getWriteConcern();
+            chosen = fromUri != null ? fromUri : DEFAULT_WRITE_CONCERN;
         }
-        WriteConcern fromUri = new ConnectionString(connectionString).getWriteConcern();
-        return fromUri != null ? fromUri : DEFAULT_WRITE_CONCERN;
+        boolean waitsForReplicas = chosen.getWObject() instanceof String || (chosen.getW() > 1);
+        if (waitsForReplicas && chosen.getWTimeout(TimeUnit.MILLISECONDS) == null) {
+            return chosen.withWTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return chosen;
     }
 
     public ReadPreference effectiveReadPreference() {

@@ -146,7 +146,9 @@ class MongoWriteConcernTest {
         assertInstanceOf(StorageUnavailableException.class, failure(write));
     }
 
+    /** A majority of journals, waited for no longer than the store's timeout. */
     private static de.bwaldvogel.mongo.bson.Document majorityJournaled() {
-        return new de.bwaldvogel.mongo.bson.Document("w", "majority").append("j", true);
+        return new de.bwaldvogel.mongo.bson.Document("w", "majority")
+                .append("wtimeout", (int) MongoSettings.DEFAULT_TIMEOUT.toMillis()).append("j", true);
     }
 }
