@@ -36,7 +36,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private final TimeSource time;
     private final IdSource ids;
     private final RateLimiter<UserId> searches;
-    private final RateLimiter<String> logins;
+    private final RateLimiter<String> failedLogins;
     /**
      * Checked against when an email is unknown, so that a wrong email costs as much time as a wrong
      * password and response times do not tell which emails are registered. Made on first need.
@@ -52,7 +52,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         this.time = time;
         this.ids = ids;
         this.searches = new RateLimiter<>(rates.searches(), time);
-        this.logins = new RateLimiter<>(rates.logins(), time);
+        this.failedLogins = new RateLimiter<>(rates.logins(), time);
     }
 
     @Override
@@ -73,12 +73,14 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     }
 
     /**
-     * Every attempt for one email costs from its allowance, answered or not, before anything is hashed: a
-     * flood against one account slows that account's logins only, and guessing its password takes ages.
+     * Failed attempts for one email are limited, and once they run out every attempt for it is refused before
+     * anything is hashed: guessing a password takes ages, and a flood against one account slows only that
+     * account's logins. A successful login costs nothing.
      */
     @Override
     public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
-        Optional<Duration> wait = logins.tryAcquire(command.email().toLowerCase(Locale.ROOT));
+        String email = command.email().toLowerCase(Locale.ROOT);
+        Optional<Duration> wait = failedLogins.check(email);
         if (wait.isPresent()) {
             return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
         }
@@ -86,10 +88,13 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
             CompletionStage<String> hash = account.isPresent()
                     ? CompletableFuture.completedFuture(account.get().passwordHash())
                     : decoyHash();
-            return hash.thenCompose(h -> hasher.matches(command.password(), h)).thenApply(matches ->
-                    matches && account.isPresent()
-                            ? Outcome.accepted(signIn(account.get().user()))
-                            : Outcome.<SignedIn>rejected(Refusal.invalidCredentials()));
+            return hash.thenCompose(h -> hasher.matches(command.password(), h)).thenApply(matches -> {
+                if (matches && account.isPresent()) {
+                    return Outcome.accepted(signIn(account.get().user()));
+                }
+                failedLogins.spend(email);
+                return Outcome.<SignedIn>rejected(Refusal.invalidCredentials());
+            });
         });
     }
 

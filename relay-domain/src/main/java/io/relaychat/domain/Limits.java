@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param maxContentChars           longest message content accepted, in characters
  * @param maxUploadBytes            largest uploaded file accepted
- * @param catchUpPageSize           messages read from the store per page while a connection resumes from a seq
+ * @param catchUpPageSize           messages read from the store per page while a connection resumes from a seq;
+ *                                  at most ~1.2 MB of the longest messages, so that a page fits in front of a
+ *                                  client that reads
  * @param roomCacheSize             rooms kept in the membership cache
  * @param gapTimeout                how long a message waits for a missing earlier one before the store is asked
  *                                  for it, and, if the store has it not, the missing one is given up on
@@ -33,7 +35,7 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
      * @param roomCreations rooms created (REST)
      * @param searches      user searches (REST)
      * @param uploads       file uploads (REST)
-     * @param logins        login attempts per email, so that a password cannot be guessed at speed
+     * @param logins        failed login attempts per email, so that a password cannot be guessed at speed
      */
     public record Rates(Rate sends, Rate typing, Rate joins, Rate roomCreations, Rate searches, Rate uploads,
                         Rate logins) {
@@ -78,7 +80,7 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
     }
 
     public static Limits defaults() {
-        return new Limits(4000, 10L * 1024 * 1024, 500, 10_000, Duration.ofMillis(200), Duration.ofMillis(250),
+        return new Limits(4000, 10L * 1024 * 1024, 100, 10_000, Duration.ofMillis(200), Duration.ofMillis(250),
                 32, 500, 500, Rates.defaults());
     }
 

@@ -107,6 +107,11 @@ final class LiveConnection implements ChatConnection {
         sink.send(broadcast);
     }
 
+    /** Completes once what was sent to this client has mostly left for it (see {@link ClientSink#whenWritable}). */
+    CompletionStage<Void> whenWritable() {
+        return sink.whenWritable();
+    }
+
     void tell(ServerEvent event) {
         sink.send(new Broadcast(event));
     }

@@ -3,11 +3,10 @@ package io.relaychat.domain;
 import io.relaychat.ports.out.TimeSource;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One kind of request limited per key (a user, say): a {@link TokenBucket} each, made on first use. Buckets
@@ -15,13 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * number of keys an abuser invents.
  */
 final class RateLimiter<K> {
-    /** Acquisitions between two sweeps for full buckets: the sweep's cost spread over them. */
+    /** About this many acquisitions between two sweeps for full buckets: the sweep's cost spread over them. */
     private static final int SWEEP_EVERY = 4096;
 
     private final Rate rate;
     private final TimeSource time;
     private final Map<K, TokenBucket> buckets = new ConcurrentHashMap<>();
-    private final AtomicLong acquisitions = new AtomicLong();
 
     RateLimiter(Rate rate, TimeSource time) {
         this.rate = rate;
@@ -33,18 +31,33 @@ final class RateLimiter<K> {
         if (rate.isOff()) {
             return Optional.empty();
         }
-        long now = nanos(time.now());
-        if (acquisitions.incrementAndGet() % SWEEP_EVERY == 0) {
+        long now = time.nanoTime();
+        // Sampled rather than counted: a counter shared by every event loop would be contended on every send.
+        if (ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
         return Optional.ofNullable(buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now));
     }
 
-    int trackedKeys() {
-        return buckets.size();
+    /** Empty when {@code key} could go ahead now, without charging it; else how long until it could. */
+    Optional<Duration> check(K key) {
+        if (rate.isOff()) {
+            return Optional.empty();
+        }
+        TokenBucket bucket = buckets.get(key);
+        return bucket == null ? Optional.empty() : Optional.ofNullable(bucket.waitForNext(time.nanoTime()));
     }
 
-    private static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    /** Charges {@code key} for something that turned out to count, such as a failed login. */
+    void spend(K key) {
+        if (rate.isOff()) {
+            return;
+        }
+        long now = time.nanoTime();
+        buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).spend(now);
+    }
+
+    int trackedKeys() {
+        return buckets.size();
     }
 }

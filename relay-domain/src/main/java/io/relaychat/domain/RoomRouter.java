@@ -112,12 +112,16 @@ final class RoomRouter {
                 .thenAccept(ignored -> channel.goLive(connection.id(), Math.max(sinceSeq, upTo)));
     }
 
+    /**
+     * Each page waits until the previous one has mostly left for the client: a backlog of any size then takes
+     * the client's pace instead of piling up in front of it (where it would count as a client too slow).
+     */
     private CompletionStage<Void> sendStored(LiveConnection connection, RoomId roomId, long after, long upTo) {
         if (after >= upTo || connection.isClosed()) {
             return CompletableFuture.completedFuture(null);
         }
         int page = limits.catchUpPageSize();
-        return messages.since(roomId, after, page).thenCompose(batch -> {
+        return connection.whenWritable().thenCompose(ready -> messages.since(roomId, after, page)).thenCompose(batch -> {
             long last = after;
             for (ChatMessage message : batch) {
                 if (message.seq() > upTo) {

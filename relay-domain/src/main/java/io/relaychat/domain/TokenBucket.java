@@ -20,14 +20,25 @@ final class TokenBucket {
         this.lastNanos = nowNanos;
     }
 
-    /** Takes one token; empty when there was one, else how long until there will be. */
+    /** Takes one token; null when there was one, else how long until there will be. */
     synchronized Duration tryTake(long nowNanos) {
-        refill(nowNanos);
-        if (tokens >= 1) {
+        Duration wait = waitForNext(nowNanos);
+        if (wait == null) {
             tokens -= 1;
-            return null;
         }
-        return Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
+        return wait;
+    }
+
+    /** How long until a token is there, without taking it; null when there is one now. */
+    synchronized Duration waitForNext(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= 1 ? null : Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
+    }
+
+    /** Takes a token after the fact, for something that turned out to cost one; never below empty. */
+    synchronized void spend(long nowNanos) {
+        refill(nowNanos);
+        tokens = Math.max(0, tokens - 1);
     }
 
     /** True when the bucket has refilled completely: it is no different from a new one and can be forgotten. */

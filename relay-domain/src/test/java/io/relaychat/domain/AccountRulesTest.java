@@ -111,7 +111,7 @@ class AccountRulesTest {
     }
 
     @Test
-    void loginAttemptsForOneEmailOverItsRateAreRefusedBeforeAnyHashingAndOtherAccountsStillLogIn() {
+    void failedLoginsForOneEmailOverItsRateAreRefusedBeforeAnyHashingAndOtherAccountsStillLogIn() {
         TestCore limited = new TestCore(Limits.defaults().withRates(new Limits.Rates(Rate.OFF, Rate.OFF, Rate.OFF,
                 Rate.OFF, Rate.OFF, Rate.OFF, Rate.of(3, java.time.Duration.ofMinutes(1)))));
         limited.register("dan");
@@ -130,6 +130,18 @@ class AccountRulesTest {
         limited.clock.advance(java.time.Duration.ofSeconds(20));
         assertTrue(result(limited.core.login().login(new LoginCommand("dan@example.com", "password-of-dan")))
                 instanceof Outcome.Accepted<SignedIn>);
+    }
+
+    @Test
+    void successfulLoginsCostNothingFromTheAllowance() {
+        TestCore limited = new TestCore(Limits.defaults().withRates(new Limits.Rates(Rate.OFF, Rate.OFF, Rate.OFF,
+                Rate.OFF, Rate.OFF, Rate.OFF, Rate.of(2, java.time.Duration.ofMinutes(1)))));
+        limited.register("dan");
+
+        for (int i = 0; i < 10; i++) {
+            assertTrue(result(limited.core.login().login(new LoginCommand("dan@example.com", "password-of-dan")))
+                    instanceof Outcome.Accepted<SignedIn>, "login " + i);
+        }
     }
 
     private static Reason rejectionOf(java.util.concurrent.CompletionStage<Outcome<SignedIn>> stage) {

@@ -65,7 +65,7 @@ class RateLimiterTest {
         }
         clock.advance(Duration.ofSeconds(1)); // every bucket has refilled
 
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 100_000; i++) { // sweeps are sampled, about one in 4096 acquisitions
             limiter.tryAcquire(-1);
         }
 
@@ -79,5 +79,42 @@ class RateLimiterTest {
         assertEquals(100, hundredAnHour.burst());
         assertEquals(100 / 3600.0, hundredAnHour.perSecond(), 1e-12);
         assertTrue(Rate.of(0, Duration.ofHours(1)).isOff());
+    }
+
+    @Test
+    void spendingAfterTheFactChargesWhatCheckingLeftFree() {
+        RateLimiter<String> limiter = new RateLimiter<>(new Rate(1, 2), clock);
+
+        assertEquals(Optional.empty(), limiter.check("ann"), "checking costs nothing");
+        limiter.spend("ann");
+        assertEquals(Optional.empty(), limiter.check("ann"));
+        limiter.spend("ann");
+        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.check("ann"));
+        limiter.spend("ann");
+        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.check("ann"), "spending never goes below empty");
+    }
+
+    @Test
+    void theRateRunsOnTheMonotonicClockNotTheWallClock() {
+        class SteppedBack implements io.relaychat.ports.out.TimeSource {
+            long nanos;
+
+            @Override
+            public java.time.Instant now() {
+                return java.time.Instant.EPOCH; // a wall clock stepped back, and stuck there
+            }
+
+            @Override
+            public long nanoTime() {
+                return nanos;
+            }
+        }
+        SteppedBack time = new SteppedBack();
+        RateLimiter<String> limiter = new RateLimiter<>(new Rate(1, 1), time);
+        limiter.tryAcquire("ann");
+
+        time.nanos += 1_000_000_000L;
+
+        assertEquals(Optional.empty(), limiter.tryAcquire("ann"), "a second passed on the monotonic clock");
     }
 }

@@ -3,6 +3,7 @@ package io.relaychat.domain;
 import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
@@ -40,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+
+import io.relaychat.testkit.Await;
 
 import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -245,6 +248,47 @@ class RealTimeRulesTest {
         List<ServerEvent> events = bobClient.events().events();
         assertTrue(events.get(0) instanceof SystemNotice && events.get(1) instanceof PresenceUpdate,
                 "greeting first, then history: " + events);
+    }
+
+    @Test
+    void aResumingClientGetsItsBacklogPageByPageAtItsOwnPace() {
+        TestClient annClient = joined(ann);
+        for (int i = 1; i <= 250; i++) {
+            annClient.say(room, "m" + i);
+        }
+        GatedClient bobEvents = new GatedClient();
+        ChatConnection bobConnection = core.chat().connect(bob, bobEvents).value();
+
+        CompletionStage<Outcome<Room>> join = bobConnection.join(room.id(), 0L);
+        Await.until("the first page arrives", () -> bobEvents.messages().size() == 100);
+        assertEquals(100, bobEvents.messages().size(), "the next page waits for the client to take this one");
+        bobEvents.writable();
+        Await.until("the second page arrives", () -> bobEvents.messages().size() == 200);
+        bobEvents.writable();
+
+        result(join);
+        assertEquals(LongStream.rangeClosed(1, 250).boxed().toList(), bobEvents.seqs());
+    }
+
+    /** A client whose sink is not writable again until the test says so. */
+    private static final class GatedClient extends RecordingClient {
+        private volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+        private volatile boolean first = true;
+
+        @Override
+        public synchronized CompletionStage<Void> whenWritable() {
+            if (first) {
+                first = false; // nothing sent yet: writable at once
+                return CompletableFuture.completedFuture(null);
+            }
+            return gate;
+        }
+
+        synchronized void writable() {
+            CompletableFuture<Void> open = gate;
+            gate = new CompletableFuture<>();
+            open.complete(null);
+        }
     }
 
     @Test

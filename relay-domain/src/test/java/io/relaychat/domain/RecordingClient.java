@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A client sink that remembers every event it was sent, in order. */
-final class RecordingClient implements ClientSink {
+class RecordingClient implements ClientSink {
     private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
 
     @Override

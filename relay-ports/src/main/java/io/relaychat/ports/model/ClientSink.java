@@ -1,5 +1,8 @@
 package io.relaychat.ports.model;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * The way back to one connected client, implemented by a transport and handed to the core when
  * the client connects. The core calls it from any thread; implementations must not block.
@@ -7,4 +10,13 @@ package io.relaychat.ports.model;
 @FunctionalInterface
 public interface ClientSink {
     void send(Broadcast broadcast);
+
+    /**
+     * Completes once what was sent so far has mostly left for the client, so that more can follow without
+     * piling up: the core waits on it between the pages of a resuming client's stored messages. Completes at
+     * once by default, and also when the client has gone (the core then stops by itself).
+     */
+    default CompletionStage<Void> whenWritable() {
+        return CompletableFuture.completedFuture(null);
+    }
 }
