@@ -9,10 +9,10 @@ SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseZGC}
 GEN_JAVA_OPTS=${GEN_JAVA_OPTS:--XX:+UseZGC}
 # Registration is not what is measured: cheap bcrypt keeps setup short.
 SERVER_ENV="JWT_SECRET_KEY=perf-secret-perf-secret-perf-secret-0123 RELAY_BCRYPT_COST=4 HOST=127.0.0.1 RELAY_UPLOAD_DIR=$OUT/uploads"
-# What the workloads need, set explicitly: up to 20 000 connections on one node (W5), and ramps that drive
-# one user past a person's send rate (W3). The limits stay on, at bounds the workloads do not reach, so that
-# their cost is measured too.
-SERVER_ENV="$SERVER_ENV RELAY_MAX_CONNECTIONS=25000 RELAY_SEND_RATE_PER_SECOND=1000 RELAY_SEND_BURST=1000"
+# What the workloads need, set explicitly: up to 20 000 connections on one node (W5), ramps that drive one
+# user past a person's send rate (W3), and rooms of 2 000 created in one request (W2, W3-big). The limits stay
+# on, at bounds the workloads do not reach, so that their cost is measured too.
+SERVER_ENV="$SERVER_ENV RELAY_MAX_CONNECTIONS=25000 RELAY_SEND_RATE_PER_SECOND=1000 RELAY_SEND_BURST=1000 RELAY_MAX_MEMBERS_PER_ROOM_CREATION=2000"
 
 wait_for() {
     until curl -sf "$1/api/health" >/dev/null; do sleep 0.2; done

@@ -42,7 +42,10 @@ final class TransportConfig {
                 read.integer("RELAY_WS_MAX_REQUESTS_IN_FLIGHT", defaults.maxRequestsInFlight(), 0, 1_000_000),
                 (long) read.integer("RELAY_WS_MAX_QUEUED_BYTES", (int) defaults.maxQueuedBytes(), 0, Integer.MAX_VALUE),
                 read.integer("RELAY_WS_RATE_LIMIT_CLOSE_COUNT", defaults.rateLimitCloseCount(), 0, 1_000_000),
-                seconds(read, "RELAY_WS_RATE_LIMIT_CLOSE_WINDOW_SECONDS", defaults.rateLimitCloseWindow(), 0));
+                seconds(read, "RELAY_WS_RATE_LIMIT_CLOSE_WINDOW_SECONDS", defaults.rateLimitCloseWindow(), 0),
+                seconds(read, "RELAY_HTTP_ANSWER_TIMEOUT_SECONDS", defaults.answerTimeout(), 0),
+                read.integer("RELAY_HTTP_MIN_BODY_BYTES_PER_SECOND", defaults.minBodyBytesPerSecond(), 0,
+                        1024 * 1024 * 1024));
     }
 
     private static Duration seconds(EnvReader read, String name, Duration fallback, int min) {

@@ -3,11 +3,9 @@ package io.relaychat.server;
 import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,28 +20,13 @@ class HostileWebSocketClientsTest {
         try (RunningServer server = RunningServer.start(Map.of());
              RawHttp socket = new RawHttp(server.port)) {
             String token = new Api(server).register("mangler").token();
-            RawHttp.Answer upgraded = socket.send("GET /api/ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").read(Duration.ofSeconds(5));
-            assertEquals(101, upgraded.status());
+            assertEquals(101, socket.upgrade(token).status());
 
             byte[] notUtf8 = {'{', '"', 'a', 'c', 't', 'i', 'o', 'n', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-            socket.socket.getOutputStream().write(maskedText(notUtf8));
+            socket.sendText(notUtf8);
 
             assertEquals(1007, closeCode(new DataInputStream(socket.socket.getInputStream())));
         }
-    }
-
-    private static byte[] maskedText(byte[] payload) {
-        byte[] key = {7, 1, 3, 9};
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        frame.write(0x80 | payload.length);
-        frame.writeBytes(key);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ key[i % 4]);
-        }
-        return frame.toByteArray();
     }
 
     /** Reads server frames until a close; its status code. */

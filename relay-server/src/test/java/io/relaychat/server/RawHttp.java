@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,14 @@ final class RawHttp implements AutoCloseable {
         socket.setTcpNoDelay(true);
     }
 
+    /** A client whose kernel takes at most about {@code receiveBufferBytes} before the server must wait for it. */
+    RawHttp(int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+    }
+
     record Answer(int status, Map<String, String> headers, String body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -38,6 +47,13 @@ final class RawHttp implements AutoCloseable {
 
     /** The next answer, waiting at most {@code within}. */
     Answer read(Duration within) throws IOException {
+        Answer head = readHead(within);
+        byte[] body = socket.getInputStream().readNBytes(Integer.parseInt(head.headers().getOrDefault("content-length", "0")));
+        return new Answer(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The status and headers of the next answer, leaving its body unread. */
+    Answer readHead(Duration within) throws IOException {
         socket.setSoTimeout((int) within.toMillis());
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -54,8 +70,7 @@ final class RawHttp implements AutoCloseable {
             int colon = lines[i].indexOf(':');
             headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
         }
-        byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, "");
     }
 
     /**
@@ -81,6 +96,39 @@ final class RawHttp implements AutoCloseable {
                 return Duration.ofNanos(System.nanoTime() - startNanos);
             }
         }
+    }
+
+    /** Upgrades to a WebSocket with {@code token}; the answer is the handshake's. */
+    Answer upgrade(String token) throws IOException {
+        return send("GET /api/ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .read(Duration.ofSeconds(5));
+    }
+
+    /** Sends one text frame, masked as a client's must be. */
+    RawHttp sendText(byte[] payload) throws IOException {
+        socket.getOutputStream().write(maskedText(payload));
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** One client text frame (payload shorter than 64 KiB), masked. */
+    static byte[] maskedText(byte[] payload) {
+        byte[] key = {7, 1, 3, 9};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        }
+        frame.writeBytes(key);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ key[i % 4]);
+        }
+        return frame.toByteArray();
     }
 
     static String get(String path) {

@@ -89,7 +89,9 @@ class ServerConfigTest {
                 "RELAY_MAX_CONNECTIONS", "7",
                 "RELAY_WS_MAX_REQUESTS_IN_FLIGHT", "4",
                 "RELAY_WS_MAX_QUEUED_BYTES", "65536",
-                "RELAY_WS_RATE_LIMIT_CLOSE_COUNT", "9")).transport();
+                "RELAY_WS_RATE_LIMIT_CLOSE_COUNT", "9",
+                "RELAY_HTTP_MIN_BODY_BYTES_PER_SECOND", "0",
+                "RELAY_HTTP_ANSWER_TIMEOUT_SECONDS", "45")).transport();
 
         assertEquals(Duration.ofSeconds(3), transport.headTimeout());
         assertEquals(Duration.ZERO, transport.keepAliveTimeout(), "0 turns a timeout off");
@@ -100,6 +102,8 @@ class ServerConfigTest {
         assertEquals(4, transport.maxRequestsInFlight());
         assertEquals(65536, transport.maxQueuedBytes());
         assertEquals(9, transport.rateLimitCloseCount());
+        assertEquals(0, transport.minBodyBytesPerSecond());
+        assertEquals(Duration.ofSeconds(45), transport.answerTimeout());
     }
 
     @Test

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The server in its own JVM, with 260 hostile connections at once, 200 of them held open: heads and bodies trickled in, connections
  * that say nothing, anonymous uploads of 8 MiB each. Meanwhile an ordinary client registers, chats and reads
  * history as if nothing were happening, and the server's resident memory barely moves: nothing a hostile
- * client sends is held beyond its route's bound, and an upload is not read at all without a good token.
+ * client sends is held beyond its route's bound, and an upload without a good token is refused on its head, its
+ * body then read only to be dropped (so that the client reads the 401 rather than a reset).
  */
 @IntegrationTest
 class UnderSiegeTest {
@@ -121,7 +122,7 @@ class UnderSiegeTest {
         assertEquals(20, api.get("/api/rooms/" + room + "/messages", bob.token()).body().size());
     }
 
-    /** Declares and sends an 8 MiB file without a token, as fast as the server takes it. */
+    /** Declares and sends an 8 MiB file without a token, as fast as the server takes it, then reads the answer. */
     private static void anonymousUpload(int port, byte[] chunk) {
         try (RawHttp upload = new RawHttp(port)) {
             upload.send("POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"

@@ -1,18 +1,15 @@
 package io.relaychat.adapter.netty;
 
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node's open connections, HTTP and WebSocket alike, since each holds a file descriptor and buffers. A
- * connection opened past the limit is still read, so that its request gets an answer saying why (503), not a
- * reset; {@link HttpRequestHandler} gives it that answer and closes it.
+ * connection opened past the limit gets no HTTP pipeline but {@link ServerFull}: its first request is answered
+ * 503 saying why, and it is closed within a second whatever it sends.
  */
 final class ConnectionCount {
-    private static final AttributeKey<Boolean> OVER_LIMIT = AttributeKey.valueOf(ConnectionCount.class, "overLimit");
-
     private final int limit;
     private final AtomicInteger open = new AtomicInteger();
 
@@ -21,20 +18,14 @@ final class ConnectionCount {
         this.limit = limit;
     }
 
-    /** Counts {@code channel} until it closes, and marks it when it is one too many. */
-    void opened(Channel channel) {
+    /** Counts {@code channel} until it closes; false when it is one too many. */
+    boolean opened(Channel channel) {
         int now = open.incrementAndGet();
         channel.closeFuture().addListener(closed -> open.decrementAndGet());
-        if (limit > 0 && now > limit) {
-            channel.attr(OVER_LIMIT).set(Boolean.TRUE);
-        }
+        return limit == 0 || now <= limit;
     }
 
     int open() {
         return open.get();
-    }
-
-    static boolean isOverLimit(Channel channel) {
-        return Boolean.TRUE.equals(channel.attr(OVER_LIMIT).get());
     }
 }

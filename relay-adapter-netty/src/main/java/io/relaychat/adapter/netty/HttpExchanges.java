@@ -1,7 +1,9 @@
 package io.relaychat.adapter.netty;
 
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -9,53 +11,144 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The exchanges of one HTTP connection, one after another: a request is read within the deadline of each
- * phase (its head, each read of its body, the wait for it on a kept-alive connection), the socket is not read
- * while it is answered, the answer must be written out within its own deadline, and only then is the next
- * request let in. A deadline that passes closes the connection: whoever holds a connection without sending
- * or reading holds a socket and its buffers, and gets nothing back for it.
+ * The exchanges of one HTTP connection, one after another (the next request is let in only once the answer to
+ * the one before is written), and the one owner of whether its socket is read.
+ * <p>
+ * Each phase has its deadline: a request's head must be whole within its time; each read of its body must come
+ * within the read timeout of the one before, and the body as a whole keep up a minimum rate; the server's own
+ * work on a request (a body on hold while its token is checked, a whole request waiting for its answer) has a
+ * generous safety deadline; an answer being written must keep moving, some of it leaving for the client within
+ * each write timeout; a kept-alive connection waits so long for its next request. A deadline that passes closes
+ * the connection: whoever holds a connection without sending or reading holds a socket and its buffers, and gets
+ * nothing back for it.
+ * <p>
+ * Reading: the socket is read while no {@link Pause} holds, and only this handler switches it; others ask it
+ * ({@link #pause}, {@link #resume}). While a request is answered, nothing is read: what a client can pile up is
+ * the bytes of one read. While a body is on hold, it is neither read nor decoded.
  * <p>
  * Every answer on this pipeline is one {@link FullHttpResponse}; its Connection header says whether the
- * connection goes on. An answer written before the request was whole (a refused body) and saying close leaves
- * the connection open a moment longer, reading and dropping the rest, so the client reads the answer rather
- * than a reset.
+ * connection goes on. An answer written before its request has ended (a refused body) leaves the connection
+ * reading the rest of the body and dropping it, never holding it, for as long as it keeps coming (the body's
+ * deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's bound, whichever is larger; the
+ * connection then closes once the client has sent all it declared, so that it reads the answer rather than a
+ * reset.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     /** Told downstream once an answer is written and the connection goes on: what the request held may go. */
     enum Event { ANSWERED }
 
-    static final long DRAIN_MILLIS = 1000;
+    /** Why the socket is not read. */
+    enum Pause {
+        /** A body is on hold until a check decides whether it may be read: not read, not decoded either. */
+        BODY_ON_HOLD,
+        /** A request is whole and being answered. */
+        ANSWERING
+    }
 
-    private enum Phase { WAITING, HEAD, BODY, ANSWERING }
+    /** The least of a refused body read and dropped before the connection gives up on it and closes. */
+    static final long DRAIN_AT_LEAST_BYTES = 4L * 1024 * 1024;
+    /** How often an answer being written is looked at, in parts of the write timeout. */
+    private static final int WRITE_CHECKS_PER_TIMEOUT = 10;
+
+    private enum Phase { WAITING, HEAD, BODY, HELD, ANSWERING, WRITING }
 
     private final OneRequestDecoder decoder = new OneRequestDecoder(this::bytesArrived);
+    private final BodyBounds bounds;
     private final long headNanos;
     private final long bodyNanos;
     private final long keepAliveNanos;
     private final long writeNanos;
+    private final long answerNanos;
+    private final long rateWindowNanos;
+    private final long minBytesPerWindow;
+    private final Set<Pause> pauses = EnumSet.noneOf(Pause.class);
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.WAITING;
     private boolean fresh = true;
     private long since;
     private ScheduledFuture<?> deadline;
-    private boolean closeWhenRequestEnds;
-    private boolean answeredBeforeItEnded;
 
-    HttpExchanges(TransportSettings settings) {
+    /** The request under way, from its head to its answer. */
+    private HttpRequest head;
+    private boolean ended;
+    /** Answered before it ended: the rest of its body is read only to be dropped. */
+    private boolean early;
+    private long drainLimit;
+    private long bodyBytes;
+    private boolean written;
+    private boolean goesOn;
+
+    private ScheduledFuture<?> rateCheck;
+    private long windowEnd;
+    private long windowBytes;
+    private boolean graceOver;
+
+    private boolean writing;
+    private ScheduledFuture<?> writeCheck;
+    private long nextWriteCheck;
+    private long lastWriteProgress;
+    private int outCurrent;
+    private long outProgress;
+    private long outPending;
+
+    HttpExchanges(TransportSettings settings, BodyBounds bounds) {
+        this.bounds = bounds;
         this.headNanos = settings.headTimeout().toNanos();
         this.bodyNanos = settings.bodyReadTimeout().toNanos();
         this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
         this.writeNanos = settings.writeTimeout().toNanos();
+        this.answerNanos = settings.answerTimeout().toNanos();
+        this.rateWindowNanos = TransportSettings.BODY_RATE_WINDOW.toNanos();
+        this.minBytesPerWindow = settings.minBodyBytesPerSecond() * TransportSettings.BODY_RATE_WINDOW.toSeconds();
     }
 
     /** The decoder that goes before this handler: it lets requests in only as this handler says. */
     OneRequestDecoder decoder() {
         return decoder;
+    }
+
+    /** Stops reading the socket for {@code reason} (and, for a body on hold, decoding it) until {@link #resume}. */
+    void pause(Pause reason) {
+        if (!pauses.add(reason)) {
+            return;
+        }
+        if (reason == Pause.BODY_ON_HOLD) {
+            decoder.hold();
+            if (phase == Phase.BODY) {
+                enter(Phase.HELD); // the server's time now, not the client's
+            }
+        }
+        applyReading();
+    }
+
+    /** Lifts {@code reason}; the socket is read again once no other holds. Not from inside a decode. */
+    void resume(Pause reason) {
+        if (!pauses.remove(reason)) {
+            return;
+        }
+        if (reason == Pause.BODY_ON_HOLD) {
+            if (phase == Phase.HELD) {
+                enterBody();
+            }
+            decoder.release();
+        }
+        applyReading();
+    }
+
+    private void applyReading() {
+        ChannelConfig config = ctx.channel().config();
+        boolean read = pauses.isEmpty();
+        if (config.isAutoRead() != read) {
+            config.setAutoRead(read);
+        }
     }
 
     @Override
@@ -74,12 +167,12 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelDeadline();
+        stopClocks();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelDeadline();
+        stopClocks();
         ctx.fireChannelInactive();
     }
 
@@ -94,72 +187,97 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        boolean whole = msg instanceof LastHttpContent
-                || msg instanceof HttpRequest request && request.decoderResult().isFailure();
-        if (msg instanceof HttpRequest && phase != Phase.ANSWERING) {
-            fresh = false;
-            enter(Phase.BODY);
-        } else if (msg instanceof HttpContent && phase == Phase.BODY) {
-            since = now();
+        if (msg instanceof HttpRequest request) {
+            begin(request);
         }
-        if (whole && !closeWhenRequestEnds) {
-            enter(Phase.ANSWERING);
-            ctx.channel().config().setAutoRead(false);
+        boolean last = msg instanceof LastHttpContent
+                || msg instanceof HttpRequest request && request.decoderResult().isFailure();
+        if (msg instanceof HttpContent content) {
+            int bytes = content.content().readableBytes();
+            bodyBytes += bytes;
+            windowBytes += bytes;
+        }
+        boolean ending = last && !ended; // (a request refused before it was told to continue ended already)
+        if (ending) {
+            ended = true;
+            pause(Pause.ANSWERING);
+            enter(early ? Phase.WRITING : Phase.ANSWERING);
+        }
+        if (early) {
+            ReferenceCountUtil.release(msg);
+            if (ending) {
+                finishIfDone();
+            } else if (bodyBytes > drainLimit) {
+                ctx.close(); // more than is worth reading for the client's sake
+            }
+            return;
         }
         ctx.fireChannelRead(msg);
-        if (whole && closeWhenRequestEnds) {
-            ctx.close();
-        } else if (whole && answeredBeforeItEnded) {
-            answeredBeforeItEnded = false;
-            goOn();
-        }
+    }
+
+    private void begin(HttpRequest request) {
+        head = request;
+        ended = false;
+        early = false;
+        written = false;
+        bodyBytes = 0;
+        fresh = false;
+        enterBody();
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof FullHttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
-            boolean keepAlive = HttpUtil.isKeepAlive(response);
-            ScheduledFuture<?> tooSlow = writeNanos == 0 ? null
-                    : ctx.executor().schedule(() -> {
-                        ctx.close();
-                    }, writeNanos, TimeUnit.NANOSECONDS);
-            promise = promise.unvoid();
-            promise.addListener(written -> {
-                if (tooSlow != null) {
-                    tooSlow.cancel(false);
-                }
-                if (written.isSuccess()) {
-                    answered(keepAlive);
-                } else {
-                    ctx.close();
-                }
-            });
+        if (!(msg instanceof FullHttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            ctx.write(msg, promise);
+            return;
         }
+        boolean keepAlive = HttpUtil.isKeepAlive(response);
+        if (!ended && head != null && HttpUtil.is100ContinueExpected(head)) {
+            // Refused before it was told to go on: the client sends no body, so there is nothing left to read.
+            ended = true;
+            early = true;
+            drainLimit = 0;
+            pause(Pause.ANSWERING);
+            enter(Phase.WRITING);
+        } else if (!ended) {
+            early = true;
+            drainLimit = Math.max(head == null ? 0 : bounds.of(head), DRAIN_AT_LEAST_BYTES);
+        } else if (phase == Phase.ANSWERING) {
+            enter(Phase.WRITING);
+        }
+        writing = true;
+        promise = promise.unvoid();
+        promise.addListener(done -> written(done.isSuccess(), keepAlive));
         ctx.write(msg, promise);
+        if (writing) {
+            watchWrite();
+        }
+    }
+
+    private void written(boolean success, boolean keepAlive) {
+        stopWatchingWrite();
+        if (!success) {
+            ctx.close();
+            return;
+        }
+        written = true;
+        goesOn = keepAlive;
+        finishIfDone();
     }
 
     /**
-     * An answer may be written before its request has ended: a CORS preflight is answered on its head, a refused
-     * body before it is read. The connection then goes on, or closes, once the request has ended.
+     * Once a request has both ended and been answered, the connection closes or lets the next one in. An answer
+     * may be written before its request has ended: a CORS preflight is answered on its head, a refused body
+     * before it is read.
      */
-    private void answered(boolean keepAlive) {
-        if (!keepAlive) {
-            if (phase == Phase.ANSWERING) {
-                ctx.close();
-            } else {
-                closeWhenRequestEnds = true;
-                ctx.executor().schedule(() -> {
-                    ctx.close();
-                }, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-            }
-        } else if (phase == Phase.ANSWERING) {
-            goOn();
-        } else {
-            answeredBeforeItEnded = true;
+    private void finishIfDone() {
+        if (!written || !ended) {
+            return;
         }
-    }
-
-    private void goOn() {
+        if (!goesOn) {
+            ctx.close();
+            return;
+        }
         ctx.fireUserEventTriggered(Event.ANSWERED);
         // A task of its own: the answer may have been written from inside the decoder's own read.
         ctx.executor().execute(this::next);
@@ -169,10 +287,23 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
             return;
         }
+        head = null;
+        ended = false;
+        early = false;
+        written = false;
         enter(Phase.WAITING);
-        decoder.next();
-        if (phase != Phase.ANSWERING) {
-            ctx.channel().config().setAutoRead(true);
+        pauses.remove(Pause.ANSWERING);
+        decoder.next(); // may let in, and pass on, the next request at once, which may pause reading again
+        applyReading();
+    }
+
+    private void enterBody() {
+        enter(Phase.BODY);
+        if (minBytesPerWindow > 0) {
+            windowBytes = 0;
+            graceOver = false;
+            windowEnd = now();
+            scheduleRateCheck();
         }
     }
 
@@ -180,6 +311,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
         phase = next;
         since = now();
         cancelDeadline();
+        if (next != Phase.BODY) {
+            cancelRateCheck();
+        }
         long timeout = timeout(next);
         if (timeout > 0) {
             deadline = ctx.executor().schedule(this::check, timeout, TimeUnit.NANOSECONDS);
@@ -205,14 +339,106 @@ final class HttpExchanges extends ChannelDuplexHandler {
             case WAITING -> fresh ? headNanos : keepAliveNanos;
             case HEAD -> headNanos;
             case BODY -> bodyNanos;
-            case ANSWERING -> 0;
+            case HELD, ANSWERING -> answerNanos;
+            case WRITING -> 0; // the answer's own progress is watched instead
         };
+    }
+
+    /** The first window of a body is its grace; each one after must have brought the minimum. */
+    private void checkRate() {
+        rateCheck = null;
+        if (phase != Phase.BODY) {
+            return;
+        }
+        if (graceOver && windowBytes < minBytesPerWindow) {
+            ctx.close();
+            return;
+        }
+        graceOver = true;
+        windowBytes = 0;
+        scheduleRateCheck();
+    }
+
+    /** At the end of the next window, counted from the body's start, however late this check itself ran. */
+    private void scheduleRateCheck() {
+        windowEnd += rateWindowNanos;
+        rateCheck = ctx.executor().schedule(this::checkRate, Math.max(0, windowEnd - now()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Looks at the answer's progress now and then; closes once nothing of it has left for the write timeout. */
+    private void watchWrite() {
+        if (writeNanos == 0) {
+            return;
+        }
+        lastWriteProgress = now();
+        nextWriteCheck = lastWriteProgress;
+        outputMoved();
+        scheduleWriteCheck();
+    }
+
+    private void scheduleWriteCheck() {
+        nextWriteCheck += Math.max(writeNanos / WRITE_CHECKS_PER_TIMEOUT, TimeUnit.MILLISECONDS.toNanos(1));
+        writeCheck = ctx.executor().schedule(this::checkWrite, Math.max(0, nextWriteCheck - now()), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkWrite() {
+        writeCheck = null;
+        if (!writing) {
+            return;
+        }
+        if (outputMoved()) {
+            lastWriteProgress = nextWriteCheck; // when this look was due: it may run late, on a busy loop
+        } else if (now() - lastWriteProgress >= writeNanos) {
+            ctx.close();
+            return;
+        }
+        scheduleWriteCheck();
+    }
+
+    /**
+     * Whether bytes left since the last look: the buffer being written is another one, or more of it is written,
+     * or less is pending. (A write's own promise tells only when all of it is out.)
+     */
+    private boolean outputMoved() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null) {
+            return false;
+        }
+        int current = System.identityHashCode(out.current());
+        long progress = out.currentProgress();
+        long pending = out.totalPendingWriteBytes();
+        boolean moved = current != outCurrent || progress != outProgress || pending != outPending;
+        outCurrent = current;
+        outProgress = progress;
+        outPending = pending;
+        return moved;
+    }
+
+    private void stopWatchingWrite() {
+        writing = false;
+        if (writeCheck != null) {
+            writeCheck.cancel(false);
+            writeCheck = null;
+        }
+    }
+
+    private void stopClocks() {
+        cancelDeadline();
+        cancelRateCheck();
+        stopWatchingWrite();
     }
 
     private void cancelDeadline() {
         if (deadline != null) {
             deadline.cancel(false);
             deadline = null;
+        }
+    }
+
+    private void cancelRateCheck() {
+        if (rateCheck != null) {
+            rateCheck.cancel(false);
+            rateCheck = null;
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
@@ -15,23 +16,25 @@ import java.util.List;
  * The handlers of one HTTP connection, in their order, around the parts the node's connections share (the
  * routes, the body budget, the connection count); and the ones taken out again when it becomes a WebSocket.
  * <pre>
- *   decoder (one request at a time) · encoder · security headers · exchanges (deadlines, order) · CORS
- *   · bodies (bounds, budget) · handler (routes, upgrade)
+ *   decoder (one request at a time) · encoder · security headers · exchanges (deadlines, order, reading)
+ *   · CORS · gate (a body read at all?) · bodies (bounds, budget) · handler (routes, upgrade)
  * </pre>
- * CORS comes before the bodies so that a body refused early is answered with CORS headers too, which a
- * browser needs to let the page see the refusal at all.
+ * CORS comes before the gate and the bodies so that a body refused early is answered with CORS headers too,
+ * which a browser needs to let the page see the refusal at all. A connection past the node's limit gets only
+ * what it takes to be told so: a codec, the headers, CORS and {@link ServerFull}.
  */
 final class HttpPipeline {
     /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
     static final int MULTIPART_SLACK_BYTES = 64 * 1024;
-    private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "cors", "http-bodies");
+    private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "cors", "http-gate",
+            "http-bodies");
 
     private final TransportSettings settings;
     private final RestApi api;
     private final WebSocketUpgrade webSocket;
     private final CorsConfig cors;
-    private final RequestBodies.Bounds bounds;
-    private final RequestBodies.Gate bodyGate;
+    private final BodyBounds bounds;
+    private final BodyGate.Check bodyGate;
     private final BodyBudget budget;
     private final ConnectionCount connections;
 
@@ -40,7 +43,7 @@ final class HttpPipeline {
         this.api = new RestApi(core);
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
         this.cors = corsConfig(settings.corsOrigins());
-        this.bounds = new RequestBodies.Bounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
+        this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
                 settings.maxOtherBodyBytes());
         this.bodyGate = api.bodyGate();
         this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
@@ -77,8 +80,15 @@ final class HttpPipeline {
     }
 
     void install(Channel channel) {
-        connections.opened(channel);
-        HttpExchanges exchanges = new HttpExchanges(settings);
+        if (!connections.opened(channel)) {
+            channel.pipeline()
+                    .addLast("http-codec", new HttpServerCodec())
+                    .addLast("http-headers", SecurityHeaders.INSTANCE)
+                    .addLast("cors", new CorsHandler(cors))
+                    .addLast("server-full", new ServerFull());
+            return;
+        }
+        HttpExchanges exchanges = new HttpExchanges(settings, bounds);
         OneRequestDecoder decoder = exchanges.decoder();
         channel.pipeline()
                 .addLast("http-decoder", decoder)
@@ -86,7 +96,8 @@ final class HttpPipeline {
                 .addLast("http-headers", SecurityHeaders.INSTANCE)
                 .addLast("http-exchanges", exchanges)
                 .addLast("cors", new CorsHandler(cors))
-                .addLast("http-bodies", new RequestBodies(bounds, budget, bodyGate, decoder))
+                .addLast("http-gate", new BodyGate(bodyGate, exchanges))
+                .addLast("http-bodies", new RequestBodies(bounds, budget))
                 .addLast("api", new HttpRequestHandler(api, webSocket));
     }
 

@@ -7,16 +7,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +28,6 @@ import java.util.function.Function;
  */
 final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
-    /** A node full of connections is not going to empty within a second; the client should not hammer it. */
-    static final Duration SERVER_FULL_RETRY_AFTER = Duration.ofSeconds(5);
-    private static final Refusal SERVER_FULL = new Refusal(Reason.TOO_MANY_CONNECTIONS,
-            Refusal.tooManyConnectionsOnServer().message(), SERVER_FULL_RETRY_AFTER);
 
     private final RestApi api;
     private final WebSocketUpgrade webSocket;
@@ -54,17 +47,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, request, RestErrors.refused(Refusal.malformedRequest()), false);
             return;
         }
-        if (ConnectionCount.isOverLimit(ctx.channel())) {
-            // The node itself is full, not the client over its share: 503, not the 429 of the reason.
-            respond(ctx, request, RestErrors.refused(SERVER_FULL, HttpResponseStatus.SERVICE_UNAVAILABLE), false);
-            return;
-        }
         String path;
         Map<String, List<String>> query;
         try {
-            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-            path = uri.path();
-            query = uri.parameters();
+            path = RestApi.routedPath(request.uri());
+            query = new QueryStringDecoder(request.uri()).parameters();
         } catch (IllegalArgumentException badEscape) {
             respond(ctx, request, RestErrors.refused(Refusal.malformedRequest()), false);
             return;

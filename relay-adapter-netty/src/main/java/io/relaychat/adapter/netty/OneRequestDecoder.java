@@ -16,7 +16,8 @@ import java.util.List;
  * Decodes HTTP requests one at a time. Once a request is whole, whatever follows it (requests pipelined behind
  * it) stays undecoded bytes until {@link #next()}: answers then go out in request order, and a client sending
  * requests without reading answers costs only the bytes of one read, not a queue of decoded requests. A body
- * can also be held back mid-request ({@link #hold()}) while a check decides whether it may be read.
+ * can also be held back mid-request ({@link #hold()}) while a check decides whether it may be read. Both are
+ * {@link HttpExchanges}' to say, as is whether the socket is read at all.
  * <p>
  * Extends Netty's request decoder, so the WebSocket handshake finds and replaces it as it would Netty's own.
  */

@@ -6,15 +6,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -23,72 +20,41 @@ import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Reads each request's body into one heap buffer and hands on the whole request, within three bounds: its
- * route's (a JSON route's, the upload's, or the small one of every other route), checked against Content-Length
- * before a byte of the body is read and against the running count for a chunked body; the node's
- * {@link BodyBudget}; and a route's own condition for reading the body at all (the upload's: a good token).
+ * Reads each request's body into one heap buffer and hands on the whole request, within two bounds: its
+ * route's ({@link BodyBounds}), checked against Content-Length as soon as the head arrives and against the
+ * running count as the body does; and the node's {@link BodyBudget}, charged for each chunk as it arrives. A
+ * client that sent {@code Expect: 100-continue} is told to go on once its head has passed; whether a body may
+ * be read at all was decided before its head got here ({@link BodyGate}).
  * <p>
- * A body the budget cannot hold is answered 503 at once rather than waited for: a request waiting unread holds
+ * A chunk the budget cannot hold is answered 503 at once rather than waited for: a request waiting unread holds
  * its connection and its place, and slow senders holding the budget would make everyone else queue behind
- * them; the client is told when to come back. After any refusal the rest of the body is read and dropped (see
- * {@link HttpExchanges}, which closes the connection).
+ * them; the client is told when to come back. A refused body is answered before it has ended, so the connection
+ * closes once {@link HttpExchanges} has read and dropped the rest of it.
  */
 final class RequestBodies extends ChannelInboundHandlerAdapter {
-    static final String UPLOAD_PATH = "/api/upload";
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     private static final int INITIAL_CAPACITY = 8 * 1024;
 
-    /** The largest body of each kind of route. */
-    record Bounds(int json, int upload, int other) {
-        int of(HttpRequest head) {
-            HttpMethod method = head.method();
-            if (isUpload(head)) {
-                return upload;
-            }
-            if (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)) {
-                return json;
-            }
-            return other == 0 ? json : other;
-        }
-
-        static boolean isUpload(HttpRequest head) {
-            String uri = head.uri();
-            int query = uri.indexOf('?');
-            return head.method().equals(HttpMethod.POST) && (query < 0 ? uri : uri.substring(0, query)).equals(UPLOAD_PATH);
-        }
-    }
-
-    /** What must hold before a route's body is read: null to read it at once, else a stage of the refusal or null. */
-    @FunctionalInterface
-    interface Gate {
-        CompletionStage<Refusal> beforeBody(HttpRequest head);
-    }
-
-    private final Bounds bounds;
+    private final BodyBounds bounds;
     private final BodyBudget budget;
-    private final Gate gate;
-    private final OneRequestDecoder decoder;
     private HttpRequest head;
     private ByteBuf body;
     private int bound;
     private HttpVersion version = HttpVersion.HTTP_1_1;
+    /** What the bodies of this connection hold of the budget: the one being read, or the one being answered. */
     private long taken;
-    private boolean dropping;
 
-    RequestBodies(Bounds bounds, BodyBudget budget, Gate gate, OneRequestDecoder decoder) {
+    RequestBodies(BodyBounds bounds, BodyBudget budget) {
         this.bounds = bounds;
         this.budget = budget;
-        this.gate = gate;
-        this.decoder = decoder;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && request.decoderResult().isFailure()) {
-            dropping = true;
+            drop();
             ctx.fireChannelRead(request instanceof FullHttpRequest full ? full : failed(request));
             return;
         }
@@ -104,7 +70,6 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
         drop();
-        dropping = false;
         version = request.protocolVersion();
         bound = bounds.of(request);
         long declared = HttpUtil.getContentLength(request, -1L);
@@ -113,63 +78,33 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             return;
         }
         head = request;
-        CompletionStage<Refusal> check = gate.beforeBody(request);
-        if (check == null) {
-            admit(ctx, declared);
-            return;
-        }
-        decoder.hold();
-        ctx.channel().config().setAutoRead(false);
-        check.whenComplete((refusal, error) -> ctx.executor().execute(() -> {
-            if (head != request) {
-                return; // the connection went away while the check ran
-            }
-            if (error != null || refusal != null) {
-                refuse(ctx, error == null ? refusal : Refusal.internalError());
-            } else {
-                admit(ctx, declared);
-            }
-            decoder.release();
-            ctx.channel().config().setAutoRead(true);
-        }));
-    }
-
-    private void admit(ChannelHandlerContext ctx, long declared) {
-        long expected = Math.max(declared, 0);
-        if (!budget.tryTake(expected)) {
-            refuse(ctx, busy());
-            return;
-        }
-        taken = expected;
-        body = Unpooled.buffer((int) Math.min(expected, INITIAL_CAPACITY), bound);
-        if (HttpUtil.is100ContinueExpected(head)) {
-            head.headers().remove(HttpHeaderNames.EXPECT);
-            ctx.writeAndFlush(new DefaultFullHttpResponse(head.protocolVersion(), HttpResponseStatus.CONTINUE));
+        body = Unpooled.buffer((int) Math.min(Math.max(declared, 0), INITIAL_CAPACITY), bound);
+        if (HttpUtil.is100ContinueExpected(request)) {
+            request.headers().remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(version, HttpResponseStatus.CONTINUE));
         }
     }
 
     private void receive(ChannelHandlerContext ctx, HttpContent content) {
         try {
-            if (dropping || body == null) {
-                return;
+            if (body == null) {
+                return; // the request was answered without its body (a CORS preflight), or refused
             }
             if (content.decoderResult().isFailure()) {
                 refuse(ctx, Refusal.malformedRequest());
                 return;
             }
             ByteBuf bytes = content.content();
-            long total = (long) body.readableBytes() + bytes.readableBytes();
-            if (total > bound) {
+            int arrived = bytes.readableBytes();
+            if ((long) body.readableBytes() + arrived > bound) {
                 refuse(ctx, Refusal.bodyTooLarge(bound));
                 return;
             }
-            if (total > taken) {
-                if (!budget.tryTake(total - taken)) {
-                    refuse(ctx, busy());
-                    return;
-                }
-                taken = total;
+            if (!budget.tryTake(arrived, taken)) {
+                refuse(ctx, busy());
+                return;
             }
+            taken += arrived;
             body.writeBytes(bytes);
             if (content instanceof LastHttpContent last) {
                 pass(ctx, last.trailingHeaders().copy());
@@ -187,15 +122,12 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(whole);
     }
 
-    /** Answers now, with the status of the refusal's reason, and drops the rest of the body. */
+    /** Answers now, with the status of the refusal's reason; what the body held goes back to the budget. */
     private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
         drop();
         budget.giveBack(taken);
         taken = 0;
-        dropping = true;
-        FullHttpResponse response = RestErrors.refused(refusal).toHttp(version);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response);
+        ctx.writeAndFlush(RestErrors.beforeTheBody(RestErrors.refused(refusal), version));
     }
 
     private static Refusal busy() {
@@ -220,14 +152,16 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        drop();
-        budget.giveBack(taken);
-        taken = 0;
+        letGo();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        letGo();
+    }
+
+    private void letGo() {
         drop();
         budget.giveBack(taken);
         taken = 0;

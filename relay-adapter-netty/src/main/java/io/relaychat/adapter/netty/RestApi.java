@@ -3,7 +3,9 @@ package io.relaychat.adapter.netty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.relaychat.ports.in.Attachments;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.HealthUseCase;
@@ -35,6 +37,8 @@ import java.util.regex.Pattern;
 
 /** The REST routes of the protocol, each turning a request into a use-case call and its answer into JSON. */
 final class RestApi {
+    /** The upload route, and the one request whose body is read only for a good token (see {@link #bodyGate()}). */
+    static final String UPLOAD_PATH = "/api/upload";
     static final String UPLOAD_CACHING = "private, max-age=86400";
     private final RelayUseCases core;
     private final List<Route> routes = new ArrayList<>();
@@ -72,7 +76,7 @@ final class RestApi {
             return core.searchUsers().search(user.id(), query == null ? "" : query)
                     .thenApply(outcome -> answer(outcome, users -> users.stream().map(WireFormat::user).toList()));
         });
-        authenticated(HttpMethod.POST, "/api/upload", this::upload);
+        authenticated(HttpMethod.POST, Pattern.quote(UPLOAD_PATH), this::upload);
         route(HttpMethod.GET, Pattern.quote(Attachments.UPLOADS_PATH) + "([^/]+)", this::download);
     }
 
@@ -119,13 +123,36 @@ final class RestApi {
     }
 
     /**
+     * The path a request is routed by: percent-decoded, without its query. Every decision about a request that
+     * depends on its route is made on this path (the route itself, its body's bound, the upload's token check),
+     * so that no spelling of a path can reach a route by one decision and skip another.
+     *
+     * @throws IllegalArgumentException for a malformed escape
+     */
+    static String routedPath(String uri) {
+        return new QueryStringDecoder(uri).path();
+    }
+
+    /** Whether {@code head} is for the upload route; false for a path that cannot be decoded (a 400 anyway). */
+    static boolean isUpload(HttpRequest head) {
+        if (!head.method().equals(HttpMethod.POST)) {
+            return false;
+        }
+        try {
+            return routedPath(head.uri()).equals(UPLOAD_PATH);
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    /**
      * What the upload's body waits on: it is read, and up to the upload limit held, only for a caller whose
      * token is good; anyone else is refused before a byte of it is buffered. Other routes read theirs at once.
      */
-    RequestBodies.Gate bodyGate() {
-        return head -> !RequestBodies.Bounds.isUpload(head) ? null
+    BodyGate.Check bodyGate() {
+        return head -> !isUpload(head) ? null
                 : authenticate(ApiRequest.bearerToken(head.headers())).handle((user, error) ->
-                        error == null ? null : RestErrors.refusalOf(error, head.method() + " " + RequestBodies.UPLOAD_PATH));
+                        error == null ? null : RestErrors.refusalOf(error, head.method() + " " + UPLOAD_PATH));
     }
 
     private CompletionStage<ApiResponse> register(ApiRequest request) {

@@ -1,7 +1,10 @@
 package io.relaychat.adapter.netty;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.InvalidCommandException;
 import io.relaychat.ports.model.Reason;
@@ -11,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How the REST API tells a client that a request was refused or failed: every error is
@@ -58,16 +62,22 @@ final class RestErrors {
     static ApiResponse refused(Refusal refusal, HttpResponseStatus status) {
         ApiResponse response = ApiResponse.json(status, WireFormat.error(refusal));
         if (refusal.retryAfter() != null) {
-            response = response.withHeader(HttpHeaderNames.RETRY_AFTER.toString(), String.valueOf(retryAfterSeconds(refusal)));
+            response = response.withHeader(HttpHeaderNames.RETRY_AFTER.toString(),
+                    String.valueOf(WireFormat.retryAfter(refusal, TimeUnit.SECONDS)));
         }
         return refusal.reason() == Reason.UNAUTHENTICATED
                 ? response.withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer")
                 : response;
     }
 
-    static long retryAfterSeconds(Refusal refusal) {
-        java.time.Duration wait = refusal.retryAfter();
-        return wait.getSeconds() + (wait.getNano() == 0 ? 0 : 1);
+    /**
+     * An answer written before its request has ended (a body refused before it was read): its connection cannot
+     * go on, since the rest of the body is read only to be dropped.
+     */
+    static FullHttpResponse beforeTheBody(ApiResponse answer, HttpVersion version) {
+        FullHttpResponse http = answer.toHttp(version);
+        http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return http;
     }
 
     /**

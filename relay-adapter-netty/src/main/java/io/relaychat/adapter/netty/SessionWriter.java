@@ -3,6 +3,7 @@ package io.relaychat.adapter.netty;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -12,26 +13,39 @@ import io.relaychat.ports.model.UserId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * The way out to one WebSocket: every write in the event loop's order, the client's backlog bounded, and the
- * close, once.
+ * The way out to one WebSocket: every write in the event loop's order, the client's backlog bounded, the
+ * pace of a backlog that may wait, and the close, once.
  * <p>
  * Every write goes through the event loop's task queue, even from the event loop itself: Netty writes inline
  * on a channel's own loop but queues writes from other threads, so an inline write (an error frame, a close)
- * could overtake traffic the core had queued before it. What waits in that queue is the client's backlog as
- * much as what Netty holds, so both are counted: past {@code maxQueuedBytes} together the client reads slower
- * than its rooms talk, and is closed with 1013 rather than buffered for without bound.
+ * could overtake traffic the core had queued before it. A backlog can wait in two places, and each is bounded
+ * on its own by {@code maxQueuedBytes}: bytes handed to the event loop and not yet to Netty (a burst the core
+ * routed faster than the loop runs: counted as it is queued, so it cannot slip past the bound), and Netty's
+ * outbound buffer (what the client has not read yet: checked on the loop as each write is handed over, the only
+ * moment it grows). Past either, the client reads slower than its rooms talk, and is closed with 1013 rather
+ * than buffered for without bound. The two are never added up: a burst the loop is about to run says nothing
+ * about a client that is reading what it was sent a moment ago.
+ * <p>
+ * Netty's writability marks are set below that bound (half and a quarter of it), for what may wait
+ * ({@link #whenWritable()}): a resuming client's stored messages come page by page, each once the previous
+ * pages have been handed over and the channel is writable, so a backlog of any size takes the client's pace and
+ * never comes near the bound.
  */
 final class SessionWriter {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
     private static final AtomicLongFieldUpdater<SessionWriter> QUEUED =
             AtomicLongFieldUpdater.newUpdater(SessionWriter.class, "queuedBytes");
-    /** Close reasons that are not refusals of a request, so they have no error code. */
+    /** A close reason that is not a refusal of a request, so it has no error code. */
     static final String CLIENT_TOO_SLOW = "Client too slow";
 
     private final Channel channel;
@@ -40,6 +54,8 @@ final class SessionWriter {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Bytes handed to the event loop and not yet written into the channel, which Netty counts from there on. */
     private volatile long queuedBytes;
+    /** Who waits for the channel to be writable again. Event loop only. */
+    private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
 
     /** {@code maxQueuedBytes} 0: no bound, and no client is ever too slow. */
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user) {
@@ -47,9 +63,10 @@ final class SessionWriter {
         this.maxQueuedBytes = maxQueuedBytes;
         this.user = user;
         if (maxQueuedBytes > 0) {
-            int high = (int) Math.min(Integer.MAX_VALUE, maxQueuedBytes);
-            channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 4, high));
+            int high = (int) Math.min(Integer.MAX_VALUE, maxQueuedBytes / 2);
+            channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
         }
+        channel.closeFuture().addListener(closed -> wakeAll());
     }
 
     boolean isClosing() {
@@ -62,7 +79,7 @@ final class SessionWriter {
             return;
         }
         long queued = QUEUED.addAndGet(this, text.length);
-        if (maxQueuedBytes > 0 && queued > channel.bytesBeforeUnwritable()) {
+        if (maxQueuedBytes > 0 && queued > maxQueuedBytes) {
             QUEUED.addAndGet(this, -text.length);
             tooSlow();
             return;
@@ -76,6 +93,9 @@ final class SessionWriter {
     private void textNow(byte[] text) {
         QUEUED.addAndGet(this, -text.length);
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        if (maxQueuedBytes > 0 && !channel.isWritable() && unread() > maxQueuedBytes) {
+            tooSlow();
+        }
     }
 
     /** A frame of our own, such as a pong, in its turn behind what was queued before it. */
@@ -85,11 +105,65 @@ final class SessionWriter {
         }
     }
 
-    /** The outbound buffer passed its high mark: the client is not keeping up with what it was already sent. */
+    /**
+     * Completes once everything queued before this call has been handed to Netty and the channel is writable
+     * (Netty holds less than its high mark; if it holds more, once it has drained below its low mark), or once
+     * the channel has closed: completed normally either way, on the event loop. A connection that is closing
+     * waits for its close, so that nobody sends it pages only to have them dropped. From any thread; a task per
+     * call, nothing per frame.
+     */
+    CompletionStage<Void> whenWritable() {
+        if (!channel.isActive() || queuedBytes == 0 && mayGoOn()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        if (!inOrder(() -> {
+            if (!channel.isActive() || mayGoOn()) {
+                ready.complete(null);
+            } else {
+                waiting.add(ready);
+            }
+        })) {
+            ready.complete(null); // the loop is stopping, and the channel with it
+        }
+        return ready;
+    }
+
+    private boolean mayGoOn() {
+        return channel.isWritable() && !closing.get();
+    }
+
+    /**
+     * Netty's buffer crossed a writability mark: below the low one, whoever waits may go on (in a task of its
+     * own, not inside the write that drained the buffer); above the high one, nothing to do but check the bound.
+     */
     void writabilityChanged() {
-        if (maxQueuedBytes > 0 && !channel.isWritable()) {
+        if (channel.isWritable()) {
+            if (!waiting.isEmpty()) {
+                inOrder(this::wakeWritable);
+            }
+        } else if (maxQueuedBytes > 0 && unread() > maxQueuedBytes) {
             tooSlow();
         }
+    }
+
+    private void wakeWritable() {
+        while (mayGoOn() && !waiting.isEmpty()) {
+            waiting.poll().complete(null);
+        }
+    }
+
+    /** The channel closed: nobody waits for it any more. */
+    private void wakeAll() {
+        while (!waiting.isEmpty()) {
+            waiting.poll().complete(null);
+        }
+    }
+
+    /** Bytes in Netty's outbound buffer: written to the channel and not yet taken by the socket. */
+    private long unread() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     private void tooSlow() {

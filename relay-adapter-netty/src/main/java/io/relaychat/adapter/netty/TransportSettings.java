@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How the transport listens and what it accepts. {@link #defaults()} is the one place the transport's
  * default limits are written; a configuration that reads them from the environment takes its defaults from
- * there. For every limit added with the hardening against hostile clients, 0 turns it off. The largest upload
+ * there. For every limit added with the hardening against hostile clients, 0 turns it off, but for
+ * {@code maxOtherBodyBytes}, where 0 means "as {@code maxJsonBytes}" (a body is always bounded). The largest upload
  * is not a transport setting: it is the core's ({@link io.relaychat.ports.in.UploadsUseCase#maxBytes()}).
  *
  * @param host                 address to bind, e.g. "0.0.0.0"
@@ -22,23 +23,31 @@ import java.util.Objects;
  *                             a new connection must send one this soon
  * @param bodyReadTimeout      longest wait for the next bytes of a request body
  * @param keepAliveTimeout     longest wait for the next request on a kept-alive connection
- * @param writeTimeout         longest an answer may take to be written out to a client that does not read it
- * @param maxOtherBodyBytes    largest body of any other request (GETs, the WebSocket upgrade); 0: as maxJsonBytes
+ * @param writeTimeout         longest an answer being written may go without a byte of it leaving for the client
+ * @param maxOtherBodyBytes    largest body of any other request (GETs, the WebSocket upgrade); 0 is not "off" but
+ *                             "as maxJsonBytes"
  * @param maxBodyBytesInFlight request bodies the node holds at once, all connections together; past it 503
  * @param maxConnections       open connections on the node, HTTP and WebSocket; past it a request is answered 503
  * @param maxRequestsInFlight  requests of one WebSocket handed to the core and not yet answered; at it, the socket
  *                             is not read until answers come back
- * @param maxQueuedBytes       bytes waiting to be written to one WebSocket; past it the client is too slow (1013)
+ * @param maxQueuedBytes       bytes one WebSocket may have waiting in each of two places: for the event loop, and
+ *                             in Netty's outbound buffer; past either, the client is too slow (1013)
  * @param rateLimitCloseCount  a WebSocket refused rate_limited more often than this within rateLimitCloseWindow is
  *                             closed with 1008
  * @param rateLimitCloseWindow the window of rateLimitCloseCount
+ * @param answerTimeout        longest the server may work on a request (a body on hold while its token is checked,
+ *                             a whole request waiting for its answer) before the connection is closed: a safety
+ *                             net for an answer that never comes, not a deadline for slow work
+ * @param minBodyBytesPerSecond the slowest a request body may arrive: once a body is {@link #BODY_RATE_WINDOW} old,
+ *                             each window of that length must bring at least this many bytes a second
  */
 public record TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
                                 int maxFrameBytes, Duration idleTimeout, int ioThreads,
                                 Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
                                 Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
                                 int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
-                                int rateLimitCloseCount, Duration rateLimitCloseWindow) {
+                                int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
+                                int minBodyBytesPerSecond) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8001;
     public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
@@ -57,6 +66,15 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
     public static final long DEFAULT_MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     public static final int DEFAULT_RATE_LIMIT_CLOSE_COUNT = 50;
     public static final Duration DEFAULT_RATE_LIMIT_CLOSE_WINDOW = Duration.ofSeconds(10);
+    /** Far longer than any answer should take (a login's hashing, an upload stored), yet not forever. */
+    public static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * 4 KiB/s, 32 kbit/s: below what the slowest mobile links in use still carry, and far above the byte every
+     * few seconds that keeps a body alive against the read timeout alone.
+     */
+    public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 4096;
+    /** The window over which a body's rate is measured, and the grace before the first one. */
+    public static final Duration BODY_RATE_WINDOW = Duration.ofSeconds(5);
     /** Below this, ordinary requests and frames of the protocol would not fit. */
     public static final int MIN_BODY_OR_FRAME_BYTES = 1024;
     /** File descriptors kept out of {@link #defaultMaxConnections} for files, stores and the JVM itself. */
@@ -79,15 +97,29 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must not be negative");
         }
-        for (Duration timeout : List.of(headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, rateLimitCloseWindow)) {
+        for (Duration timeout : List.of(headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, rateLimitCloseWindow,
+                answerTimeout)) {
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("timeouts must not be negative (0 turns one off)");
             }
         }
         if (maxOtherBodyBytes < 0 || maxBodyBytesInFlight < 0 || maxConnections < 0 || maxRequestsInFlight < 0
-                || maxQueuedBytes < 0 || rateLimitCloseCount < 0) {
+                || maxQueuedBytes < 0 || rateLimitCloseCount < 0 || minBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("limits must not be negative (0 turns one off)");
         }
+    }
+
+    /** Every setting but the answer deadline and the minimum body rate, which take their defaults. */
+    public TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
+                             int maxFrameBytes, Duration idleTimeout, int ioThreads,
+                             Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
+                             Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
+                             int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
+                             int rateLimitCloseCount, Duration rateLimitCloseWindow) {
+        this(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads, headTimeout, bodyReadTimeout,
+                keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight, maxConnections,
+                maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow, DEFAULT_ANSWER_TIMEOUT,
+                DEFAULT_MIN_BODY_BYTES_PER_SECOND);
     }
 
     /** The settings the server has always passed, with every later limit at its default. */
@@ -133,27 +165,31 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
     public TransportSettings withPort(int value) {
         return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
-                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond);
     }
 
     /** The four HTTP phase timeouts: head, each body read, between kept-alive requests, writing an answer. */
     public TransportSettings withHttpTimeouts(Duration head, Duration bodyRead, Duration keepAlive, Duration write) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 head, bodyRead, keepAlive, write, maxOtherBodyBytes, maxBodyBytesInFlight,
-                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond);
     }
 
     /** The bounds on request bodies: the JSON routes', every other route's, and the node's total. */
     public TransportSettings withBodyLimits(int json, int other, long inFlight) {
         return new TransportSettings(host, port, corsOrigins, json, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, other, inFlight,
-                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond);
     }
 
     public TransportSettings withMaxConnections(int value) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
-                value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow);
+                value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond);
     }
 
     /** What one WebSocket may hold: requests in flight, bytes queued to it, rate-limit refusals in a window. */
@@ -161,6 +197,23 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                                                  Duration refusalWindow) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
-                maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow);
+                maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow,
+                answerTimeout, minBodyBytesPerSecond);
+    }
+
+    /** The longest the server may work on one request before its connection is closed; 0: no deadline. */
+    public TransportSettings withAnswerTimeout(Duration value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                value, minBodyBytesPerSecond);
+    }
+
+    /** The slowest a request body may arrive, in bytes a second; 0: no minimum. */
+    public TransportSettings withMinBodyBytesPerSecond(int value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, value);
     }
 }

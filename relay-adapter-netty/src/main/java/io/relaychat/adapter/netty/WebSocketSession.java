@@ -23,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.ChatUseCase;
 import io.relaychat.ports.model.Broadcast;
+import io.relaychat.ports.model.ClientSink;
 import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
@@ -32,22 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One authenticated WebSocket: client frames become requests on its {@link ChatConnection} (through
  * {@link ChatProtocol}); events from the core, and the answers to requests, become text frames written by its
- * {@link SessionWriter}. A broadcast is encoded once (see {@link Broadcast}) and its bytes are wrapped, not
- * copied, for each recipient; flushes are batched by the pipeline's flush consolidation. What a client may
+ * {@link SessionWriter}, which also tells the core when more may follow ({@link ClientSink#whenWritable()}). A
+ * broadcast is encoded once (see {@link Broadcast}) and its bytes are wrapped, not copied, for each recipient;
+ * flushes are batched by the pipeline's flush consolidation. What a client may
  * hold is bounded both ways: its requests in flight ({@link InFlightRequests}), its backlog (the writer), and
  * how often it may be refused for its rate ({@link RateLimitStrikes}).
  */
 final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
     private static final byte[] PING_PAYLOAD = {'r', 'c'};
-    /** Close reasons that are not refusals of a request, so they have no error code. */
-    static final String CLIENT_TOO_SLOW = SessionWriter.CLIENT_TOO_SLOW;
+    /** A close reason that is not a refusal of a request, so it has no error code. */
     static final String IDLE_TIMEOUT = "Idle timeout";
 
     private final ChatUseCase chat;
@@ -91,7 +93,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         ctx.pipeline().addBefore(ctx.name(), "fragments", new WebSocketFrameAggregator(settings.maxFrameBytes()));
         Outcome<ChatConnection> connected;
         try {
-            connected = chat.connect(user, this::send);
+            connected = chat.connect(user, new Sink());
         } catch (RuntimeException e) {
             log.error("connecting user {} failed", user.id(), LogSafe.error(e));
             out.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, Refusal.internalError().message());
@@ -104,6 +106,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             return;
         }
         connection = connected.value();
+        inFlight.start(channel); // from here on the socket is read as it says
         channel.closeFuture().addListener(closed -> connection.close().whenComplete((done, error) -> {
             if (error != null) {
                 log.debug("closing the connection of user {} failed", user.id(), LogSafe.error(error));
@@ -111,7 +114,19 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    /** The sink the core writes to, from any thread. */
+    /** The way the core reaches this client, from any thread. */
+    private final class Sink implements ClientSink {
+        @Override
+        public void send(Broadcast broadcast) {
+            WebSocketSession.this.send(broadcast);
+        }
+
+        @Override
+        public CompletionStage<Void> whenWritable() {
+            return out.whenWritable();
+        }
+    }
+
     private void send(Broadcast broadcast) {
         if (!out.isClosing()) {
             out.text(broadcast.encoded(WireFormat::encode));

@@ -95,9 +95,9 @@ final class WebSocketUpgrade {
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            // The session turns reading back on: from here on its InFlightRequests is the one to say.
             ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings));
             webSockets.add(done.channel());
-            done.channel().config().setAutoRead(true);
         });
     }
 

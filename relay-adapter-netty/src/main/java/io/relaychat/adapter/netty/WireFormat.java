@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The JSON shapes of the protocol (see docs/protocol.md). Events go straight through a streaming
@@ -98,15 +99,19 @@ final class WireFormat {
         json.put("detail", refusal.message());
         json.put("code", refusal.reason().code());
         if (refusal.retryAfter() != null) {
-            json.put("retry_after_ms", retryAfterMillis(refusal));
+            json.put("retry_after_ms", retryAfter(refusal, TimeUnit.MILLISECONDS));
         }
         return json;
     }
 
-    /** Rounded up: a client that waits exactly this long is never early. */
-    static long retryAfterMillis(Refusal refusal) {
-        java.time.Duration wait = refusal.retryAfter();
-        return wait.toMillis() + (wait.getNano() % 1_000_000 == 0 ? 0 : 1);
+    /**
+     * A refusal's wait in whole {@code unit}s, rounded up: a client that waits exactly this long is never early.
+     * The one rounding of every {@code retry_after_ms} and {@code Retry-After}.
+     */
+    static long retryAfter(Refusal refusal, TimeUnit unit) {
+        long nanos = refusal.retryAfter().toNanos();
+        long perUnit = unit.toNanos(1);
+        return nanos / perUnit + (nanos % perUnit == 0 ? 0 : 1);
     }
 
     static byte[] toJson(Object value) {
@@ -161,7 +166,7 @@ final class WireFormat {
             json.writeStringField("message", error.message());
             json.writeStringField("code", error.reason().code());
             if (error.refusal().retryAfter() != null) {
-                json.writeNumberField("retry_after_ms", retryAfterMillis(error.refusal()));
+                json.writeNumberField("retry_after_ms", retryAfter(error.refusal(), TimeUnit.MILLISECONDS));
             }
             if (error.clientId() != null) {
                 json.writeStringField("client_id", error.clientId());

@@ -9,6 +9,8 @@ import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
 
+import java.util.concurrent.CompletionStage;
+
 /** The core's chat as one connection: it keeps the sink the transport handed over, so a test can talk through it. */
 final class FakeChat implements ChatUseCase {
     final FakeChatConnection connection;
@@ -33,5 +35,10 @@ final class FakeChat implements ChatUseCase {
 
     void deliver(Broadcast broadcast) {
         sink.send(broadcast);
+    }
+
+    /** What the core waits on between pages of a resuming client's stored messages. */
+    CompletionStage<Void> whenWritable() {
+        return sink.whenWritable();
     }
 }

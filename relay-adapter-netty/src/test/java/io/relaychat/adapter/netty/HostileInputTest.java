@@ -7,6 +7,7 @@ import io.relaychat.ports.model.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,5 +108,21 @@ class HostileInputTest {
         assertFalse(second.isOpen());
         assertEquals(200, first.exchange(get("/api/health", "")).status(), "the connections within the limit go on");
         assertEquals(1, pipeline.openConnections());
+    }
+
+    /** Before, a connection over the limit held its file descriptor for the head timeout (10 s) if it sent nothing. */
+    @Test
+    void aConnectionOverTheNodesLimitThatSendsNothingIsClosedWithinASecond() {
+        HttpPipeline pipeline = new HttpPipeline(core, HttpHarness.settings().withMaxConnections(1),
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
+        HttpHarness first = connection(pipeline);
+        HttpHarness second = connection(pipeline);
+
+        second.elapse(Duration.ofMillis(900));
+        assertTrue(second.isOpen());
+        second.elapse(Duration.ofMillis(100));
+
+        assertFalse(second.isOpen());
+        assertTrue(first.isOpen());
     }
 }

@@ -6,7 +6,10 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.relaychat.ports.in.SignedIn;
+import io.relaychat.ports.in.UploadsUseCase;
+import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import static io.relaychat.adapter.netty.HttpHarness.get;
 import static io.relaychat.adapter.netty.HttpHarness.post;
@@ -23,14 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The deadlines of each phase of an HTTP exchange (defaults: head 10 s, each body read 10 s, keep-alive 20 s,
- * writing an answer 30 s), and requests pipelined on one connection answered in order, one at a time.
+ * The deadlines of each phase of an HTTP exchange (defaults: head 10 s, each body read 10 s and at least 4 KiB/s
+ * over each 5 s after the first, the server's own answer 60 s, keep-alive 20 s, an answer being written 30 s
+ * without a byte leaving), and requests pipelined on one connection answered in order, one at a time.
  */
 class HttpExchangesTest {
     private static final String LOGIN = post("/api/auth/login", "", "{\"email\":\"ann@example.com\",\"password\":\"password1\"}");
 
     private final FakeCore core = new FakeCore();
-    private final HttpHarness http = new HttpHarness(core, HttpHarness.settings());
+    private HttpHarness http = new HttpHarness(core, HttpHarness.settings());
 
     @AfterEach
     void nothingLeaked() {
@@ -59,8 +65,11 @@ class HttpExchangesTest {
         assertFalse(http.isOpen(), "bytes that keep coming do not keep a head alive");
     }
 
+    /** The minimum rate is off here: this is the read timeout alone. */
     @Test
     void aBodyThatStallsIsClosedAfterTheBodyReadTimeoutWhileOneThatMovesIsNot() {
+        http.finish();
+        http = new HttpHarness(core, HttpHarness.settings().withMinBodyBytesPerSecond(0));
         http.send("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
         http.elapse(Duration.ofSeconds(9));
         http.send("\"xxxxxxxx");
@@ -147,5 +156,111 @@ class HttpExchangesTest {
         assertTrue(raw.toString().endsWith("\r\n\r\n"), "headers only: " + raw);
 
         assertEquals(200, http.exchange(get("/api/health", "")).status());
+    }
+
+    /** Before, nothing timed the server's own work: an answer that never came held the connection for good. */
+    @Test
+    void anAnswerThatNeverComesClosesTheConnectionAfterTheAnswerDeadline() {
+        core.login = command -> new CompletableFuture<>();
+        http.send(LOGIN);
+
+        http.elapse(Duration.ofSeconds(59));
+        assertTrue(http.isOpen(), "a slow answer is waited for");
+        http.elapse(Duration.ofSeconds(1));
+        assertFalse(http.isOpen(), "one that never comes is not");
+    }
+
+    /** Before, the write timeout was a deadline for the whole answer: a download on a slow link was cut at 30 s. */
+    @Test
+    void aSlowReaderOfALongAnswerIsClosedOnlyOnceNothingHasLeftForTheWriteTimeout() {
+        byte[] file = new byte[400_000];
+        core.uploads = new DownloadOnly(new Blob(file, "image/png"));
+        SlowReaderChannel socket = new SlowReaderChannel();
+        HttpHarness slow = new HttpHarness(HttpHarness.pipeline(core, HttpHarness.settings()), socket);
+        try {
+            slow.send(get("/static/uploads/a.png", ""));
+            for (int i = 0; i < 25; i++) {
+                slow.elapse(Duration.ofSeconds(20));
+                socket.reads(8 * 1024);
+                assertTrue(slow.isOpen(), "still moving after " + (i + 1) * 20 + " s");
+            }
+            socket.readsEverything();
+            HttpHarness.Answer answer = slow.answer();
+            assertEquals(200, answer.status());
+            assertEquals(file.length, answer.body().length());
+
+            socket.stopsReading();
+            slow.send(get("/static/uploads/a.png", ""));
+            slow.elapse(Duration.ofSeconds(10));
+            socket.reads(1024);
+            slow.elapse(Duration.ofSeconds(29));
+            assertTrue(slow.isOpen(), "29 s since the last bytes left");
+            slow.elapse(Duration.ofSeconds(5));
+            assertFalse(slow.isOpen(), "nothing has left for the write timeout");
+        } finally {
+            slow.abandon();
+        }
+    }
+
+    /** Before, one byte within each body read timeout kept a body, and what it held of the budget, alive for good. */
+    @Test
+    void aBodyTrickledInSlowerThanTheMinimumRateIsClosedAfterItsGracePeriod() {
+        http.send("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+        for (int i = 0; i < 2; i++) {
+            http.elapse(Duration.ofSeconds(4));
+            http.send("x");
+        }
+        assertTrue(http.isOpen(), "not judged before its first whole window");
+
+        http.elapse(Duration.ofSeconds(4));
+        assertFalse(http.isOpen(), "a byte every 4 s is far below the minimum rate");
+    }
+
+    @Test
+    void aBodyThatKeepsUpTheMinimumRateIsReadToItsEndHoweverLongItTakes() {
+        http.finish();
+        http = new HttpHarness(core, HttpHarness.settings().withBodyLimits(1024 * 1024, 0, 0));
+        int seconds = 30;
+        int perSecond = 4608;
+        http.send("POST /api/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+                + seconds * perSecond + "\r\n\r\n");
+        for (int i = 0; i < seconds; i++) {
+            http.elapse(Duration.ofSeconds(1));
+            assertTrue(http.isOpen(), i + " s in");
+            http.send("x".repeat(perSecond));
+        }
+
+        assertEquals(422, http.answer().status(), "read whole, and answered: it is not JSON");
+    }
+
+    /** While the server checks an upload's token, the clock is the server's: no body deadline runs, the safety one does. */
+    @Test
+    void aBodyOnHoldIsNotTimedAsTheClientsButGivenUpAfterTheAnswerDeadline() {
+        core.authenticate = token -> new CompletableFuture<>(); // a check that never ends
+        http.send("POST /api/upload HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                + "Content-Length: 5000\r\nAuthorization: Bearer " + FakeCore.TOKEN + "\r\n\r\n");
+
+        http.elapse(Duration.ofSeconds(59));
+        assertTrue(http.isOpen(), "past the body's read timeout and its rate's grace: not the client's fault");
+        http.elapse(Duration.ofSeconds(1));
+        assertFalse(http.isOpen());
+    }
+
+    /** Answers {@code blob} for every name, as the store would a file it has. */
+    private record DownloadOnly(Blob blob) implements UploadsUseCase {
+        @Override
+        public CompletionStage<Outcome<StoredUpload>> upload(UserId uploader, String originalName, byte[] content) {
+            throw new UnsupportedOperationException("downloads only");
+        }
+
+        @Override
+        public CompletionStage<Optional<Blob>> download(String storedName) {
+            return CompletableFuture.completedFuture(Optional.of(blob));
+        }
+
+        @Override
+        public long maxBytes() {
+            return 10 * 1024;
+        }
     }
 }

@@ -37,15 +37,24 @@ final class HttpHarness {
     }
 
     HttpHarness(FakeCore core, TransportSettings settings) {
-        this(new HttpPipeline(core, settings, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE)));
+        this(pipeline(core, settings));
     }
 
     /** A connection of {@code pipeline}, sharing its budget and connection count with the others made from it. */
     HttpHarness(HttpPipeline pipeline) {
-        channel = new EmbeddedChannel();
+        this(pipeline, new EmbeddedChannel());
+    }
+
+    /** A connection of {@code pipeline} on {@code channel}, such as a {@link SlowReaderChannel}. */
+    HttpHarness(HttpPipeline pipeline, EmbeddedChannel channel) {
+        this.channel = channel;
         channel.freezeTime();
         channel.config().setAllocator(allocator);
         pipeline.install(channel);
+    }
+
+    static HttpPipeline pipeline(FakeCore core, TransportSettings settings) {
+        return new HttpPipeline(core, settings, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
     }
 
     static TransportSettings settings() {
@@ -110,6 +119,12 @@ final class HttpHarness {
     boolean isOpen() {
         runTasks();
         return channel.isOpen();
+    }
+
+    /** Lets go of everything on either side without looking: a connection cut off in the middle of an answer. */
+    void abandon() {
+        channel.finishAndReleaseAll();
+        client.finishAndReleaseAll();
     }
 
     /** Nothing left unread on either side, nothing in the pipeline, every buffer released. */

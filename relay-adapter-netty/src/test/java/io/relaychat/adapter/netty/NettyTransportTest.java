@@ -41,6 +41,8 @@ class NettyTransportTest {
         assertEquals(4 * 1024 * 1024, defaults.maxQueuedBytes());
         assertEquals(50, defaults.rateLimitCloseCount());
         assertEquals(10, defaults.rateLimitCloseWindow().toSeconds());
+        assertEquals(60, defaults.answerTimeout().toSeconds());
+        assertEquals(4096, defaults.minBodyBytesPerSecond());
         assertTrue(defaults.maxBodyBytesInFlight() >= 16 * 1024 * 1024 && defaults.maxBodyBytesInFlight() <= 256 * 1024 * 1024);
         assertTrue(defaults.maxConnections() > 0);
     }
@@ -59,9 +61,13 @@ class NettyTransportTest {
                 .withHttpTimeouts(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO)
                 .withBodyLimits(TransportSettings.DEFAULT_MAX_JSON_BYTES, 0, 0)
                 .withMaxConnections(0)
-                .withWebSocketLimits(0, 0, 0, Duration.ZERO);
+                .withWebSocketLimits(0, 0, 0, Duration.ZERO)
+                .withAnswerTimeout(Duration.ZERO)
+                .withMinBodyBytesPerSecond(0);
 
         assertEquals(0, off.maxConnections());
+        assertThrows(IllegalArgumentException.class, () -> off.withMinBodyBytesPerSecond(-1));
+        assertThrows(IllegalArgumentException.class, () -> off.withAnswerTimeout(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> off.withMaxConnections(-1));
         assertThrows(IllegalArgumentException.class, () -> off.withHttpTimeouts(Duration.ofSeconds(-1), Duration.ZERO,
                 Duration.ZERO, Duration.ZERO));

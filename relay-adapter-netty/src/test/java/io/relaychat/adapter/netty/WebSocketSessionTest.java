@@ -240,17 +240,6 @@ class WebSocketSessionTest {
     }
 
     @Test
-    void aClientThatReadsTooSlowlyIsClosedWith1013() {
-        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
-
-        chat.tell(new RoomEvent.Typing(ROOM, FakeCore.ANN.id(), "ann"));
-
-        assertEquals(List.of("close 1013 Client too slow"), written());
-        assertFalse(channel.isOpen());
-        assertEquals(1, connection.closes, "the core is told the connection is gone");
-    }
-
-    @Test
     void fragmentsOverTheLimitAreAnsweredFrameTooLargeThenClosedWith1009() {
         receive(new TextWebSocketFrame(false, 0, allocator.bytes(new byte[MAX_FRAME_BYTES / 2 + 1])));
         receive(new ContinuationWebSocketFrame(true, 0, allocator.bytes(new byte[MAX_FRAME_BYTES / 2 + 1])));
