@@ -19,7 +19,6 @@ import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 import io.relaychat.ports.out.UserStore;
 
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -80,9 +79,9 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     @Override
     public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
         String email = command.email().toLowerCase(Locale.ROOT);
-        Optional<Duration> wait = failedLogins.check(email);
-        if (wait.isPresent()) {
-            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        Optional<Refusal> tooOften = failedLogins.check(email);
+        if (tooOften.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
         return users.findAccountByEmail(command.email()).thenCompose(account -> {
             CompletionStage<String> hash = account.isPresent()
@@ -112,9 +111,9 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
 
     @Override
     public CompletionStage<Outcome<List<User>>> search(UserId caller, String query) {
-        Optional<Duration> wait = searches.tryAcquire(caller);
-        if (wait.isPresent()) {
-            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        Optional<Refusal> tooOften = searches.tryAcquire(caller);
+        if (tooOften.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
         if (query == null || query.strip().length() < MIN_QUERY_LENGTH) {
             return CompletableFuture.completedFuture(Outcome.accepted(List.of()));

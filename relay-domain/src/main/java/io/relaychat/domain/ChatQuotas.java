@@ -24,16 +24,16 @@ final class ChatQuotas {
     }
 
     Optional<Refusal> toSend(UserId user) {
-        return sends.tryAcquire(user).map(Refusal::rateLimited);
+        return sends.tryAcquire(user);
     }
 
     Optional<Refusal> toType(UserId user) {
-        return typing.tryAcquire(user).map(Refusal::rateLimited);
+        return typing.tryAcquire(user);
     }
 
     /** Every {@code join_room}, a repeated one too: each costs a presence read and a greeting. */
     Optional<Refusal> toJoin(UserId user) {
-        return joins.tryAcquire(user).map(Refusal::rateLimited);
+        return joins.tryAcquire(user);
     }
 
     /** A room the connection has not joined yet, on top of those it has. */

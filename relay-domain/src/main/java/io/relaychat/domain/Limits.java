@@ -54,7 +54,7 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
                     new Rate(5, 20), Rate.of(30, Duration.ofMinutes(1)), Rate.of(10, Duration.ofMinutes(1)));
         }
 
-        /** No rate limits at all, e.g. for benchmarks that drive one user harder than a person would. */
+        /** No rate limits at all, for a core whose callers are trusted (or limited elsewhere). */
         public static Rates off() {
             return new Rates(Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF);
         }

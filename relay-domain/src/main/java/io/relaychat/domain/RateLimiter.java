@@ -1,5 +1,6 @@
 package io.relaychat.domain;
 
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.out.TimeSource;
 
 import java.time.Duration;
@@ -26,8 +27,8 @@ final class RateLimiter<K> {
         this.time = time;
     }
 
-    /** Empty when {@code key} may go ahead (and is charged for it); else how long until it may. */
-    Optional<Duration> tryAcquire(K key) {
+    /** Empty when {@code key} may go ahead (and is charged for it); else the refusal saying when it may. */
+    Optional<Refusal> tryAcquire(K key) {
         if (rate.isOff()) {
             return Optional.empty();
         }
@@ -36,16 +37,16 @@ final class RateLimiter<K> {
         if (ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
-        return Optional.ofNullable(buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now));
+        return refusalAfter(buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now));
     }
 
-    /** Empty when {@code key} could go ahead now, without charging it; else how long until it could. */
-    Optional<Duration> check(K key) {
+    /** Empty when {@code key} could go ahead now, without charging it; else the refusal saying when it could. */
+    Optional<Refusal> check(K key) {
         if (rate.isOff()) {
             return Optional.empty();
         }
         TokenBucket bucket = buckets.get(key);
-        return bucket == null ? Optional.empty() : Optional.ofNullable(bucket.waitForNext(time.nanoTime()));
+        return bucket == null ? Optional.empty() : refusalAfter(bucket.waitForNext(time.nanoTime()));
     }
 
     /** Charges {@code key} for something that turned out to count, such as a failed login. */
@@ -55,6 +56,10 @@ final class RateLimiter<K> {
         }
         long now = time.nanoTime();
         buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).spend(now);
+    }
+
+    private static Optional<Refusal> refusalAfter(Duration wait) {
+        return wait == null ? Optional.empty() : Optional.of(Refusal.rateLimited(wait));
     }
 
     int trackedKeys() {

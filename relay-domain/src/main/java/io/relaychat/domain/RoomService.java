@@ -19,7 +19,6 @@ import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.UserStore;
 
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -61,9 +60,9 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
             return done(Outcome.rejected(Refusal.invalidField(
                     "field 'members' must list at most " + maxMembersPerCreation + " user ids")));
         }
-        Optional<Duration> wait = creations.tryAcquire(command.creator());
-        if (wait.isPresent()) {
-            return done(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        Optional<Refusal> tooOften = creations.tryAcquire(command.creator());
+        if (tooOften.isPresent()) {
+            return done(Outcome.rejected(tooOften.get()));
         }
         Set<UserId> requested = new LinkedHashSet<>();
         requested.add(command.creator());

@@ -10,7 +10,6 @@ import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.TimeSource;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -65,9 +64,9 @@ final class UploadService implements UploadsUseCase {
         if (content.length > maxBytes) {
             return CompletableFuture.completedFuture(Outcome.rejected(Refusal.fileTooLarge(maxBytes)));
         }
-        Optional<Duration> wait = uploads.tryAcquire(uploader);
-        if (wait.isPresent()) {
-            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.rateLimited(wait.get())));
+        Optional<Refusal> tooOften = uploads.tryAcquire(uploader);
+        if (tooOften.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
         String original = originalName == null || originalName.isBlank() ? "file" : originalName;
         String extension = extensionOf(original).filter(CONTENT_TYPES::containsKey).orElse(null);

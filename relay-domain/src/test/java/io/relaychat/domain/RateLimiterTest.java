@@ -1,5 +1,6 @@
 package io.relaychat.domain;
 
+import io.relaychat.ports.model.Refusal;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ class RateLimiterTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(Optional.empty(), limiter.tryAcquire("ann"), "within the burst: " + i);
         }
-        assertEquals(Optional.of(Duration.ofMillis(500)), limiter.tryAcquire("ann"));
+        assertEquals(Optional.of(Refusal.rateLimited(Duration.ofMillis(500))), limiter.tryAcquire("ann"));
         clock.advance(Duration.ofMillis(499));
         assertTrue(limiter.tryAcquire("ann").isPresent(), "not yet");
         clock.advance(Duration.ofMillis(1));
@@ -89,9 +90,9 @@ class RateLimiterTest {
         limiter.spend("ann");
         assertEquals(Optional.empty(), limiter.check("ann"));
         limiter.spend("ann");
-        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.check("ann"));
+        assertEquals(Optional.of(Refusal.rateLimited(Duration.ofSeconds(1))), limiter.check("ann"));
         limiter.spend("ann");
-        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.check("ann"), "spending never goes below empty");
+        assertEquals(Optional.of(Refusal.rateLimited(Duration.ofSeconds(1))), limiter.check("ann"), "spending never goes below empty");
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.relaychat.domain.Limits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,32 +51,6 @@ public record ServerConfig(
             throw new ConfigException("JWT_SECRET_KEY must be at least " + MIN_SECRET_BYTES
                     + " bytes long; generate one with: openssl rand -base64 48");
         }
-    }
-
-    public String host() {
-        return transport.host();
-    }
-
-    public int port() {
-        return transport.port();
-    }
-
-    public List<String> corsOrigins() {
-        return transport.corsOrigins();
-    }
-
-    public int maxFrameBytes() {
-        return transport.maxFrameBytes();
-    }
-
-    /** The largest upload, as the core enforces it. */
-    public long maxUploadBytes() {
-        return limits.maxUploadBytes();
-    }
-
-    /** The longest message, as the core enforces it. */
-    public int maxContentChars() {
-        return limits.maxContentChars();
     }
 
     /**

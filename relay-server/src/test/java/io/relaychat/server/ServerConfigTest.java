@@ -21,16 +21,16 @@ class ServerConfigTest {
     void anEmptyEnvironmentGivesTheDocumentedDefaults() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of());
 
-        assertEquals(8001, config.port());
-        assertEquals("0.0.0.0", config.host());
+        assertEquals(8001, config.transport().port());
+        assertEquals("0.0.0.0", config.transport().host());
         assertNull(config.mongoUrl());
         assertNull(config.redisUrl());
         assertNull(config.jwtSecret());
-        assertEquals(List.of("*"), config.corsOrigins());
+        assertEquals(List.of("*"), config.transport().corsOrigins());
         assertEquals(Path.of("data/uploads"), config.uploadDir());
-        assertEquals(10 * 1024 * 1024, config.maxUploadBytes());
-        assertEquals(4000, config.maxContentChars());
-        assertEquals(64 * 1024, config.maxFrameBytes());
+        assertEquals(10 * 1024 * 1024, config.limits().maxUploadBytes());
+        assertEquals(4000, config.limits().maxContentChars());
+        assertEquals(64 * 1024, config.transport().maxFrameBytes());
         assertEquals(10, config.bcryptCost());
         assertEquals(Duration.ofDays(7), config.tokenLifetime());
     }
@@ -43,10 +43,10 @@ class ServerConfigTest {
                 "JWT_SECRET_KEY", "k".repeat(32),
                 "RELAY_MAX_CONTENT_CHARS", "100"));
 
-        assertEquals(9000, config.port());
-        assertEquals(List.of("http://a.example", "http://b.example"), config.corsOrigins());
+        assertEquals(9000, config.transport().port());
+        assertEquals(List.of("http://a.example", "http://b.example"), config.transport().corsOrigins());
         assertEquals("k".repeat(32), config.jwtSecret());
-        assertEquals(100, config.maxContentChars());
+        assertEquals(100, config.limits().maxContentChars());
     }
 
     @Test
