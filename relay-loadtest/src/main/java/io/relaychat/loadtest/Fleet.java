@@ -63,7 +63,7 @@ final class Fleet implements AutoCloseable {
             if (!mine.test(i)) {
                 continue;
             }
-            Peer peer = new Peer(i, i / options.roomSize());
+            Peer peer = new Peer(i, i / options.roomSize(), i < options.stalledReaders());
             peers.add(peer);
             String token = plan.accounts().get(i).token();
             String roomId = plan.roomIds().get(peer.room);
@@ -79,7 +79,12 @@ final class Fleet implements AutoCloseable {
         URI node = nodes.get(nodeOf(peer.index));
         URI uri = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/ws?token=" + token);
         InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + peer.index % options.sourceAddresses()), 0);
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap own = bootstrap.clone();
+        if (peer.stalled) {
+            // A small window, so that the kernel's buffers fill in seconds, not minutes, once it stops reading.
+            own.option(ChannelOption.SO_RCVBUF, STALLED_RECEIVE_BUFFER);
+        }
+        own.handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channel.pipeline()
@@ -135,7 +140,9 @@ final class Fleet implements AutoCloseable {
                 peer.onMessage(seq);
                 measurements.delivered(now - sentAt, nodeOf(sender) != nodeOf(peer.index));
             } else if (startsWith(content, PRESENCE_UPDATE)) {
-                peer.joined.complete(null);
+                if (peer.joined.complete(null) && peer.stalled) {
+                    ctx.channel().config().setAutoRead(false);
+                }
             } else if (startsWith(content, ERROR)) {
                 measurements.serverError(content.toString(StandardCharsets.UTF_8));
             }
@@ -143,6 +150,7 @@ final class Fleet implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            peer.closed.complete(null);
             measurements.disconnects.increment();
             peer.joined.completeExceptionally(new IllegalStateException("connection closed before joining"));
         }
@@ -151,6 +159,15 @@ final class Fleet implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             measurements.serverError("client error: " + cause);
             ctx.close();
+        }
+    }
+
+    private static final int STALLED_RECEIVE_BUFFER = 4096;
+
+    /** Lets a stalled reader read again, so that it notices whether the server has closed it meanwhile. */
+    void resume(Peer peer) {
+        if (peer.channel != null) {
+            peer.channel.config().setAutoRead(true);
         }
     }
 

@@ -33,6 +33,33 @@ final class ServerProbe {
         return memory;
     }
 
+    /**
+     * What a soak compares before and after: the heap after a full collection, the resident set, open files and
+     * threads. Takes the collection itself.
+     */
+    Map<String, Object> resources() {
+        Map<String, Object> resources = new LinkedHashMap<>();
+        if (pid <= 0) {
+            return resources;
+        }
+        fullGc();
+        resources.putAll(memory());
+        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        if (fds != null) {
+            resources.put("open_files", fds.length);
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    resources.put("threads", Integer.parseInt(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("cannot read the server's threads: " + e.getMessage());
+        }
+        return resources;
+    }
+
     /** A full collection in the server, so that the heap figure is what is live. */
     void fullGc() {
         if (pid > 0) {
