@@ -111,6 +111,7 @@ final class LoadTest {
         Setup.Plan background = new Setup(options).background(options.churn() + options.abusers());
         Thread.sleep(2000);
         server.put("baseline", probe.resources());
+        Map<String, Long> instancesBefore = probe.liveInstances();
         System.out.printf("baseline: %s%n", server.get("baseline"));
         Tally tally = new Tally();
         Phase phase;
@@ -125,7 +126,8 @@ final class LoadTest {
         // Closed connections are released on the server's next event-loop turns, sessions a moment later.
         Thread.sleep(5000);
         server.put("after", probe.resources());
-        System.out.printf("after: %s%n", server.get("after"));
+        server.put("live_instances_changed", ServerProbe.changed(instancesBefore, probe.liveInstances()));
+        System.out.printf("after: %s%nlive instances changed: %s%n", server.get("after"), server.get("live_instances_changed"));
         return phase;
     }
 
