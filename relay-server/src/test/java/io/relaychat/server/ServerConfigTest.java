@@ -36,6 +36,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void theShutdownGraceAndTheSpreadOfTheWebSocketClosesDefaultToTenAndThreeSecondsAndAreRead() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        ServerConfig set = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_SHUTDOWN_GRACE_SECONDS", "30", "RELAY_SHUTDOWN_SPREAD_SECONDS", "0"));
+
+        assertEquals(Duration.ofSeconds(10), defaults.shutdownGrace());
+        assertEquals(Duration.ofSeconds(3), defaults.shutdownSpread());
+        assertEquals(Duration.ofSeconds(30), set.shutdownGrace());
+        assertEquals(Duration.ZERO, set.shutdownSpread(), "0: every WebSocket closed at once");
+    }
+
+    @Test
     void valuesAreReadFromTheSeedAppsVariableNames() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of(
                 "PORT", "9000",

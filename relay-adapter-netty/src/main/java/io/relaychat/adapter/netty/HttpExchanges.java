@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     /** The least of a refused body read and dropped before the connection gives up on it and closes. */
     static final long DRAIN_AT_LEAST_BYTES = 4L * 1024 * 1024;
+    /** How long a new connection may stay silent once the node drains. */
+    static final Duration FIRST_REQUEST_WHILE_DRAINING = Duration.ofSeconds(1);
     /** How often an answer being written is looked at, in parts of the write timeout. */
     private static final int WRITE_CHECKS_PER_TIMEOUT = 10;
 
@@ -85,6 +88,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private long bodyBytes;
     private boolean written;
     private boolean goesOn;
+    /** The node is stopping: the request under way is answered, with Connection: close, and no other is read. */
+    private boolean draining;
 
     private ScheduledFuture<?> rateCheck;
     private long windowEnd;
@@ -165,6 +170,37 @@ final class HttpExchanges extends ChannelDuplexHandler {
         ctx.fireChannelActive();
     }
 
+    /**
+     * The node is stopping ({@link ConnectionDrain}). A kept-alive connection waiting for its next request closes
+     * now; a request under way is answered first, then the connection closes. A connection that has not sent its
+     * first request yet may have it on the way: it is given {@link #FIRST_REQUEST_WHILE_DRAINING} for its first
+     * byte, not its whole head timeout, so that a browser's idle pre-opened socket does not hold up the stop.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event != ConnectionDrain.Event.DRAIN) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        draining = true;
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        if (!fresh) {
+            ctx.close();
+            return;
+        }
+        if (headNanos > 0 && headNanos <= FIRST_REQUEST_WHILE_DRAINING.toNanos()) {
+            return; // its own head timeout is the shorter
+        }
+        cancelDeadline();
+        deadline = ctx.executor().schedule(() -> {
+            if (phase == Phase.WAITING) {
+                ctx.close();
+            }
+        }, FIRST_REQUEST_WHILE_DRAINING.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         stopClocks();
@@ -231,6 +267,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
             ctx.write(msg, promise);
             return;
         }
+        if (draining) {
+            HttpUtil.setKeepAlive(response, false);
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(response);
         if (!ended && head != null && HttpUtil.is100ContinueExpected(head)) {
             // Refused before it was told to go on: the client sends no body, so there is nothing left to read.
@@ -274,7 +313,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (!written || !ended) {
             return;
         }
-        if (!goesOn) {
+        if (!goesOn || draining) {
             ctx.close();
             return;
         }
@@ -285,6 +324,10 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     private void next() {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            return;
+        }
+        if (draining) {
+            ctx.close(); // told to drain while its answer was on the way: it was the last
             return;
         }
         head = null;
