@@ -38,6 +38,8 @@ final class Fleet implements AutoCloseable {
     private final Measurements measurements;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     final List<Peer> peers = new ArrayList<>();
+    /** What follows the stamp in every message: {@code |} and the padding's characters, or nothing. */
+    private final String padding;
     /** Parsed once: every received message asks which node its sender and receiver talk to. */
     private final List<URI> nodes;
 
@@ -45,6 +47,7 @@ final class Fleet implements AutoCloseable {
         this.options = options;
         this.measurements = measurements;
         this.nodes = options.nodes();
+        this.padding = options.padding() == 0 ? "" : "|" + "p".repeat(options.padding() - 1);
     }
 
     /** Connects every peer and joins its room, at most connectConcurrency at a time; returns when all joined. */
@@ -219,7 +222,7 @@ final class Fleet implements AutoCloseable {
     /** Sends one message from the peer, stamped with the time it was scheduled to go and who sent it. */
     void send(Peer peer, String roomId, long scheduledAt, long counter) {
         peer.channel.writeAndFlush(new TextWebSocketFrame("{\"action\":\"send_message\",\"room_id\":\"" + roomId
-                + "\"," + STAMP + scheduledAt + "|" + peer.index + "|" + counter + "\"}"), peer.channel.voidPromise());
+                + "\"," + STAMP + scheduledAt + "|" + peer.index + "|" + counter + padding + "\"}"), peer.channel.voidPromise());
     }
 
     @Override

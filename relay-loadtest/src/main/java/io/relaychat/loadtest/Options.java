@@ -36,6 +36,8 @@ import java.util.Set;
  *                          the server close them as too slow while the rest of the room goes on; not counted
  * @param churn             extra connections that come and go all run long (connect, join, chat, leave), in
  *                          rooms of their own; not counted, only their cost to the server is
+ * @param padding           characters added to every measured message's content (its size on the wire), so that a
+ *                          stalled reader fills its bound in seconds
  * @param abusers           extra hostile clients all run long (flooders, garbage senders, slow heads, stalled
  *                          bodies, stalled readers, password guessers); not counted, only what they get is
  */
@@ -43,7 +45,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
                Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
-               Path workDir, int stalledReaders, int churn, int abusers) {
+               Path workDir, int stalledReaders, int churn, int abusers, int padding) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle");
 
@@ -86,7 +88,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 values.containsKey("work-dir") ? Path.of(values.get("work-dir")) : null,
                 Integer.parseInt(values.getOrDefault("stalled-readers", "0")),
                 Integer.parseInt(values.getOrDefault("churn", "0")),
-                Integer.parseInt(values.getOrDefault("abusers", "0")));
+                Integer.parseInt(values.getOrDefault("abusers", "0")),
+                Integer.parseInt(values.getOrDefault("padding", "0")));
         if (options.processes() < 1) {
             throw new IllegalArgumentException("--processes must be positive");
         }
@@ -95,6 +98,9 @@ record Options(String target, String url, int connections, int roomSize, int rat
         }
         if (options.processes() > 1 && (options.stalledReaders() > 0 || options.churn() > 0 || options.abusers() > 0)) {
             throw new IllegalArgumentException("--stalled-readers, --churn and --abusers run in one generator process");
+        }
+        if (options.padding() < 0 || options.padding() > 3900) {
+            throw new IllegalArgumentException("--padding is 0 to 3900 characters (content is at most 4000 by default)");
         }
         if (options.stalledReaders() < 0 || options.stalledReaders() >= options.roomSize()) {
             throw new IllegalArgumentException("--stalled-readers is 0 to --room-size - 1");
@@ -133,7 +139,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
                 rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir, stalledReaders, churn, abusers);
+                workDir, stalledReaders, churn, abusers, padding);
     }
 
     static String usage() {
@@ -157,6 +163,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --processes 1              spread the connections over this many generator processes
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined
+                  --padding 0                characters added to every message's content
                   --churn 0                  extra connections that connect, join, chat and leave all run long
                   --abusers 0                extra hostile clients all run long (floods, garbage, slow heads,
                                              stalled bodies and readers, password guessing); with --churn, a soak:
