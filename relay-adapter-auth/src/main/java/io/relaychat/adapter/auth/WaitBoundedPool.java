@@ -128,17 +128,26 @@ final class WaitBoundedPool implements AutoCloseable {
             this.work = work;
         }
 
+        /** Its place is given back before its caller hears, so that what the caller does next finds it free. */
         @Override
         public void run() {
             long started = nanoClock.getAsLong();
+            T value = null;
+            Throwable failure = null;
             try {
-                T value = work.get();
+                value = work.get();
                 measured(nanoClock.getAsLong() - started);
-                inFlight.decrementAndGet();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            inFlight.decrementAndGet();
+            if (failure == null) {
                 result.complete(value);
-            } catch (RuntimeException e) {
-                inFlight.decrementAndGet();
-                result.completeExceptionally(e);
+                return;
+            }
+            result.completeExceptionally(failure);
+            if (failure instanceof Error error) {
+                throw error;
             }
         }
 
