@@ -36,7 +36,7 @@ class LoadTestSmokeTest {
         Path uploads = Files.createTempDirectory("relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
-                "RELAY_UPLOAD_DIR", uploads.toString()));
+                "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         Path json = Files.createTempFile("relay-load", ".json");
         LoadTest.Phase phase;
         try (RelayServer server = new RelayServer(config)) {
@@ -91,7 +91,8 @@ class LoadTestSmokeTest {
             throws Exception {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
-                "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString()));
+                "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString(),
+                "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         try (RelayServer server = new RelayServer(config)) {
             int port = server.start();
             // The server runs in this process, so that is whose resources are taken.

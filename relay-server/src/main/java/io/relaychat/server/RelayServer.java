@@ -44,8 +44,7 @@ public final class RelayServer implements AutoCloseable {
             log.info("auth: JWT HS256 with the secret from JWT_SECRET_KEY");
         }
         JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
-        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(),
-                BcryptPasswordHasher.DEFAULT_QUEUE_CAPACITY);
+        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait());
 
         this.core = RelayCore.builder()
                 .userStore(storage.users())

@@ -35,6 +35,7 @@ public record ServerConfig(
         Limits limits,
         int bcryptCost,
         int bcryptThreads,
+        Duration bcryptMaxWait,
         Duration shutdownGrace,
         Duration shutdownSpread) {
 
@@ -82,6 +83,8 @@ public record ServerConfig(
                 read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
                         BcryptPasswordHasher.MAX_COST),
                 read.integer("RELAY_BCRYPT_THREADS", BcryptPasswordHasher.defaultThreads(), 1, 256),
+                Duration.ofMillis(read.integer("RELAY_BCRYPT_MAX_WAIT_MS",
+                        (int) BcryptPasswordHasher.DEFAULT_MAX_WAIT.toMillis(), 0, 600_000)),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_SPREAD_SECONDS",
                         (int) NettyTransport.DEFAULT_CLOSE_SPREAD.toSeconds(), 0, 600)));

@@ -119,6 +119,34 @@ class ServerConfigTest {
     }
 
     @Test
+    void perAddressLimitsTrustedProxiesAndTheHashingWaitAreReadFromTheirVariables() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        assertEquals(Rate.of(30, Duration.ofMinutes(1)), defaults.limits().rates().loginsPerAddress());
+        assertEquals(Rate.of(60, Duration.ofMinutes(1)), defaults.limits().rates().registrationsPerAddress());
+        assertEquals(List.of(), defaults.transport().trustedProxies());
+        assertEquals(Duration.ofSeconds(1), defaults.bcryptMaxWait());
+
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "5",
+                "RELAY_REGISTER_RATE_PER_MINUTE", "0",
+                "RELAY_TRUSTED_PROXIES", " 10.0.0.0/8, ::1 ,",
+                "RELAY_BCRYPT_MAX_WAIT_MS", "0"));
+        assertEquals(Rate.of(5, Duration.ofMinutes(1)), config.limits().rates().loginsPerAddress());
+        assertTrue(config.limits().rates().registrationsPerAddress().isOff());
+        assertEquals(List.of("10.0.0.0/8", "::1"), config.transport().trustedProxies());
+        assertEquals(Duration.ZERO, config.bcryptMaxWait());
+    }
+
+    @Test
+    void aTrustedProxyThatIsNoAddressStopsStartUpNamingTheVariable() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")));
+
+        assertTrue(error.getMessage().startsWith("RELAY_TRUSTED_PROXIES must be"), error.getMessage());
+        assertTrue(error.getMessage().contains("'proxy.internal'"), error.getMessage());
+    }
+
+    @Test
     void aRateThatIsNotANumberStopsStartUpNamingTheVariable() {
         ConfigException rate = assertThrows(ConfigException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("RELAY_SEND_RATE_PER_SECOND", "fast")));

@@ -11,26 +11,35 @@ import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.relaychat.ports.in.ClientAddress;
 import io.relaychat.ports.model.Refusal;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A routed request: the Netty request, its query parameters (decoded before routing, so a malformed escape is a
- * malformed request, not a fault) and the path parameters the route captured, and readers of its body that
- * answer 422 naming what is wrong.
+ * malformed request, not a fault), the path parameters the route captured and the socket's peer, and readers of
+ * its body that answer 422 naming what is wrong.
  */
 final class ApiRequest {
     private final FullHttpRequest http;
     private final Map<String, List<String>> query;
     private final List<String> pathParams;
+    private final SocketAddress peer;
 
-    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams) {
+    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams, SocketAddress peer) {
         this.http = http;
         this.query = query;
         this.pathParams = pathParams;
+        this.peer = peer;
+    }
+
+    /** Where the request came from, for the per-address limits; see {@link ClientAddressResolver}. */
+    ClientAddress from(ClientAddressResolver addresses) {
+        return addresses.resolve(peer, http.headers());
     }
 
     String pathParam(int index) {

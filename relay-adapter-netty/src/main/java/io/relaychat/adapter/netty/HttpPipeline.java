@@ -40,7 +40,7 @@ final class HttpPipeline {
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
         this.settings = settings;
-        this.api = new RestApi(core);
+        this.api = new RestApi(core, new ClientAddressResolver(settings.trustedProxies()));
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),

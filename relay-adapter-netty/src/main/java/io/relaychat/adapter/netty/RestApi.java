@@ -41,10 +41,17 @@ final class RestApi {
     static final String UPLOAD_PATH = "/api/upload";
     static final String UPLOAD_CACHING = "private, max-age=86400";
     private final RelayUseCases core;
+    private final ClientAddressResolver addresses;
     private final List<Route> routes = new ArrayList<>();
 
+    /** Every request from its socket's peer: no proxy trusted. */
     RestApi(RelayUseCases core) {
+        this(core, ClientAddressResolver.socketOnly());
+    }
+
+    RestApi(RelayUseCases core, ClientAddressResolver addresses) {
         this.core = core;
+        this.addresses = addresses;
         route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
         route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(health())));
         route(HttpMethod.POST, "/api/auth/register", this::register);
@@ -158,14 +165,15 @@ final class RestApi {
     private CompletionStage<ApiResponse> register(ApiRequest request) {
         JsonNode body = request.jsonBody();
         RegisterCommand command = new RegisterCommand(ApiRequest.requiredText(body, "email"),
-                ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"));
+                ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"),
+                request.from(addresses));
         return core.register().register(command).thenApply(outcome -> answer(outcome, RestApi::token));
     }
 
     private CompletionStage<ApiResponse> login(ApiRequest request) {
         JsonNode body = request.jsonBody();
         LoginCommand command = new LoginCommand(ApiRequest.requiredText(body, "email"),
-                ApiRequest.requiredText(body, "password"));
+                ApiRequest.requiredText(body, "password"), request.from(addresses));
         return core.login().login(command).thenApply(outcome -> answer(outcome, RestApi::token));
     }
 
