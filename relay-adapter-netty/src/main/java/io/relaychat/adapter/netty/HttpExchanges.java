@@ -38,11 +38,11 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Every answer on this pipeline is one {@link FullHttpResponse}, or a head followed by its content up to a
  * {@link LastHttpContent} (a file, streamed in chunks); its Connection header says whether the connection goes
- * on, and the write timeout watches it from its head to its end. An answer written before its request has ended (a refused body) leaves the connection
- * reading the rest of the body and dropping it, never holding it, for as long as it keeps coming (the body's
- * deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's bound, whichever is larger; the
- * connection then closes once the client has sent all it declared, so that it reads the answer rather than a
- * reset.
+ * on, and the write timeout watches it from its head to its end. An answer written before its request has ended
+ * (a refused body) leaves the connection reading the rest of the body and dropping it, never holding it, for as
+ * long as it keeps coming (the body's deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's
+ * bound, whichever is larger; the connection then closes once the client has sent all it declared, so that it
+ * reads the answer rather than a reset.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     /** Told downstream once an answer is written and the connection goes on: what the request held may go. */
