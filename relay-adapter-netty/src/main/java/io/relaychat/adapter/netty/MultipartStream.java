@@ -1,6 +1,7 @@
 package io.relaychat.adapter.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -169,7 +170,7 @@ final class MultipartStream {
                     int found = indexOf(data, delimiter, at);
                     int until = found >= 0 ? found : Math.max(at, data.length - (delimiter.length - 1));
                     if (inFile && until > at) {
-                        receiver.fileBytes(io.netty.buffer.Unpooled.wrappedBuffer(data, at, until - at));
+                        receiver.fileBytes(Unpooled.wrappedBuffer(data, at, until - at));
                     }
                     if (found < 0) {
                         return until;
