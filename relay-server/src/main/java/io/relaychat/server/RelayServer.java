@@ -77,6 +77,16 @@ public final class RelayServer implements AutoCloseable {
         return core;
     }
 
+    /** Request body bytes the node holds now, all connections together: what the body budget bounds. */
+    public long bodyBytesHeld() {
+        return transport.bodyBytesHeld();
+    }
+
+    /** Open connections, HTTP and WebSocket. */
+    public int openConnections() {
+        return transport.openConnections();
+    }
+
     private void fault(Throwable error) {
         if (closing) {
             // Work still in flight when the pools and connections close fails for that reason alone.

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -35,12 +36,13 @@ import java.util.concurrent.TimeUnit;
  * ({@link #pause}, {@link #resume}). While a request is answered, nothing is read: what a client can pile up is
  * the bytes of one read. While a body is on hold, it is neither read nor decoded.
  * <p>
- * Every answer on this pipeline is one {@link FullHttpResponse}; its Connection header says whether the
- * connection goes on. An answer written before its request has ended (a refused body) leaves the connection
- * reading the rest of the body and dropping it, never holding it, for as long as it keeps coming (the body's
- * deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's bound, whichever is larger; the
- * connection then closes once the client has sent all it declared, so that it reads the answer rather than a
- * reset.
+ * Every answer on this pipeline is one {@link FullHttpResponse}, or a head followed by its content up to a
+ * {@link LastHttpContent} (a file, streamed in chunks); its Connection header says whether the connection goes
+ * on, and the write timeout watches it from its head to its end. An answer written before its request has ended
+ * (a refused body) leaves the connection reading the rest of the body and dropping it, never holding it, for as
+ * long as it keeps coming (the body's deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's
+ * bound, whichever is larger; the connection then closes once the client has sent all it declared, so that it
+ * reads the answer rather than a reset.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     /** Told downstream once an answer is written and the connection goes on: what the request held may go. */
@@ -51,7 +53,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
         /** A body is on hold until a check decides whether it may be read: not read, not decoded either. */
         BODY_ON_HOLD,
         /** A request is whole and being answered. */
-        ANSWERING
+        ANSWERING,
+        /** An upload's store is behind its body: the socket waits for it, the body already decoded goes on. */
+        STORE_BEHIND
     }
 
     /** The least of a refused body read and dropped before the connection gives up on it and closes. */
@@ -97,6 +101,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private boolean graceOver;
 
     private boolean writing;
+    /** While an answer streamed after its head is being written: whether the connection goes on after it. */
+    private Boolean streamedKeepAlive;
     private ScheduledFuture<?> writeCheck;
     private long nextWriteCheck;
     private long lastWriteProgress;
@@ -127,9 +133,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
         }
         if (reason == Pause.BODY_ON_HOLD) {
             decoder.hold();
-            if (phase == Phase.BODY) {
-                enter(Phase.HELD); // the server's time now, not the client's
-            }
+        }
+        if (reason != Pause.ANSWERING && phase == Phase.BODY) {
+            enter(Phase.HELD); // the server's time now, not the client's
         }
         applyReading();
     }
@@ -139,10 +145,11 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (!pauses.remove(reason)) {
             return;
         }
+        if (reason != Pause.ANSWERING && phase == Phase.HELD
+                && !pauses.contains(Pause.BODY_ON_HOLD) && !pauses.contains(Pause.STORE_BEHIND)) {
+            enterBody();
+        }
         if (reason == Pause.BODY_ON_HOLD) {
-            if (phase == Phase.HELD) {
-                enterBody();
-            }
             decoder.release();
         }
         applyReading();
@@ -263,7 +270,16 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof FullHttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        if (streamedKeepAlive != null && msg instanceof LastHttpContent && !(msg instanceof HttpResponse)) {
+            // The end of an answer streamed after its head: written once this is.
+            boolean keepAlive = streamedKeepAlive;
+            streamedKeepAlive = null;
+            promise = promise.unvoid();
+            promise.addListener(done -> written(done.isSuccess(), keepAlive));
+            ctx.write(msg, promise);
+            return;
+        }
+        if (!(msg instanceof HttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             ctx.write(msg, promise);
             return;
         }
@@ -286,7 +302,16 @@ final class HttpExchanges extends ChannelDuplexHandler {
         }
         writing = true;
         promise = promise.unvoid();
-        promise.addListener(done -> written(done.isSuccess(), keepAlive));
+        if (response instanceof FullHttpResponse) {
+            promise.addListener(done -> written(done.isSuccess(), keepAlive));
+        } else {
+            streamedKeepAlive = keepAlive; // its content follows (a file, in chunks); watched as one answer
+            promise.addListener(done -> {
+                if (!done.isSuccess()) {
+                    written(false, keepAlive);
+                }
+            });
+        }
         ctx.write(msg, promise);
         if (writing) {
             watchWrite();
