@@ -117,9 +117,10 @@ final class ApiRequest {
         HttpPostRequestDecoder decoder;
         try {
             decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), http);
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException e) {
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
             // The whole body is parsed here; IllegalArgumentException: a charset Java does not know (or that is
-            // not even a name), on the request or on a part, which Netty lets through unwrapped.
+            // not even a name), on the request or on a part, which Netty lets through unwrapped;
+            // IndexOutOfBoundsException: an empty boundary ("boundary="), whose first character Netty reads unchecked.
             throw ApiException.invalidField(notMultipart);
         }
         try {
