@@ -135,7 +135,13 @@ final class ApiRequest {
         } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
             throw ApiException.invalidField(notMultipart);
         } finally {
+            // A file part the body ended inside of is the decoder's partial data, which destroy() does not release
+            // when it is held in memory: released here, or its buffer leaks.
+            InterfaceHttpData partial = decoder.currentPartialHttpData();
             decoder.destroy();
+            if (partial != null && partial.refCnt() > 0) {
+                partial.release();
+            }
         }
     }
 
