@@ -76,6 +76,11 @@ public final class RelayServer implements AutoCloseable {
         return core;
     }
 
+    /** The transport, for what it holds at this moment: its open connections and the request body bytes. */
+    public NettyTransport transport() {
+        return transport;
+    }
+
     private void fault(Throwable error) {
         if (closing) {
             // Work still in flight when the pools and connections close fails for that reason alone.
