@@ -1,6 +1,7 @@
 package io.relaychat.domain;
 
 import io.relaychat.ports.in.AuthenticateUseCase;
+import io.relaychat.ports.in.ClientAddress;
 import io.relaychat.ports.in.LoginCommand;
 import io.relaychat.ports.in.LoginUseCase;
 import io.relaychat.ports.in.RegisterCommand;
@@ -36,6 +37,8 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private final IdSource ids;
     private final RateLimiter<UserId> searches;
     private final RateLimiter<String> failedLogins;
+    private final RateLimiter<String> failedLoginsPerAddress;
+    private final RateLimiter<String> registrationsPerAddress;
     /**
      * Checked against when an email is unknown, so that a wrong email costs as much time as a wrong
      * password and response times do not tell which emails are registered. Made on first need.
@@ -52,10 +55,20 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         this.ids = ids;
         this.searches = new RateLimiter<>(rates.searches(), time);
         this.failedLogins = new RateLimiter<>(rates.logins(), time);
+        this.failedLoginsPerAddress = new RateLimiter<>(rates.loginsPerAddress(), time);
+        this.registrationsPerAddress = new RateLimiter<>(rates.registrationsPerAddress(), time);
     }
 
+    /**
+     * Every registration from an address counts, an email already taken too (asking is how emails are probed),
+     * before anything is looked up or hashed. An unknown address is not limited here.
+     */
     @Override
     public CompletionStage<Outcome<SignedIn>> register(RegisterCommand command) {
+        Optional<Refusal> tooOften = network(command.from()).flatMap(registrationsPerAddress::tryAcquire);
+        if (tooOften.isPresent()) {
+            return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
+        }
         return users.findAccountByEmail(command.email()).thenCompose(existing -> {
             if (existing.isPresent()) {
                 return CompletableFuture.completedFuture(Outcome.rejected(Refusal.emailTaken()));
@@ -72,14 +85,18 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     }
 
     /**
-     * Failed attempts for one email are limited, and once they run out every attempt for it is refused before
-     * anything is hashed: guessing a password takes ages, and a flood against one account slows only that
-     * account's logins. A successful login costs nothing.
+     * Failed attempts are limited per email and per client address, and once either runs out every attempt it
+     * covers is refused before anything is hashed: guessing a password takes ages, a flood against one account
+     * slows only that account's logins, and one address guessing across many accounts is slowed as a whole. When
+     * both have run out, the refusal names the longer wait. A successful login costs nothing; an attempt the
+     * hasher refused (busy) is no failure and costs nothing either. An unknown address is limited per email only.
      */
     @Override
     public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
         String email = command.email().toLowerCase(Locale.ROOT);
-        Optional<Refusal> tooOften = failedLogins.check(email);
+        Optional<String> network = network(command.from());
+        Optional<Refusal> tooOften = longerWait(failedLogins.check(email),
+                network.flatMap(failedLoginsPerAddress::check));
         if (tooOften.isPresent()) {
             return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
@@ -92,9 +109,35 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
                     return Outcome.accepted(signIn(account.get().user()));
                 }
                 failedLogins.spend(email);
+                network.ifPresent(failedLoginsPerAddress::spend);
                 return Outcome.<SignedIn>rejected(Refusal.invalidCredentials());
             });
         });
+    }
+
+    /**
+     * The key an address is limited by: an IPv4 address itself; for IPv6, its /64 network, since one home, phone
+     * or host is handed a whole /64 and could otherwise take a fresh address for every attempt.
+     */
+    private static Optional<String> network(ClientAddress from) {
+        return from.ip().map(ip -> {
+            byte[] bytes = ip.getAddress();
+            if (bytes.length != 16) {
+                return ip.getHostAddress();
+            }
+            StringBuilder key = new StringBuilder(20);
+            for (int i = 0; i < 8; i += 2) {
+                key.append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return key.append(":/64").toString();
+        });
+    }
+
+    private static Optional<Refusal> longerWait(Optional<Refusal> one, Optional<Refusal> other) {
+        if (one.isEmpty() || other.isEmpty()) {
+            return one.isPresent() ? one : other;
+        }
+        return one.get().retryAfter().compareTo(other.get().retryAfter()) >= 0 ? one : other;
     }
 
     @Override
@@ -121,11 +164,28 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         return users.search(query.strip(), MAX_RESULTS).thenApply(Outcome::accepted);
     }
 
+    /**
+     * A decoy whose hashing failed (the hasher was busy) is forgotten, so that the next unknown email makes a new
+     * one: kept, it would fail every login for an unknown email from then on, and tell those emails apart.
+     */
     private synchronized CompletionStage<String> decoyHash() {
-        if (decoyHash == null) {
-            decoyHash = hasher.hash(ids.newId());
+        if (decoyHash != null) {
+            return decoyHash;
         }
-        return decoyHash;
+        CompletionStage<String> made = hasher.hash(ids.newId());
+        decoyHash = made;
+        made.whenComplete((hash, error) -> { // at once, still under this lock, when the hasher refused outright
+            if (error != null) {
+                forgetDecoy(made);
+            }
+        });
+        return made;
+    }
+
+    private synchronized void forgetDecoy(CompletionStage<String> failed) {
+        if (decoyHash == failed) {
+            decoyHash = null;
+        }
     }
 
     private SignedIn signIn(User user) {

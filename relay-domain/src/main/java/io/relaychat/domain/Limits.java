@@ -26,19 +26,32 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
                      int maxRoomsPerConnection, int maxMembersPerRoomCreation, Rates rates) {
 
     /**
-     * Per user and node. A send burst fits a client replaying its unacknowledged sends after a reconnect;
-     * joins fit a client rejoining all its rooms at once.
+     * Per user and node, but for the per-address ones (per client address and node). A send burst fits a client
+     * replaying its unacknowledged sends after a reconnect; joins fit a client rejoining all its rooms at once.
+     * Addresses are shared (a NAT, a proxy, a whole office), so their limits are several times one user's.
      *
-     * @param sends         {@code send_message}
-     * @param typing        {@code typing}
-     * @param joins         {@code join_room}
-     * @param roomCreations rooms created (REST)
-     * @param searches      user searches (REST)
-     * @param uploads       file uploads (REST)
-     * @param logins        failed login attempts per email, so that a password cannot be guessed at speed
+     * @param sends                   {@code send_message}
+     * @param typing                  {@code typing}
+     * @param joins                   {@code join_room}
+     * @param roomCreations           rooms created (REST)
+     * @param searches                user searches (REST)
+     * @param uploads                 file uploads (REST)
+     * @param logins                  failed login attempts per email, so that a password cannot be guessed at speed
+     * @param loginsPerAddress        failed login attempts per client address, whatever the emails: one address
+     *                                guessing across many accounts is slowed as one guessing at one
+     * @param registrationsPerAddress registrations per client address, refused or not
      */
     public record Rates(Rate sends, Rate typing, Rate joins, Rate roomCreations, Rate searches, Rate uploads,
-                        Rate logins) {
+                        Rate logins, Rate loginsPerAddress, Rate registrationsPerAddress) {
+        /** Thirty failed logins a minute: three accounts' worth of the per-email limit, from one address. */
+        public static final int DEFAULT_FAILED_LOGINS_PER_ADDRESS_PER_MINUTE = 30;
+        /**
+         * Sixty a minute, then one a second: a classroom or an office behind one NAT signing up at once fits (and
+         * so do the project's test suites, a few dozen accounts each from 127.0.0.1), a script making accounts by
+         * the thousand does not.
+         */
+        public static final int DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_MINUTE = 60;
+
         public Rates {
             Objects.requireNonNull(sends, "sends");
             Objects.requireNonNull(typing, "typing");
@@ -47,6 +60,15 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
             Objects.requireNonNull(searches, "searches");
             Objects.requireNonNull(uploads, "uploads");
             Objects.requireNonNull(logins, "logins");
+            Objects.requireNonNull(loginsPerAddress, "loginsPerAddress");
+            Objects.requireNonNull(registrationsPerAddress, "registrationsPerAddress");
+        }
+
+        /** The per-user rates, with the per-address ones at their defaults. */
+        public Rates(Rate sends, Rate typing, Rate joins, Rate roomCreations, Rate searches, Rate uploads, Rate logins) {
+            this(sends, typing, joins, roomCreations, searches, uploads, logins,
+                    Rate.of(DEFAULT_FAILED_LOGINS_PER_ADDRESS_PER_MINUTE, Duration.ofMinutes(1)),
+                    Rate.of(DEFAULT_REGISTRATIONS_PER_ADDRESS_PER_MINUTE, Duration.ofMinutes(1)));
         }
 
         public static Rates defaults() {
@@ -56,7 +78,12 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
 
         /** No rate limits at all, for a core whose callers are trusted (or limited elsewhere). */
         public static Rates off() {
-            return new Rates(Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF);
+            return new Rates(Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF);
+        }
+
+        /** These rates with the per-address ones replaced. */
+        public Rates withPerAddress(Rate failedLogins, Rate registrations) {
+            return new Rates(sends, typing, joins, roomCreations, searches, uploads, logins, failedLogins, registrations);
         }
     }
 

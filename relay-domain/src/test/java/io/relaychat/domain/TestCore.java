@@ -13,6 +13,7 @@ import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
@@ -53,6 +54,17 @@ final class TestCore {
     }
 
     TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence, Limits limits) {
+        this(messages, bus, forwarding, presence, limits, new TestDoubles.QuickHasher());
+    }
+
+    /** On the in-memory adapters with these limits and this password hasher. */
+    TestCore(Limits limits, PasswordHasher hasher) {
+        this(new InMemoryMessageStore(), InProcessEventBus.standalone(), SendForwarding.NONE, new InMemoryPresence(),
+                limits, hasher);
+    }
+
+    private TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence,
+                     Limits limits, PasswordHasher hasher) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
@@ -61,7 +73,7 @@ final class TestCore {
                 .userStore(users).roomStore(rooms).messageStore(messages)
                 .blobStore(new TestDoubles.MemoryBlobs())
                 .eventBus(bus).sendForwarding(forwarding).presence(presence).scheduler(scheduler)
-                .passwordHasher(new TestDoubles.QuickHasher())
+                .passwordHasher(hasher)
                 .tokens(tokens, tokens)
                 .limits(limits)
                 .timeSource(clock)

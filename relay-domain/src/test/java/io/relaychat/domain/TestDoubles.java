@@ -1,12 +1,16 @@
 package io.relaychat.domain;
 
 import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.model.BlobReader;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,19 +83,65 @@ final class TestDoubles {
         }
     }
 
-    /** Files kept in a map. */
+    /** Files kept in a map: written whole into it once a sink finishes, read back in small chunks. */
     static final class MemoryBlobs implements BlobStore {
+        static final int CHUNK = 64 * 1024;
         final Map<String, Blob> stored = new ConcurrentHashMap<>();
 
         @Override
-        public CompletionStage<Void> put(String name, Blob blob) {
-            stored.put(name, blob);
-            return CompletableFuture.completedFuture(null);
+        public CompletionStage<BlobSink> create(String name, String contentType) {
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            return CompletableFuture.completedFuture(new BlobSink() {
+                @Override
+                public CompletionStage<Void> write(ByteBuffer chunk) {
+                    byte[] bytes = new byte[chunk.remaining()];
+                    chunk.get(bytes);
+                    content.writeBytes(bytes);
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public CompletionStage<Void> finish() {
+                    stored.put(name, new Blob(content.toByteArray(), contentType));
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public void abort() {
+                    content.reset();
+                }
+            });
         }
 
         @Override
-        public CompletionStage<Optional<Blob>> get(String name) {
-            return CompletableFuture.completedFuture(Optional.ofNullable(stored.get(name)));
+        public CompletionStage<Optional<BlobReader>> open(String name) {
+            Blob blob = stored.get(name);
+            if (blob == null) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            ByteBuffer rest = ByteBuffer.wrap(blob.content());
+            return CompletableFuture.completedFuture(Optional.of(new BlobReader() {
+                @Override
+                public long size() {
+                    return blob.content().length;
+                }
+
+                @Override
+                public String contentType() {
+                    return blob.contentType();
+                }
+
+                @Override
+                public CompletionStage<ByteBuffer> read() {
+                    ByteBuffer chunk = rest.slice(rest.position(), Math.min(CHUNK, rest.remaining()));
+                    rest.position(rest.position() + chunk.remaining());
+                    return CompletableFuture.completedFuture(chunk);
+                }
+
+                @Override
+                public void close() {
+                }
+            }));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.relaychat.domain;
 
+import io.relaychat.ports.in.UploadsUseCase.IncomingFile;
 import io.relaychat.ports.in.UploadsUseCase.StoredUpload;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
@@ -8,6 +9,7 @@ import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import static io.relaychat.testkit.Await.result;
@@ -82,5 +84,38 @@ class UploadRulesTest {
         assertEquals(3, storedWhenRefused, "the refused upload stored nothing");
         assertTrue(someoneElse instanceof Outcome.Accepted<StoredUpload>, "limits are per user: " + someoneElse);
         assertTrue(later instanceof Outcome.Accepted<StoredUpload>, "a token came back after 20 s: " + later);
+    }
+
+    @Test
+    void anUploadIsAdmittedForItsRateBeforeAnyOfItIsReadAndEveryAdmissionCounts() {
+        UploadService limited = new UploadService(blobs, () -> "id", 1024, Rate.of(2, Duration.ofMinutes(1)), clock);
+
+        assertTrue(limited.beginUpload(ann) instanceof Outcome.Accepted<IncomingFile>);
+        assertTrue(limited.beginUpload(ann) instanceof Outcome.Accepted<IncomingFile>, "never finished, still counted");
+        Outcome<IncomingFile> third = limited.beginUpload(ann);
+
+        assertEquals(Reason.RATE_LIMITED, ((Outcome.Rejected<IncomingFile>) third).reason());
+        assertTrue(blobs.stored.isEmpty());
+    }
+
+    @Test
+    void aStreamedFileIsStoredOnceFinishedAndOnePastTheLimitIsDroppedAsItPassesIt() {
+        IncomingFile small = ((Outcome.Accepted<IncomingFile>) uploads.beginUpload(ann)).value();
+        result(small.open("notes.txt"));
+        result(small.write(ByteBuffer.wrap(new byte[600])));
+        result(small.write(ByteBuffer.wrap(new byte[424])));
+        assertTrue(blobs.stored.isEmpty(), "nothing there until it is whole");
+        StoredUpload stored = result(small.finish()).value();
+        assertEquals(1024, blobs.stored.get(stored.storedName()).content().length);
+
+        blobs.stored.clear();
+        IncomingFile big = ((Outcome.Accepted<IncomingFile>) uploads.beginUpload(ann)).value();
+        result(big.open("big.bin"));
+        result(big.write(ByteBuffer.wrap(new byte[1000])));
+        result(big.write(ByteBuffer.wrap(new byte[25])));
+        result(big.write(ByteBuffer.wrap(new byte[5000])));
+
+        assertEquals(Outcome.rejected(Refusal.fileTooLarge(1024)), result(big.finish()));
+        assertTrue(blobs.stored.isEmpty());
     }
 }

@@ -38,6 +38,8 @@ final class Fleet implements AutoCloseable {
     private final Measurements measurements;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     final List<Peer> peers = new ArrayList<>();
+    /** What follows the stamp in every message: {@code |} and the padding's characters, or nothing. */
+    private final String padding;
     /** Parsed once: every received message asks which node its sender and receiver talk to. */
     private final List<URI> nodes;
 
@@ -45,6 +47,7 @@ final class Fleet implements AutoCloseable {
         this.options = options;
         this.measurements = measurements;
         this.nodes = options.nodes();
+        this.padding = options.padding() == 0 ? "" : "|" + "p".repeat(options.padding() - 1);
     }
 
     /** Connects every peer and joins its room, at most connectConcurrency at a time; returns when all joined. */
@@ -63,7 +66,7 @@ final class Fleet implements AutoCloseable {
             if (!mine.test(i)) {
                 continue;
             }
-            Peer peer = new Peer(i, i / options.roomSize());
+            Peer peer = new Peer(i, i / options.roomSize(), i < options.stalledReaders());
             peers.add(peer);
             String token = plan.accounts().get(i).token();
             String roomId = plan.roomIds().get(peer.room);
@@ -79,7 +82,12 @@ final class Fleet implements AutoCloseable {
         URI node = nodes.get(nodeOf(peer.index));
         URI uri = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/ws?token=" + token);
         InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + peer.index % options.sourceAddresses()), 0);
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap own = bootstrap.clone();
+        if (peer.stalled) {
+            // A small window, so that the kernel's buffers fill in seconds, not minutes, once it stops reading.
+            own.option(ChannelOption.SO_RCVBUF, STALLED_RECEIVE_BUFFER);
+        }
+        own.handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 channel.pipeline()
@@ -135,7 +143,9 @@ final class Fleet implements AutoCloseable {
                 peer.onMessage(seq);
                 measurements.delivered(now - sentAt, nodeOf(sender) != nodeOf(peer.index));
             } else if (startsWith(content, PRESENCE_UPDATE)) {
-                peer.joined.complete(null);
+                if (peer.joined.complete(null) && peer.stalled) {
+                    ctx.channel().config().setAutoRead(false);
+                }
             } else if (startsWith(content, ERROR)) {
                 measurements.serverError(content.toString(StandardCharsets.UTF_8));
             }
@@ -143,6 +153,7 @@ final class Fleet implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            peer.closed.complete(null);
             measurements.disconnects.increment();
             peer.joined.completeExceptionally(new IllegalStateException("connection closed before joining"));
         }
@@ -151,6 +162,15 @@ final class Fleet implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             measurements.serverError("client error: " + cause);
             ctx.close();
+        }
+    }
+
+    private static final int STALLED_RECEIVE_BUFFER = 4096;
+
+    /** Lets a stalled reader read again, so that it notices whether the server has closed it meanwhile. */
+    void resume(Peer peer) {
+        if (peer.channel != null) {
+            peer.channel.config().setAutoRead(true);
         }
     }
 
@@ -202,7 +222,7 @@ final class Fleet implements AutoCloseable {
     /** Sends one message from the peer, stamped with the time it was scheduled to go and who sent it. */
     void send(Peer peer, String roomId, long scheduledAt, long counter) {
         peer.channel.writeAndFlush(new TextWebSocketFrame("{\"action\":\"send_message\",\"room_id\":\"" + roomId
-                + "\"," + STAMP + scheduledAt + "|" + peer.index + "|" + counter + "\"}"), peer.channel.voidPromise());
+                + "\"," + STAMP + scheduledAt + "|" + peer.index + "|" + counter + padding + "\"}"), peer.channel.voidPromise());
     }
 
     @Override

@@ -88,8 +88,13 @@ final class LoadTest {
                     }
                     rate *= options.rampFactor();
                 }
+            } else if (options.churn() > 0 || options.abusers() > 0) {
+                phases.add(soak(fleet, plan, probe, server));
             } else {
                 phases.add(sendAndDrain(fleet, plan, options.rate(), options.duration()));
+            }
+            if (options.stalledReaders() > 0) {
+                server.put("stalled_readers_closed", stalledReadersClosed(fleet));
             }
             if (!options.idle()) {
                 server.put("now", probe.memory());
@@ -98,12 +103,52 @@ final class LoadTest {
         }
     }
 
+    /**
+     * The measured phase with churn and abusers alongside, and the server's resources before they start and after
+     * they have gone (each after a full collection): what a long run leaves behind shows as the difference.
+     */
+    private Phase soak(Fleet fleet, Setup.Plan plan, ServerProbe probe, Map<String, Object> server) throws Exception {
+        Setup.Plan background = new Setup(options).background(options.churn() + options.abusers());
+        Thread.sleep(2000);
+        server.put("baseline", probe.resources());
+        Map<String, Long> instancesBefore = probe.liveInstances();
+        System.out.printf("baseline: %s%n", server.get("baseline"));
+        Tally tally = new Tally();
+        Phase phase;
+        try (Churn churn = new Churn(options, new Setup.Plan(background.accounts().subList(0, options.churn()),
+                background.roomIds()), tally);
+             Abusers abusers = new Abusers(options, background, options.churn(), tally)) {
+            churn.start();
+            abusers.start();
+            phase = sendAndDrain(fleet, plan, options.rate(), options.duration());
+        }
+        server.put("background", tally.snapshot());
+        // Closed connections are released on the server's next event-loop turns, sessions a moment later.
+        Thread.sleep(5000);
+        server.put("after", probe.resources());
+        server.put("live_instances_changed", ServerProbe.changed(instancesBefore, probe.liveInstances()));
+        System.out.printf("after: %s%nlive instances changed: %s%n", server.get("after"), server.get("live_instances_changed"));
+        return phase;
+    }
+
+    /** Lets the stalled readers read again and counts those the server had closed: "closed/stalled". */
+    private static String stalledReadersClosed(Fleet fleet) throws InterruptedException {
+        List<Peer> stalled = fleet.peers.stream().filter(peer -> peer.stalled).toList();
+        stalled.forEach(fleet::resume);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && stalled.stream().anyMatch(peer -> !peer.closed.isDone())) {
+            Thread.sleep(50);
+        }
+        return stalled.stream().filter(peer -> peer.closed.isDone()).count() + "/" + stalled.size();
+    }
+
     private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate, Duration duration) throws InterruptedException {
-        List<Peer> peers = fleet.peers;
-        long[] distinctBefore = new long[peers.size()];
-        long[] receivedBefore = new long[peers.size()];
-        long[] duplicatesBefore = new long[peers.size()];
-        long[] outOfOrderBefore = new long[peers.size()];
+        List<Peer> peers = fleet.peers.stream().filter(peer -> !peer.stalled).toList();
+        int slots = fleet.peers.size();
+        long[] distinctBefore = new long[slots];
+        long[] receivedBefore = new long[slots];
+        long[] duplicatesBefore = new long[slots];
+        long[] outOfOrderBefore = new long[slots];
         for (Peer peer : peers) {
             distinctBefore[peer.index] = peer.distinct();
             receivedBefore[peer.index] = peer.received();
@@ -120,7 +165,9 @@ final class LoadTest {
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        long nextReport = start + 1_000_000_000L;
+        // A soak runs for minutes: a line every ten seconds is enough to follow it.
+        long reportEvery = duration.toSeconds() > 60 ? 10_000_000_000L : 1_000_000_000L;
+        long nextReport = start + reportEvery;
         long sent = 0;
         long deliveriesAtReport = measurements.deliveries.sum();
         while (true) {
@@ -140,10 +187,10 @@ final class LoadTest {
                 latency.add(interval);
                 long deliveries = measurements.deliveries.sum();
                 System.out.printf("  t=%4.1fs sent=%d deliveries/s=%d p99=%.1fms behind=%d%n", (now - start) / 1e9, sent,
-                        deliveries - deliveriesAtReport, interval.getValueAtPercentile(99) / 1000.0,
-                        Math.max(0, due - sent));
+                        (deliveries - deliveriesAtReport) * 1_000_000_000L / reportEvery,
+                        interval.getValueAtPercentile(99) / 1000.0, Math.max(0, due - sent));
                 deliveriesAtReport = deliveries;
-                nextReport += 1_000_000_000L;
+                nextReport += reportEvery;
             }
             LockSupport.parkNanos(Math.min(period, 200_000));
         }

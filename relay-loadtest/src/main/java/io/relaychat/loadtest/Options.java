@@ -32,12 +32,20 @@ import java.util.Set;
  *                          ~19 000 sockets here, under the 20 000 open-file limit); this one starts the others
  * @param workerIndex       set on the processes this one starts: which share of the connections is theirs
  * @param workDir           where the processes of one run meet: plan, barrier and result files
+ * @param stalledReaders    connections of the first room that stop reading once joined (and never send), to see
+ *                          the server close them as too slow while the rest of the room goes on; not counted
+ * @param churn             extra connections that come and go all run long (connect, join, chat, leave), in
+ *                          rooms of their own; not counted, only their cost to the server is
+ * @param padding           characters added to every measured message's content (its size on the wire), so that a
+ *                          stalled reader fills its bound in seconds
+ * @param abusers           extra hostile clients all run long (flooders, garbage senders, slow heads, stalled
+ *                          bodies, stalled readers, password guessers); not counted, only what they get is
  */
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
                Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
-               Path workDir) {
+               Path workDir, int stalledReaders, int churn, int abusers, int padding) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle");
 
@@ -77,12 +85,28 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 Integer.parseInt(values.getOrDefault("connect-concurrency", "256")),
                 Integer.parseInt(values.getOrDefault("processes", "1")),
                 Integer.parseInt(values.getOrDefault("worker-index", "-1")),
-                values.containsKey("work-dir") ? Path.of(values.get("work-dir")) : null);
+                values.containsKey("work-dir") ? Path.of(values.get("work-dir")) : null,
+                Integer.parseInt(values.getOrDefault("stalled-readers", "0")),
+                Integer.parseInt(values.getOrDefault("churn", "0")),
+                Integer.parseInt(values.getOrDefault("abusers", "0")),
+                Integer.parseInt(values.getOrDefault("padding", "0")));
         if (options.processes() < 1) {
             throw new IllegalArgumentException("--processes must be positive");
         }
         if (options.processes() > 1 && (options.ramp() || !options.warmup().isZero())) {
             throw new IllegalArgumentException("--ramp and --warmup run in one generator process");
+        }
+        if (options.processes() > 1 && (options.stalledReaders() > 0 || options.churn() > 0 || options.abusers() > 0)) {
+            throw new IllegalArgumentException("--stalled-readers, --churn and --abusers run in one generator process");
+        }
+        if (options.padding() < 0 || options.padding() > 3900) {
+            throw new IllegalArgumentException("--padding is 0 to 3900 characters (content is at most 4000 by default)");
+        }
+        if (options.stalledReaders() < 0 || options.stalledReaders() >= options.roomSize()) {
+            throw new IllegalArgumentException("--stalled-readers is 0 to --room-size - 1");
+        }
+        if ((options.churn() > 0 || options.abusers() > 0) && options.target().equals("ceiling")) {
+            throw new IllegalArgumentException("--churn and --abusers need the full protocol (--target relay)");
         }
         if (!Set.of("relay", "ceiling").contains(options.target())) {
             throw new IllegalArgumentException("--target is relay or ceiling");
@@ -115,7 +139,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
                 rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir);
+                workDir, stalledReaders, churn, abusers, padding);
     }
 
     static String usage() {
@@ -138,6 +162,12 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --server-pid PID           report the server's RSS (and heap via jcmd)
                   --processes 1              spread the connections over this many generator processes
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
+                  --stalled-readers 0        connections of the first room that stop reading once joined
+                  --padding 0                characters added to every message's content
+                  --churn 0                  extra connections that connect, join, chat and leave all run long
+                  --abusers 0                extra hostile clients all run long (floods, garbage, slow heads,
+                                             stalled bodies and readers, password guessing); with --churn, a soak:
+                                             the server's heap, open files and threads before and after
                 java -jar relay-loadtest.jar ceiling-server --port 9001   runs the bare broadcast server
                 """;
     }

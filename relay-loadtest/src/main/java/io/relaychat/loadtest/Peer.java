@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
 final class Peer {
     final int index;
     final int room;
+    /** A stalled reader stops reading once joined and never sends: only whether the server closes it counts. */
+    final boolean stalled;
     final CompletableFuture<Void> joined = new CompletableFuture<>();
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
     volatile Channel channel;
     private final BitSet seen = new BitSet();
     private long lastSeq;
@@ -20,9 +23,10 @@ final class Peer {
     private long duplicates;
     private long outOfOrder;
 
-    Peer(int index, int room) {
+    Peer(int index, int room, boolean stalled) {
         this.index = index;
         this.room = room;
+        this.stalled = stalled;
     }
 
     synchronized void onMessage(long seq) {

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class ServerProbe {
     /** "used 12345K" (G1, Parallel) or "used 194M" (ZGC). */
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KMG])");
+    /** " 12:  3456  78901  io.relaychat.Foo (module)": rank, instances, bytes, class name. */
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+(\\S+)");
 
     private final long pid;
 
@@ -31,6 +33,67 @@ final class ServerProbe {
         rssKiB().ifPresent(rss -> memory.put("rss_kib", rss));
         heapUsedKiB().ifPresent(heap -> memory.put("heap_used_kib", heap));
         return memory;
+    }
+
+    /**
+     * What a soak compares before and after: the heap after a full collection, the resident set, open files and
+     * threads. Takes the collection itself.
+     */
+    Map<String, Object> resources() {
+        Map<String, Object> resources = new LinkedHashMap<>();
+        if (pid <= 0) {
+            return resources;
+        }
+        fullGc();
+        resources.putAll(memory());
+        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        if (fds != null) {
+            resources.put("open_files", fds.length);
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    resources.put("threads", Integer.parseInt(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("cannot read the server's threads: " + e.getMessage());
+        }
+        return resources;
+    }
+
+    /**
+     * Live instances of the server's own classes and of Netty's channels, by class, from a class histogram (which
+     * collects first): what a soak compares to tell state that is kept on purpose (stored messages) from state
+     * that should have gone with its connection (sessions, subscriptions, channels).
+     */
+    Map<String, Long> liveInstances() {
+        Map<String, Long> instances = new java.util.TreeMap<>();
+        if (pid <= 0) {
+            return instances;
+        }
+        for (String line : jcmd("GC.class_histogram").split("\n")) {
+            Matcher row = HISTOGRAM_ROW.matcher(line);
+            if (row.find() && (row.group(2).startsWith("io.relaychat.") || row.group(2).startsWith("io.netty.channel."))) {
+                instances.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+            }
+        }
+        return instances;
+    }
+
+    /** The classes whose live instances differ between two histograms, with both counts: "before -> after". */
+    static Map<String, String> changed(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, String> changed = new java.util.TreeMap<>();
+        java.util.Set<String> classes = new java.util.TreeSet<>(before.keySet());
+        classes.addAll(after.keySet());
+        for (String name : classes) {
+            long b = before.getOrDefault(name, 0L);
+            long a = after.getOrDefault(name, 0L);
+            if (a != b) {
+                changed.put(name, b + " -> " + a);
+            }
+        }
+        return changed;
     }
 
     /** A full collection in the server, so that the heap figure is what is live. */

@@ -38,6 +38,9 @@ final class Setup {
     record Plan(List<Account> accounts, List<String> roomIds) {
     }
 
+    /** Connections per room among the background clients of a soak (churn and abusers). */
+    static final int BACKGROUND_ROOM_SIZE = 10;
+
     private final Options options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore inFlight;
@@ -74,6 +77,24 @@ final class Setup {
             roomIds.add(room.join());
         }
         return new Plan(accounts, roomIds);
+    }
+
+    /**
+     * Fresh users for the background clients of a soak, in rooms of {@link #BACKGROUND_ROOM_SIZE} of their own
+     * (the last one may be smaller), so that their traffic never enters what the fleet counts.
+     */
+    Plan background(int count) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<CompletableFuture<Account>> registrations = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            registrations.add(register("bg-" + run + "-" + i));
+        }
+        List<Account> accounts = registrations.stream().map(CompletableFuture::join).toList();
+        List<CompletableFuture<String>> rooms = new ArrayList<>();
+        for (int from = 0; from < count; from += BACKGROUND_ROOM_SIZE) {
+            rooms.add(createRoom(accounts.subList(from, Math.min(count, from + BACKGROUND_ROOM_SIZE)), "background-" + from));
+        }
+        return new Plan(accounts, rooms.stream().map(CompletableFuture::join).toList());
     }
 
     private List<Account> accounts() throws IOException, InterruptedException {

@@ -36,7 +36,7 @@ class LoadTestSmokeTest {
         Path uploads = Files.createTempDirectory("relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
-                "RELAY_UPLOAD_DIR", uploads.toString()));
+                "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         Path json = Files.createTempFile("relay-load", ".json");
         LoadTest.Phase phase;
         try (RelayServer server = new RelayServer(config)) {
@@ -83,6 +83,39 @@ class LoadTestSmokeTest {
             assertTrue(Files.exists(work.resolve("result-1.json")), "both processes reported");
             assertNotNull(phase.acrossNodesP99(), "deliveries between connections of different nodes are told apart");
             assertTrue(phase.acrossNodesP50() > 0 && phase.acrossNodesP50() <= phase.acrossNodesP99(), phase.toString());
+        }
+    }
+
+    @Test
+    void aSoakCountsOnlyTheFleetWhileChurnAndAbusersAreTurnedAwayAndTheServersResourcesAreTakenBeforeAndAfter()
+            throws Exception {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString(),
+                "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
+        try (RelayServer server = new RelayServer(config)) {
+            int port = server.start();
+            // The server runs in this process, so that is whose resources are taken.
+            Options options = Options.parse("--url", "http://127.0.0.1:" + port, "--connections", "100",
+                    "--room-size", "10", "--rate", "50", "--duration", "4", "--drain", "5", "--source-addresses", "2",
+                    "--stalled-readers", "1", "--churn", "4", "--abusers", "6",
+                    "--server-pid", String.valueOf(ProcessHandle.current().pid()));
+            LoadTest.Result result = new LoadTest(options).run();
+            Report.print(options, result);
+
+            LoadTest.Phase phase = result.last();
+            assertTrue(phase.expected() < phase.sent() * 10, "the stalled reader's deliveries are not expected");
+            assertEquals(phase.expected(), phase.delivered(), "every other delivery arrived");
+            assertTrue(phase.clean(), phase.toString());
+            assertTrue(result.server().get("baseline") instanceof Map<?, ?> baseline && baseline.containsKey("open_files"),
+                    result.server().toString());
+            assertTrue(result.server().get("after") instanceof Map<?, ?> after && after.containsKey("threads"),
+                    result.server().toString());
+            @SuppressWarnings("unchecked") Map<String, Long> background = (Map<String, Long>) result.server().get("background");
+            assertTrue(background.getOrDefault("flooder error rate_limited", 0L) > 0, background.toString());
+            assertTrue(background.getOrDefault("guesser answered 429", 0L) > 0, background.toString());
+            assertTrue(background.getOrDefault("churn sessions", 0L) > 0, background.toString());
+            assertNotNull(result.server().get("stalled_readers_closed"));
         }
     }
 }

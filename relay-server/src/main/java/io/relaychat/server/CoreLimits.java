@@ -37,7 +37,11 @@ final class CoreLimits {
                         Rate.of(read.integer("RELAY_UPLOADS_PER_MINUTE", rates.uploads().burst(), 0, 1_000_000),
                                 Duration.ofMinutes(1)),
                         Rate.of(read.integer("RELAY_LOGIN_ATTEMPTS_PER_MINUTE", rates.logins().burst(), 0, 1_000_000),
-                                Duration.ofMinutes(1))));
+                                Duration.ofMinutes(1)),
+                        Rate.of(read.integer("RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE",
+                                rates.loginsPerAddress().burst(), 0, 1_000_000), Duration.ofMinutes(1)),
+                        Rate.of(read.integer("RELAY_REGISTER_RATE_PER_MINUTE", rates.registrationsPerAddress().burst(),
+                                0, 1_000_000), Duration.ofMinutes(1))));
     }
 
     /** {@code <prefix>_RATE_PER_SECOND} and {@code <prefix>_BURST}; either 0 turns the limit off. */

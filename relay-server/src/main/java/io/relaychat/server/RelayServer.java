@@ -9,10 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** One server node: adapters chosen from the configuration, the core, and the transport in front. */
 public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+    private static final Duration MAX_CLOSE_RESERVE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final Storage storage;
@@ -42,8 +44,7 @@ public final class RelayServer implements AutoCloseable {
             log.info("auth: JWT HS256 with the secret from JWT_SECRET_KEY");
         }
         JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
-        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(),
-                BcryptPasswordHasher.DEFAULT_QUEUE_CAPACITY);
+        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait());
 
         this.core = RelayCore.builder()
                 .userStore(storage.users())
@@ -76,9 +77,14 @@ public final class RelayServer implements AutoCloseable {
         return core;
     }
 
-    /** The transport, for what it holds at this moment: its open connections and the request body bytes. */
-    public NettyTransport transport() {
-        return transport;
+    /** Request body bytes the node holds now, all connections together: what the body budget bounds. */
+    public long bodyBytesHeld() {
+        return transport.bodyBytesHeld();
+    }
+
+    /** Open connections, HTTP and WebSocket. */
+    public int openConnections() {
+        return transport.openConnections();
     }
 
     private void fault(Throwable error) {
@@ -90,15 +96,27 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes WebSockets with 1001 after their pending writes, then releases the pools. */
+    /**
+     * Stops gracefully within the shutdown grace: the transport first (it stops accepting, answers what it has,
+     * closes the WebSockets spread over a few seconds, and returns once none of its answers waits on the core),
+     * so that a login waiting on bcrypt finishes before the hasher stops, and a message acknowledged to a client
+     * is in the store before the bus and the store close. The transport gets the grace less a reserve for the rest.
+     */
     @Override
     public void close() {
         closing = true;
-        transport.stop(config.shutdownGrace());
+        Duration grace = config.shutdownGrace();
+        transport.stop(grace.minus(closeReserve(grace)), config.shutdownSpread());
         hasher.close();
         scheduler.close();
         cluster.close();
         storage.close();
         log.info("stopped");
+    }
+
+    /** What the grace keeps for closing the hasher, the cluster and the store after the transport: a quarter, at most 2 s. */
+    static Duration closeReserve(Duration grace) {
+        Duration quarter = grace.dividedBy(4);
+        return quarter.compareTo(MAX_CLOSE_RESERVE) > 0 ? MAX_CLOSE_RESERVE : quarter;
     }
 }

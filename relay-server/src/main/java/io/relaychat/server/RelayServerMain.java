@@ -3,8 +3,16 @@ package io.relaychat.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar relay-server.jar}: configuration from the environment, graceful stop on SIGTERM. */
+import java.time.Duration;
+
+/**
+ * {@code java -jar relay-server.jar}: configuration from the environment, graceful stop on SIGTERM, and an exit
+ * within the shutdown grace (and a small margin) even if something on the way out hangs.
+ */
 public final class RelayServerMain {
+    /** Past the grace, time for the last steps to log and the JVM to end before it is halted. */
+    static final Duration EXIT_MARGIN = Duration.ofSeconds(2);
+
     private RelayServerMain() {
     }
 
@@ -12,8 +20,10 @@ public final class RelayServerMain {
         long started = System.nanoTime();
         Logger log = LoggerFactory.getLogger(RelayServerMain.class);
         RelayServer server;
+        ServerConfig config;
         try {
-            server = new RelayServer(ServerConfig.fromEnvironment(System.getenv()));
+            config = ServerConfig.fromEnvironment(System.getenv());
+            server = new RelayServer(config);
         } catch (ConfigException e) {
             System.err.println("relay-server: configuration error: " + e.getMessage());
             System.exit(2);
@@ -31,7 +41,26 @@ public final class RelayServerMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
+        Duration exitWithin = config.shutdownGrace().plus(EXIT_MARGIN);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            haltAfter(exitWithin, log);
+            server.close();
+        }, "relay-shutdown"));
         log.info("RelayChat ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A watch on the shutdown: the process ends at {@code limit} whatever still runs, as an operator expects. */
+    private static void haltAfter(Duration limit, Logger log) {
+        Thread watch = new Thread(() -> {
+            try {
+                Thread.sleep(limit.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            log.error("shutdown did not finish within {} ms; halting", limit.toMillis());
+            Runtime.getRuntime().halt(1);
+        }, "relay-shutdown-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 }

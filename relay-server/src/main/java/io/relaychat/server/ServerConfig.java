@@ -3,6 +3,7 @@ package io.relaychat.server;
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.mongo.MongoSettings;
+import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.domain.Limits;
@@ -34,7 +35,9 @@ public record ServerConfig(
         Limits limits,
         int bcryptCost,
         int bcryptThreads,
-        Duration shutdownGrace) {
+        Duration bcryptMaxWait,
+        Duration shutdownGrace,
+        Duration shutdownSpread) {
 
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -80,6 +83,10 @@ public record ServerConfig(
                 read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
                         BcryptPasswordHasher.MAX_COST),
                 read.integer("RELAY_BCRYPT_THREADS", BcryptPasswordHasher.defaultThreads(), 1, 256),
-                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)));
+                Duration.ofMillis(read.integer("RELAY_BCRYPT_MAX_WAIT_MS",
+                        (int) BcryptPasswordHasher.DEFAULT_MAX_WAIT.toMillis(), 0, 600_000)),
+                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)),
+                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_SPREAD_SECONDS",
+                        (int) NettyTransport.DEFAULT_CLOSE_SPREAD.toSeconds(), 0, 600)));
     }
 }

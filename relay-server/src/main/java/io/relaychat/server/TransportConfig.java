@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The transport's settings as the environment sets them (HOST, PORT, CORS_ORIGINS and the RELAY_HTTP_*,
- * RELAY_WS_* and body and connection limits of the README), each defaulting to
+ * The transport's settings as the environment sets them (HOST, PORT, CORS_ORIGINS, RELAY_TRUSTED_PROXIES and the
+ * RELAY_HTTP_*, RELAY_WS_* and body and connection limits of the README), each defaulting to
  * {@link TransportSettings#defaults()}. A limit or timeout of 0 turns it off.
  */
 final class TransportConfig {
@@ -19,8 +19,22 @@ final class TransportConfig {
 
     static TransportSettings fromEnvironment(EnvReader read) {
         TransportSettings defaults = TransportSettings.defaults();
-        List<String> cors = Arrays.stream(read.text("CORS_ORIGINS", String.join(",", defaults.corsOrigins())).split(","))
-                .map(String::strip).filter(origin -> !origin.isEmpty()).toList();
+        List<String> cors = list(read.text("CORS_ORIGINS", String.join(",", defaults.corsOrigins())));
+        List<String> trustedProxies = list(read.text("RELAY_TRUSTED_PROXIES", String.join(",", defaults.trustedProxies())));
+        TransportSettings settings = settings(read, defaults, cors);
+        try {
+            return settings.withTrustedProxies(trustedProxies);
+        } catch (IllegalArgumentException notAnAddress) {
+            throw new ConfigException("RELAY_TRUSTED_PROXIES must be a comma-separated list of IP addresses and networks "
+                    + "(such as 10.0.0.0/8 or fd00::/8): " + notAnAddress.getMessage());
+        }
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(entry -> !entry.isEmpty()).toList();
+    }
+
+    private static TransportSettings settings(EnvReader read, TransportSettings defaults, List<String> cors) {
         return new TransportSettings(
                 read.text("HOST", defaults.host()),
                 read.integer("PORT", defaults.port(), 0, 65535),

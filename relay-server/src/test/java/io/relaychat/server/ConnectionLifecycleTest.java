@@ -75,8 +75,10 @@ class ConnectionLifecycleTest {
      */
     @Test
     void aLoginStormDoesNotHoldUpMessageDelivery() {
+        // The storm must reach the hashing pool and queue there: no rate limit and no wait bound turns it away.
         try (RunningServer server = RunningServer.start(Map.of("RELAY_BCRYPT_COST", "10", "RELAY_BCRYPT_THREADS", "1",
-                "RELAY_LOGIN_ATTEMPTS_PER_MINUTE", "0"))) {
+                "RELAY_LOGIN_ATTEMPTS_PER_MINUTE", "0", "RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "0",
+                "RELAY_BCRYPT_MAX_WAIT_MS", "0"))) {
             Api api = new Api(server);
             Account ann = api.register("ann");
             String room = api.createRoom(ann, "storm");

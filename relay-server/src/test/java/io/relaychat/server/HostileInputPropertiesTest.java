@@ -1,6 +1,5 @@
 package io.relaychat.server;
 
-import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.server.leaks.NettyLeakCheck;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
@@ -90,9 +89,9 @@ class HostileInputPropertiesTest {
 
     @AfterProperty
     void theNodeIsBackWhereItStarted() {
-        NettyTransport transport = server.server.transport();
+        RelayServer node = server.server;
         Await.until("every connection closed and every body given back", Duration.ofSeconds(30),
-                () -> transport.openConnections() == 0 && transport.bodyBytesHeld() == 0);
+                () -> node.openConnections() == 0 && node.bodyBytesHeld() == 0);
         assertEquals(List.of(), log.since(logMark), "warnings and errors the server logged");
         NettyLeakCheck.assertNoLeaks(getClass().getSimpleName());
     }

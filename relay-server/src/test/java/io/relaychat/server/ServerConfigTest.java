@@ -36,6 +36,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void theShutdownGraceAndTheSpreadOfTheWebSocketClosesDefaultToTenAndThreeSecondsAndAreRead() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        ServerConfig set = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_SHUTDOWN_GRACE_SECONDS", "30", "RELAY_SHUTDOWN_SPREAD_SECONDS", "0"));
+
+        assertEquals(Duration.ofSeconds(10), defaults.shutdownGrace());
+        assertEquals(Duration.ofSeconds(3), defaults.shutdownSpread());
+        assertEquals(Duration.ofSeconds(30), set.shutdownGrace());
+        assertEquals(Duration.ZERO, set.shutdownSpread(), "0: every WebSocket closed at once");
+    }
+
+    @Test
     void valuesAreReadFromTheSeedAppsVariableNames() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of(
                 "PORT", "9000",
@@ -104,6 +116,34 @@ class ServerConfigTest {
         assertEquals(9, transport.rateLimitCloseCount());
         assertEquals(0, transport.minBodyBytesPerSecond());
         assertEquals(Duration.ofSeconds(45), transport.answerTimeout());
+    }
+
+    @Test
+    void perAddressLimitsTrustedProxiesAndTheHashingWaitAreReadFromTheirVariables() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        assertEquals(Rate.of(30, Duration.ofMinutes(1)), defaults.limits().rates().loginsPerAddress());
+        assertEquals(Rate.of(60, Duration.ofMinutes(1)), defaults.limits().rates().registrationsPerAddress());
+        assertEquals(List.of(), defaults.transport().trustedProxies());
+        assertEquals(Duration.ofSeconds(1), defaults.bcryptMaxWait());
+
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE", "5",
+                "RELAY_REGISTER_RATE_PER_MINUTE", "0",
+                "RELAY_TRUSTED_PROXIES", " 10.0.0.0/8, ::1 ,",
+                "RELAY_BCRYPT_MAX_WAIT_MS", "0"));
+        assertEquals(Rate.of(5, Duration.ofMinutes(1)), config.limits().rates().loginsPerAddress());
+        assertTrue(config.limits().rates().registrationsPerAddress().isOff());
+        assertEquals(List.of("10.0.0.0/8", "::1"), config.transport().trustedProxies());
+        assertEquals(Duration.ZERO, config.bcryptMaxWait());
+    }
+
+    @Test
+    void aTrustedProxyThatIsNoAddressStopsStartUpNamingTheVariable() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")));
+
+        assertTrue(error.getMessage().startsWith("RELAY_TRUSTED_PROXIES must be"), error.getMessage());
+        assertTrue(error.getMessage().contains("'proxy.internal'"), error.getMessage());
     }
 
     @Test

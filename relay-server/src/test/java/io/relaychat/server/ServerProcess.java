@@ -64,6 +64,20 @@ final class ServerProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    int port() {
+        return port;
+    }
+
+    /** SIGTERM, without waiting: the node drains while the caller watches. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code atMost} for the process to end; true when it has. */
+    boolean awaitExit(Duration atMost) throws InterruptedException {
+        return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGTERM, then waits for the process to end; true when it ended by itself. */
     boolean stop() {
         process.destroy();

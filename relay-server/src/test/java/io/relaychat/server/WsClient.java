@@ -25,6 +25,8 @@ final class WsClient implements AutoCloseable {
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private final List<String> closeReasons = new CopyOnWriteArrayList<>();
+    /** When the server's close frame arrived, System.nanoTime(); 0 until then. */
+    private volatile long closedAtNanos;
     private final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -71,6 +73,7 @@ final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAtNanos = System.nanoTime();
             closeReasons.add(reason);
             closed.complete(new int[] {statusCode});
             return null;
@@ -151,6 +154,10 @@ final class WsClient implements AutoCloseable {
 
     String closeReason() {
         return closeReasons.isEmpty() ? null : closeReasons.get(0);
+    }
+
+    long closedAtNanos() {
+        return closedAtNanos;
     }
 
     boolean isClosed() {

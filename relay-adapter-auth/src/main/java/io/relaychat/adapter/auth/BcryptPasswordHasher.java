@@ -3,49 +3,47 @@ package io.relaychat.adapter.auth;
 import io.relaychat.ports.out.PasswordHasher;
 import org.mindrot.jbcrypt.BCrypt;
 
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
- * bcrypt on a bounded pool of its own. A hash costs ~80 ms at cost 10 on two cores, so it must never run
- * on a transport thread; a login storm queues here instead of
- * stalling message delivery; past the bound a request fails with RejectedExecutionException, which
- * transports answer as "busy". Threads run at low priority: delivery is more urgent than a login.
+ * bcrypt on a pool of its own ({@link WaitBoundedPool}). A hash costs ~80 ms at cost 10 on two cores, so it must
+ * never run on a transport thread; a login storm queues there instead of stalling message delivery, but only
+ * as far as a hash would wait at most {@code maxWait}: past it a request fails at once with
+ * RejectedExecutionException, which transports answer as busy (503 {@code server_busy}, come back shortly), so
+ * that a valid login never waits behind a whole flood. Threads run at low priority: delivery is more urgent
+ * than a login.
  */
 public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable {
     public static final int DEFAULT_COST = 10;
     public static final int MIN_COST = 4;
     public static final int MAX_COST = 16;
-    /** Hashes waiting past this many are refused: about 12 minutes of backlog at cost 10 on one thread. */
-    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    /** A valid login waits at most about this long behind any flood, its own hash aside. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(1);
 
     private final int cost;
-    private final ExecutorService pool;
+    private final WaitBoundedPool pool;
 
-    public BcryptPasswordHasher(int cost, int threads, int queueCapacity) {
+    /**
+     * Times one hash at this cost first (a few milliseconds at cost 4, about 80 ms at 10), so that the pool's
+     * bound means time on this machine from the first request on; every hash after is measured too.
+     *
+     * @param maxWait the longest a hash may be expected to wait for a thread; zero: no bound but the pool's count
+     */
+    public BcryptPasswordHasher(int cost, int threads, Duration maxWait) {
         if (cost < MIN_COST || cost > MAX_COST) {
             throw new IllegalArgumentException("bcrypt cost must be between " + MIN_COST + " and " + MAX_COST);
         }
         this.cost = cost;
-        AtomicInteger counter = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queueCapacity), task -> {
-                    Thread thread = new Thread(task, "relay-bcrypt-" + counter.incrementAndGet());
-                    thread.setDaemon(true);
-                    thread.setPriority(Thread.MIN_PRIORITY);
-                    return thread;
-                });
+        long started = System.nanoTime();
+        BCrypt.hashpw("calibration", BCrypt.gensalt(cost));
+        Duration oneHash = Duration.ofNanos(System.nanoTime() - started);
+        this.pool = new WaitBoundedPool("relay-bcrypt", threads, maxWait, oneHash, System::nanoTime);
     }
 
     public static BcryptPasswordHasher withCost(int cost) {
-        return new BcryptPasswordHasher(cost, defaultThreads(), DEFAULT_QUEUE_CAPACITY);
+        return new BcryptPasswordHasher(cost, defaultThreads(), DEFAULT_MAX_WAIT);
     }
 
     /** All cores but one, so that hashing never takes every core from delivery. */
@@ -55,12 +53,12 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
 
     @Override
     public CompletionStage<String> hash(String password) {
-        return run(() -> BCrypt.hashpw(password, BCrypt.gensalt(cost)));
+        return pool.submit(() -> BCrypt.hashpw(password, BCrypt.gensalt(cost)));
     }
 
     @Override
     public CompletionStage<Boolean> matches(String password, String hash) {
-        return run(() -> {
+        return pool.submit(() -> {
             try {
                 return hash != null && BCrypt.checkpw(password, normalize(hash));
             } catch (IllegalArgumentException | StringIndexOutOfBoundsException malformed) {
@@ -74,40 +72,9 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
         return hash.startsWith("$2b$") || hash.startsWith("$2y$") ? "$2a$" + hash.substring(4) : hash;
     }
 
-    private <T> CompletionStage<T> run(Supplier<T> work) {
-        HashTask<T> task = new HashTask<>(work);
-        try {
-            pool.execute(task);
-        } catch (RejectedExecutionException busy) {
-            task.result.completeExceptionally(busy);
-        }
-        return task.result;
-    }
-
-    /** Work whose caller learns of its end either way: done, failed, or dropped when the pool stops. */
-    private static final class HashTask<T> implements Runnable {
-        final CompletableFuture<T> result = new CompletableFuture<>();
-        private final Supplier<T> work;
-
-        HashTask(Supplier<T> work) {
-            this.work = work;
-        }
-
-        @Override
-        public void run() {
-            try {
-                result.complete(work.get());
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }
-    }
-
-    /** Stops the pool; hashing still queued is dropped and fails with RejectedExecutionException. */
+    /** Stops the pool; hashing still queued is dropped and fails with {@link RejectedExecutionException}. */
     @Override
     public void close() {
-        for (Runnable dropped : pool.shutdownNow()) {
-            ((HashTask<?>) dropped).result.completeExceptionally(new RejectedExecutionException("password hashing stopped"));
-        }
+        pool.close();
     }
 }

@@ -5,12 +5,14 @@ import io.relaychat.testkit.PasswordHasherContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.RejectedExecutionException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import static io.relaychat.testkit.Await.failure;
 import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +21,7 @@ class BcryptPasswordHasherTest extends PasswordHasherContract {
 
     @Override
     protected PasswordHasher newHasher() {
-        bcrypt = new BcryptPasswordHasher(4, 1, 100);
+        bcrypt = new BcryptPasswordHasher(4, 1, Duration.ofSeconds(10));
         return bcrypt;
     }
 
@@ -38,11 +40,11 @@ class BcryptPasswordHasherTest extends PasswordHasherContract {
 
     @Test
     void hashingHandsTheWorkToItsPoolAndReturnsAtOnce() {
-        BcryptPasswordHasher slow = new BcryptPasswordHasher(12, 1, 10);
+        BcryptPasswordHasher slow = new BcryptPasswordHasher(10, 1, Duration.ofSeconds(10));
         try {
             CompletableFuture<String> hash = slow.hash("password1").toCompletableFuture();
 
-            assertFalse(hash.isDone(), "a cost-12 hash takes far longer than returning; it must not run on the caller");
+            assertFalse(hash.isDone(), "a cost-10 hash takes far longer than returning; it must not run on the caller");
             assertTrue(result(slow.matches("password1", result(hash))));
         } finally {
             slow.close();
@@ -50,21 +52,25 @@ class BcryptPasswordHasherTest extends PasswordHasherContract {
     }
 
     @Test
-    void aFullQueueFailsFastInsteadOfGrowingWithoutBound() {
-        BcryptPasswordHasher tiny = new BcryptPasswordHasher(12, 1, 1);
+    void aHashThatWouldWaitLongerThanTheBoundIsRefusedAtOnceInsteadOfQueueing() {
+        BcryptPasswordHasher bounded = new BcryptPasswordHasher(10, 1, Duration.ofMillis(1));
         try {
-            tiny.hash("occupies the only thread");
-            tiny.hash("fills the queue");
+            CompletableFuture<?> refused = null;
+            for (int i = 0; i < 5 && refused == null; i++) {
+                CompletableFuture<String> hash = bounded.hash("password" + i).toCompletableFuture();
+                refused = hash.isCompletedExceptionally() ? hash : null;
+            }
 
-            assertInstanceOf(RejectedExecutionException.class, failure(tiny.hash("one too many")));
+            assertNotNull(refused, "a hash behind a running one (tens of ms at cost 10) waits more than 1 ms");
+            assertInstanceOf(RejectedExecutionException.class, failure(refused));
         } finally {
-            tiny.close();
+            bounded.close();
         }
     }
 
     @Test
     void closingFailsTheHashesStillWaitingInsteadOfLeavingThemHanging() {
-        BcryptPasswordHasher busy = new BcryptPasswordHasher(12, 1, 10);
+        BcryptPasswordHasher busy = new BcryptPasswordHasher(10, 1, Duration.ofSeconds(10));
         busy.hash("occupies the only thread");
         CompletableFuture<String> waiting = busy.hash("waits in the queue").toCompletableFuture();
 

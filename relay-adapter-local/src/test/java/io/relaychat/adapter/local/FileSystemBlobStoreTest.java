@@ -2,17 +2,24 @@ package io.relaychat.adapter.local;
 
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.StorageUnavailableException;
+import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
+import io.relaychat.testkit.Await;
 import io.relaychat.testkit.BlobStoreContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static io.relaychat.testkit.Await.failure;
 import static io.relaychat.testkit.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +76,39 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
             assertTrue(result(reopened.get("kept.txt")).isPresent());
         } finally {
             reopened.close();
+        }
+    }
+
+    @Test
+    void aFileGivenUpOnLeavesNoTemporaryFileBehind() throws Exception {
+        BlobSink sink = result(store.create("cut.bin", "application/octet-stream"));
+        result(sink.write(ByteBuffer.wrap(new byte[256 * 1024])));
+        assertEquals(1, filesIn(blobs.folder()), "the part written so far is on disk, not in memory");
+
+        sink.abort();
+
+        Await.until("the temporary file is deleted", () -> filesIn(blobs.folder()) == 0);
+    }
+
+    @Test
+    void temporaryFilesOfUploadsCutOffByACrashAreDeletedWhenTheStoreStarts() throws Exception {
+        BlobSink sink = result(store.create("crash.bin", "application/octet-stream"));
+        result(sink.write(ByteBuffer.wrap(new byte[1024])));
+        blobs.close(); // as if the process died: the sink is never finished nor given up on
+
+        FileSystemBlobStore restarted = new FileSystemBlobStore(root.resolve("uploads"), 1);
+        try {
+            assertEquals(0, filesIn(restarted.folder()));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    private static long filesIn(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

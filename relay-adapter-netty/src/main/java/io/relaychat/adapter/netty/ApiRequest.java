@@ -6,31 +6,38 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.multipart.Attribute;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import io.relaychat.ports.in.ClientAddress;
+import io.relaychat.ports.in.UploadsUseCase;
+import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A routed request: the Netty request, its query parameters (decoded before routing, so a malformed escape is a
- * malformed request, not a fault) and the path parameters the route captured, and readers of its body that
- * answer 422 naming what is wrong.
+ * malformed request, not a fault), the path parameters the route captured and the socket's peer, and readers of
+ * its body that answer 422 naming what is wrong (an upload's was read as it arrived: its outcome).
  */
 final class ApiRequest {
     private final FullHttpRequest http;
     private final Map<String, List<String>> query;
     private final List<String> pathParams;
+    private final SocketAddress peer;
 
-    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams) {
+    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams, SocketAddress peer) {
         this.http = http;
         this.query = query;
         this.pathParams = pathParams;
+        this.peer = peer;
+    }
+
+    /** Where the request came from, for the per-address limits; see {@link ClientAddressResolver}. */
+    ClientAddress from(ClientAddressResolver addresses) {
+        return addresses.resolve(peer, http.headers());
     }
 
     String pathParam(int index) {
@@ -108,41 +115,15 @@ final class ApiRequest {
         return body;
     }
 
-    record UploadedFile(String filename, byte[] content) {
-    }
-
-    /** The file in the multipart field {@code field}; 422 naming the field when there is none. */
-    UploadedFile uploadedFile(String field) {
-        String notMultipart = "request body must be multipart/form-data with a '" + field + "' field";
-        HttpPostRequestDecoder decoder;
-        try {
-            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), http);
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            // The whole body is parsed here; IllegalArgumentException: a charset Java does not know (or that is
-            // not even a name), on the request or on a part, which Netty lets through unwrapped;
-            // IndexOutOfBoundsException: an empty boundary ("boundary="), whose first character Netty reads unchecked.
-            throw ApiException.invalidField(notMultipart);
+    /**
+     * What became of the upload this request's body was streamed into ({@link UploadReceiver}): stored, or
+     * refused (422 naming what is wrong with the form, 413 for a file over the limit).
+     */
+    CompletionStage<Outcome<UploadsUseCase.StoredUpload>> upload() {
+        if (!(http instanceof UploadReceiver.Request streamed)) {
+            throw new IllegalStateException("an upload's body is streamed, never buffered");
         }
-        try {
-            InterfaceHttpData part = decoder.getBodyHttpData(field);
-            if (!(part instanceof FileUpload file)) {
-                throw ApiException.invalidField(part instanceof Attribute
-                        ? "field '" + field + "' must be a file" : "field '" + field + "' is required");
-            }
-            return new UploadedFile(file.getFilename(), file.get());
-        } catch (IOException e) {
-            throw ApiException.invalidField("upload could not be read");
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
-            throw ApiException.invalidField(notMultipart);
-        } finally {
-            // A file part the body ended inside of is the decoder's partial data, which destroy() does not release
-            // when it is held in memory: released here, or its buffer leaks.
-            InterfaceHttpData partial = decoder.currentPartialHttpData();
-            decoder.destroy();
-            if (partial != null && partial.refCnt() > 0) {
-                partial.release();
-            }
-        }
+        return streamed.upload().outcome();
     }
 
     /** A string field of a JSON body; 422 naming the field when it is missing or not a string. */

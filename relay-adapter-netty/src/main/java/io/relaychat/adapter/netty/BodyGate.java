@@ -13,16 +13,32 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A route's condition for reading a body at all, decided on the head (the upload's: a good token), before a
- * byte of the body is read. While the check runs the body is on hold ({@link HttpExchanges#pause}): neither read
+ * A route's condition for reading a body at all, decided on the head (the upload's: a good token, and an uploader
+ * within their rate), before a byte of the body is read; a body let in may come with what is to read it (the
+ * upload's {@link UploadReceiver}), handed on with its head ({@link Admitted}). While the check runs the body is on hold ({@link HttpExchanges#pause}): neither read
  * from the socket nor decoded. Whatever had been decoded with the head (an empty body's end, which comes in the
  * same read) is kept here and handed on after the head once the check passes, or dropped with the refusal.
  */
 final class BodyGate extends ChannelInboundHandlerAdapter {
-    /** What must hold before a route's body is read: null to read it at once, else a stage of the refusal or null. */
+    /** What must hold before a route's body is read: null to read it at once, else a stage of the verdict. */
     @FunctionalInterface
     interface Check {
-        CompletionStage<Refusal> beforeBody(HttpRequest head);
+        CompletionStage<Verdict> beforeBody(HttpRequest head);
+    }
+
+    /** A refusal, answered at once; or none, the body let in, streamed to {@code upload} when there is one. */
+    record Verdict(Refusal refusal, UploadReceiver upload) {
+        static Verdict refused(Refusal refusal) {
+            return new Verdict(refusal, null);
+        }
+
+        static Verdict streamedTo(UploadReceiver upload) {
+            return new Verdict(null, upload);
+        }
+    }
+
+    /** A head let in with the receiver of its body: what the next handler gets instead of the bare head. */
+    record Admitted(HttpRequest head, UploadReceiver upload) {
     }
 
     private final Check check;
@@ -42,7 +58,7 @@ final class BodyGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest head && head.decoderResult().isSuccess()) {
-            CompletionStage<Refusal> checked;
+            CompletionStage<Verdict> checked;
             try {
                 checked = check.beforeBody(head);
             } catch (RuntimeException e) {
@@ -56,30 +72,40 @@ final class BodyGate extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    private void hold(ChannelHandlerContext ctx, HttpRequest head, CompletionStage<Refusal> checked) {
+    private void hold(ChannelHandlerContext ctx, HttpRequest head, CompletionStage<Verdict> checked) {
         held = new ArrayList<>(2);
         held.add(head);
         exchanges.pause(HttpExchanges.Pause.BODY_ON_HOLD);
-        checked.whenComplete((refusal, error) -> {
+        checked.whenComplete((verdict, error) -> {
+            Verdict decided = error == null ? verdict : Verdict.refused(Refusal.internalError());
             try {
-                ctx.executor().execute(() -> decided(ctx, head, error == null ? refusal : Refusal.internalError()));
+                ctx.executor().execute(() -> decided(ctx, head, decided));
             } catch (RejectedExecutionException stopping) {
                 // the server is stopping, and this connection with it
+                if (decided.upload() != null) {
+                    decided.upload().abort();
+                }
             }
         });
     }
 
     /** On the event loop; a task of its own, so that the decoder let go here never runs inside its own decode. */
-    private void decided(ChannelHandlerContext ctx, HttpRequest head, Refusal refusal) {
+    private void decided(ChannelHandlerContext ctx, HttpRequest head, Verdict verdict) {
         if (held == null || held.get(0) != head) {
+            if (verdict.upload() != null) {
+                verdict.upload().abort();
+            }
             return; // the connection went away while the check ran
         }
         List<Object> messages = held;
         held = null;
-        if (refusal != null) {
+        if (verdict.refusal() != null) {
             messages.forEach(ReferenceCountUtil::release);
-            ctx.writeAndFlush(RestErrors.beforeTheBody(RestErrors.refused(refusal), head.protocolVersion()));
+            ctx.writeAndFlush(RestErrors.beforeTheBody(RestErrors.refused(verdict.refusal()), head.protocolVersion()));
         } else {
+            if (verdict.upload() != null) {
+                messages.set(0, new Admitted(head, verdict.upload()));
+            }
             messages.forEach(ctx::fireChannelRead);
         }
         exchanges.resume(HttpExchanges.Pause.BODY_ON_HOLD);

@@ -8,12 +8,14 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +36,13 @@ import java.util.concurrent.TimeUnit;
  * ({@link #pause}, {@link #resume}). While a request is answered, nothing is read: what a client can pile up is
  * the bytes of one read. While a body is on hold, it is neither read nor decoded.
  * <p>
- * Every answer on this pipeline is one {@link FullHttpResponse}; its Connection header says whether the
- * connection goes on. An answer written before its request has ended (a refused body) leaves the connection
- * reading the rest of the body and dropping it, never holding it, for as long as it keeps coming (the body's
- * deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's bound, whichever is larger; the
- * connection then closes once the client has sent all it declared, so that it reads the answer rather than a
- * reset.
+ * Every answer on this pipeline is one {@link FullHttpResponse}, or a head followed by its content up to a
+ * {@link LastHttpContent} (a file, streamed in chunks); its Connection header says whether the connection goes
+ * on, and the write timeout watches it from its head to its end. An answer written before its request has ended
+ * (a refused body) leaves the connection reading the rest of the body and dropping it, never holding it, for as
+ * long as it keeps coming (the body's deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's
+ * bound, whichever is larger; the connection then closes once the client has sent all it declared, so that it
+ * reads the answer rather than a reset.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     /** Told downstream once an answer is written and the connection goes on: what the request held may go. */
@@ -50,11 +53,15 @@ final class HttpExchanges extends ChannelDuplexHandler {
         /** A body is on hold until a check decides whether it may be read: not read, not decoded either. */
         BODY_ON_HOLD,
         /** A request is whole and being answered. */
-        ANSWERING
+        ANSWERING,
+        /** An upload's store is behind its body: the socket waits for it, the body already decoded goes on. */
+        STORE_BEHIND
     }
 
     /** The least of a refused body read and dropped before the connection gives up on it and closes. */
     static final long DRAIN_AT_LEAST_BYTES = 4L * 1024 * 1024;
+    /** How long a new connection may stay silent once the node drains. */
+    static final Duration FIRST_REQUEST_WHILE_DRAINING = Duration.ofSeconds(1);
     /** How often an answer being written is looked at, in parts of the write timeout. */
     private static final int WRITE_CHECKS_PER_TIMEOUT = 10;
 
@@ -85,6 +92,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private long bodyBytes;
     private boolean written;
     private boolean goesOn;
+    /** The node is stopping: the request under way is answered, with Connection: close, and no other is read. */
+    private boolean draining;
 
     private ScheduledFuture<?> rateCheck;
     private long windowEnd;
@@ -92,6 +101,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private boolean graceOver;
 
     private boolean writing;
+    /** While an answer streamed after its head is being written: whether the connection goes on after it. */
+    private Boolean streamedKeepAlive;
     private ScheduledFuture<?> writeCheck;
     private long nextWriteCheck;
     private long lastWriteProgress;
@@ -122,9 +133,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
         }
         if (reason == Pause.BODY_ON_HOLD) {
             decoder.hold();
-            if (phase == Phase.BODY) {
-                enter(Phase.HELD); // the server's time now, not the client's
-            }
+        }
+        if (reason != Pause.ANSWERING && phase == Phase.BODY) {
+            enter(Phase.HELD); // the server's time now, not the client's
         }
         applyReading();
     }
@@ -134,10 +145,11 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (!pauses.remove(reason)) {
             return;
         }
+        if (reason != Pause.ANSWERING && phase == Phase.HELD
+                && !pauses.contains(Pause.BODY_ON_HOLD) && !pauses.contains(Pause.STORE_BEHIND)) {
+            enterBody();
+        }
         if (reason == Pause.BODY_ON_HOLD) {
-            if (phase == Phase.HELD) {
-                enterBody();
-            }
             decoder.release();
         }
         applyReading();
@@ -163,6 +175,37 @@ final class HttpExchanges extends ChannelDuplexHandler {
     public void channelActive(ChannelHandlerContext ctx) {
         enter(Phase.WAITING);
         ctx.fireChannelActive();
+    }
+
+    /**
+     * The node is stopping ({@link ConnectionDrain}). A kept-alive connection waiting for its next request closes
+     * now; a request under way is answered first, then the connection closes. A connection that has not sent its
+     * first request yet may have it on the way: it is given {@link #FIRST_REQUEST_WHILE_DRAINING} for its first
+     * byte, not its whole head timeout, so that a browser's idle pre-opened socket does not hold up the stop.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event != ConnectionDrain.Event.DRAIN) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        draining = true;
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        if (!fresh) {
+            ctx.close();
+            return;
+        }
+        if (headNanos > 0 && headNanos <= FIRST_REQUEST_WHILE_DRAINING.toNanos()) {
+            return; // its own head timeout is the shorter
+        }
+        cancelDeadline();
+        deadline = ctx.executor().schedule(() -> {
+            if (phase == Phase.WAITING) {
+                ctx.close();
+            }
+        }, FIRST_REQUEST_WHILE_DRAINING.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -227,9 +270,21 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof FullHttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        if (streamedKeepAlive != null && msg instanceof LastHttpContent && !(msg instanceof HttpResponse)) {
+            // The end of an answer streamed after its head: written once this is.
+            boolean keepAlive = streamedKeepAlive;
+            streamedKeepAlive = null;
+            promise = promise.unvoid();
+            promise.addListener(done -> written(done.isSuccess(), keepAlive));
             ctx.write(msg, promise);
             return;
+        }
+        if (!(msg instanceof HttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (draining) {
+            HttpUtil.setKeepAlive(response, false);
         }
         boolean keepAlive = HttpUtil.isKeepAlive(response);
         if (!ended && head != null && HttpUtil.is100ContinueExpected(head)) {
@@ -247,7 +302,16 @@ final class HttpExchanges extends ChannelDuplexHandler {
         }
         writing = true;
         promise = promise.unvoid();
-        promise.addListener(done -> written(done.isSuccess(), keepAlive));
+        if (response instanceof FullHttpResponse) {
+            promise.addListener(done -> written(done.isSuccess(), keepAlive));
+        } else {
+            streamedKeepAlive = keepAlive; // its content follows (a file, in chunks); watched as one answer
+            promise.addListener(done -> {
+                if (!done.isSuccess()) {
+                    written(false, keepAlive);
+                }
+            });
+        }
         ctx.write(msg, promise);
         if (writing) {
             watchWrite();
@@ -274,7 +338,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (!written || !ended) {
             return;
         }
-        if (!goesOn) {
+        if (!goesOn || draining) {
             ctx.close();
             return;
         }
@@ -285,6 +349,10 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     private void next() {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            return;
+        }
+        if (draining) {
+            ctx.close(); // told to drain while its answer was on the way: it was the last
             return;
         }
         head = null;

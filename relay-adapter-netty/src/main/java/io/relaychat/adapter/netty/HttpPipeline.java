@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.relaychat.ports.in.RelayUseCases;
 
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  * routes, the body budget, the connection count); and the ones taken out again when it becomes a WebSocket.
  * <pre>
  *   decoder (one request at a time) · encoder · security headers · exchanges (deadlines, order, reading)
- *   · CORS · gate (a body read at all?) · bodies (bounds, budget) · handler (routes, upgrade)
+ *   · chunks (a file written as the client reads it) · CORS · gate (a body read at all?) · bodies (bounds,
+ *   budget, uploads streamed) · handler (routes, upgrade)
  * </pre>
  * CORS comes before the gate and the bodies so that a body refused early is answered with CORS headers too,
  * which a browser needs to let the page see the refusal at all. A connection past the node's limit gets only
@@ -26,8 +28,8 @@ import java.util.List;
 final class HttpPipeline {
     /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
     static final int MULTIPART_SLACK_BYTES = 64 * 1024;
-    private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "cors", "http-gate",
-            "http-bodies");
+    private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "http-chunks", "cors",
+            "http-gate", "http-bodies");
 
     private final TransportSettings settings;
     private final RestApi api;
@@ -40,7 +42,7 @@ final class HttpPipeline {
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
         this.settings = settings;
-        this.api = new RestApi(core);
+        this.api = new RestApi(core, new ClientAddressResolver(settings.trustedProxies()));
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
@@ -95,9 +97,10 @@ final class HttpPipeline {
                 .addLast("http-encoder", new ResponseEncoder(decoder))
                 .addLast("http-headers", SecurityHeaders.INSTANCE)
                 .addLast("http-exchanges", exchanges)
+                .addLast("http-chunks", new ChunkedWriteHandler())
                 .addLast("cors", new CorsHandler(cors))
                 .addLast("http-gate", new BodyGate(bodyGate, exchanges))
-                .addLast("http-bodies", new RequestBodies(bounds, budget))
+                .addLast("http-bodies", new RequestBodies(bounds, budget, exchanges))
                 .addLast("api", new HttpRequestHandler(api, webSocket));
     }
 

@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -64,7 +66,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         Function<ApiRequest, CompletionStage<ApiResponse>> route = api.resolve(request.method(), path, params);
         CompletionStage<ApiResponse> answer;
         try {
-            answer = route.apply(new ApiRequest(request, query, params));
+            answer = route.apply(new ApiRequest(request, query, params, ctx.channel().remoteAddress()));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -79,16 +81,30 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         return tokens == null || tokens.isEmpty() ? ApiRequest.bearerToken(request.headers()) : tokens.get(0);
     }
 
-    /** The request's body is on the heap (see {@link RequestBodies}), so an answer that never comes leaks nothing. */
+    /**
+     * The request's body is on the heap (see {@link RequestBodies}), so an answer that never comes leaks nothing. A
+     * stored file goes out a chunk at a time as the client reads it ({@link BlobChunks}), never whole.
+     */
     private void respond(ChannelHandlerContext ctx, FullHttpRequest request, ApiResponse response, boolean mayKeepAlive) {
         boolean keepAlive = mayKeepAlive && HttpUtil.isKeepAlive(request);
         HttpVersion version = request.protocolVersion();
         request.release();
         if (ctx.executor().isShuttingDown()) {
+            if (response.stream() != null) {
+                response.stream().close();
+            }
             return; // the server is stopping and this connection with it: nobody is left to answer
         }
+        CharSequence connection = keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE;
+        if (response.stream() != null) {
+            HttpResponse head = response.streamedHead(version);
+            head.headers().set(HttpHeaderNames.CONNECTION, connection);
+            ctx.write(head);
+            ctx.writeAndFlush(new HttpChunkedInput(new BlobChunks(response.stream(), ctx)));
+            return;
+        }
         FullHttpResponse http = response.toHttp(version);
-        http.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        http.headers().set(HttpHeaderNames.CONNECTION, connection);
         ctx.writeAndFlush(http);
     }
 

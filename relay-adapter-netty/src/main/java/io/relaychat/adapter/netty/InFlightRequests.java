@@ -33,6 +33,11 @@ final class InFlightRequests {
         }
     }
 
+    /** Every request handed to the core is answered. */
+    boolean none() {
+        return count == 0;
+    }
+
     void answered(Channel channel) {
         count--;
         if (paused && count <= max / 2) {

@@ -11,8 +11,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.relaychat.ports.in.RelayUseCases;
@@ -30,8 +28,14 @@ import java.util.concurrent.TimeUnit;
 public final class NettyTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
+    /** How long the WebSockets' closes are spread over when the caller does not say. */
+    public static final Duration DEFAULT_CLOSE_SPREAD = Duration.ofSeconds(3);
+    /** The longest any one step of a stop waits for something that should be quick. */
+    private static final long BOUNDED_WAIT_MILLIS = 1000;
+
     private final TransportSettings settings;
     private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
+    private final ConnectionDrain drain = new ConnectionDrain(webSockets);
     private final HttpPipeline http;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -57,6 +61,7 @@ public final class NettyTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        drain.track(channel);
                         channel.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                         http.install(channel);
                     }
@@ -75,24 +80,27 @@ public final class NettyTransport implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** {@link #stop(Duration, Duration)} with the WebSockets' closes spread over at most a few seconds. */
+    public void stop(Duration grace) {
+        stop(grace, DEFAULT_CLOSE_SPREAD);
+    }
+
     /**
-     * Stops accepting, closes every WebSocket with 1001 "going away" after what was already written to it,
-     * and waits up to {@code grace} for connections to finish before the event loops stop.
+     * Stops gracefully within {@code grace}: the listening socket closes at once (new connections go to the
+     * other nodes), every HTTP request already received is answered with {@code Connection: close} and idle
+     * connections close, the WebSockets close with 1001 "Server shutting down" in batches over {@code spread}
+     * (at most half the grace), each after its pending answers; whatever is left at the end is closed hard,
+     * and the event loops stop. When it returns, no answer of this transport is still waiting on the core.
      */
-    public synchronized void stop(Duration grace) {
+    public synchronized void stop(Duration grace, Duration spread) {
         if (serverChannel == null) {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
-        webSockets.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Server shutting down"))
-                .addListener(written -> webSockets.close());
-        boolean closed = webSockets.newCloseFuture().awaitUninterruptibly(grace.toMillis());
-        if (!closed) {
-            log.warn("{} WebSocket(s) did not close within {}; closing them now", webSockets.size(), grace);
-            webSockets.close().awaitUninterruptibly(1000);
-        }
-        workers.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
-        acceptors.shutdownGracefully(0, grace.toMillis(), TimeUnit.MILLISECONDS).syncUninterruptibly();
+        serverChannel.close().awaitUninterruptibly(BOUNDED_WAIT_MILLIS);
+        drain.drain(grace, spread);
+        // Every connection is closed by now: what the loops still hold are the tasks of closed channels.
+        workers.shutdownGracefully(0, BOUNDED_WAIT_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(BOUNDED_WAIT_MILLIS);
+        acceptors.shutdownGracefully(0, BOUNDED_WAIT_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(BOUNDED_WAIT_MILLIS);
         serverChannel = null;
     }
 

@@ -28,6 +28,11 @@ import java.time.Duration;
  * client that sent {@code Expect: 100-continue} is told to go on once its head has passed; whether a body may
  * be read at all was decided before its head got here ({@link BodyGate}).
  * <p>
+ * An upload's body is not buffered: the gate let it in with its {@link UploadReceiver}, which streams it to the
+ * core as it arrives. The budget is then charged for what the receiver still holds (the bytes not yet written by
+ * the store), and the socket waits while the store is behind; once the body has ended, the request is handed on
+ * without content, carrying the upload's outcome ({@link UploadReceiver.Request}).
+ * <p>
  * A chunk the budget cannot hold is answered 503 at once rather than waited for: a request waiting unread holds
  * its connection and its place, and slow senders holding the budget would make everyone else queue behind
  * them; the client is told when to come back. A refused body is answered before it has ended, so the connection
@@ -39,16 +44,22 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     private final BodyBounds bounds;
     private final BodyBudget budget;
+    private final HttpExchanges exchanges;
     private HttpRequest head;
+    /** The upload being streamed (instead of {@link #body}), until its exchange ends. */
+    private UploadReceiver upload;
+    private long received;
+    private boolean waitingForStore;
     private ByteBuf body;
     private int bound;
     private HttpVersion version = HttpVersion.HTTP_1_1;
     /** What the bodies of this connection hold of the budget: the one being read, or the one being answered. */
     private long taken;
 
-    RequestBodies(BodyBounds bounds, BodyBudget budget) {
+    RequestBodies(BodyBounds bounds, BodyBudget budget, HttpExchanges exchanges) {
         this.bounds = bounds;
         this.budget = budget;
+        this.exchanges = exchanges;
     }
 
     @Override
@@ -58,8 +69,12 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(request instanceof FullHttpRequest full ? full : failed(request));
             return;
         }
+        if (msg instanceof BodyGate.Admitted admitted) {
+            begin(ctx, admitted.head(), admitted.upload());
+            return;
+        }
         if (msg instanceof HttpRequest request) {
-            begin(ctx, request);
+            begin(ctx, request, null);
         }
         if (msg instanceof HttpContent content) {
             receive(ctx, content);
@@ -68,17 +83,26 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+    private void begin(ChannelHandlerContext ctx, HttpRequest request, UploadReceiver streamed) {
         drop();
         version = request.protocolVersion();
         bound = bounds.of(request);
+        received = 0;
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > bound) {
+            if (streamed != null) {
+                streamed.abort();
+            }
             refuse(ctx, Refusal.bodyTooLarge(bound));
             return;
         }
         head = request;
-        body = Unpooled.buffer((int) Math.min(Math.max(declared, 0), INITIAL_CAPACITY), bound);
+        if (streamed != null) {
+            upload = streamed;
+            streamed.start(ctx, request, this::uploadChanged);
+        } else {
+            body = Unpooled.buffer((int) Math.min(Math.max(declared, 0), INITIAL_CAPACITY), bound);
+        }
         if (HttpUtil.is100ContinueExpected(request)) {
             request.headers().remove(HttpHeaderNames.EXPECT);
             ctx.writeAndFlush(new DefaultFullHttpResponse(version, HttpResponseStatus.CONTINUE));
@@ -87,7 +111,7 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     private void receive(ChannelHandlerContext ctx, HttpContent content) {
         try {
-            if (body == null) {
+            if (head == null) {
                 return; // the request was answered without its body (a CORS preflight), or refused
             }
             if (content.decoderResult().isFailure()) {
@@ -96,7 +120,7 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             }
             ByteBuf bytes = content.content();
             int arrived = bytes.readableBytes();
-            if ((long) body.readableBytes() + arrived > bound) {
+            if (received + arrived > bound) {
                 refuse(ctx, Refusal.bodyTooLarge(bound));
                 return;
             }
@@ -104,8 +128,14 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
                 refuse(ctx, busy());
                 return;
             }
+            received += arrived;
             taken += arrived;
-            body.writeBytes(bytes);
+            if (upload != null) {
+                upload.offer(bytes);
+                uploadChanged(upload);
+            } else {
+                body.writeBytes(bytes);
+            }
             if (content instanceof LastHttpContent last) {
                 pass(ctx, last.trailingHeaders().copy());
             }
@@ -115,11 +145,44 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
     }
 
     private void pass(ChannelHandlerContext ctx, HttpHeaders trailers) {
-        FullHttpRequest whole = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
-                head.headers(), trailers);
+        FullHttpRequest whole;
+        if (upload != null) {
+            upload.end();
+            whole = new UploadReceiver.Request(head, trailers, upload);
+        } else {
+            whole = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+                    head.headers(), trailers);
+        }
         head = null;
         body = null;
         ctx.fireChannelRead(whole);
+    }
+
+    /**
+     * What the upload holds is what its body holds of the budget: bytes the store has written go back at once.
+     * While the store is behind, the socket waits for it.
+     */
+    private void uploadChanged(UploadReceiver changed) {
+        if (changed != upload) {
+            return; // an upload let go of already: what it held went back then
+        }
+        long held = changed.held();
+        if (held < taken) {
+            budget.giveBack(taken - held);
+            taken = held;
+        }
+        waitForStore(changed.behind());
+    }
+
+    private void waitForStore(boolean wait) {
+        if (wait != waitingForStore) {
+            waitingForStore = wait;
+            if (wait) {
+                exchanges.pause(HttpExchanges.Pause.STORE_BEHIND);
+            } else {
+                exchanges.resume(HttpExchanges.Pause.STORE_BEHIND);
+            }
+        }
     }
 
     /** Answers now, with the status of the refusal's reason; what the body held goes back to the budget. */
@@ -144,6 +207,8 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == HttpExchanges.Event.ANSWERED) {
+            upload = null;
+            waitForStore(false);
             budget.giveBack(taken);
             taken = 0;
         }
@@ -163,15 +228,27 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     private void letGo() {
         drop();
+        if (upload != null) {
+            upload.abort();
+            upload = null;
+        }
         budget.giveBack(taken);
         taken = 0;
     }
 
-    /** Lets go of a body being read; what it took from the budget goes back when its exchange ends. */
+    /**
+     * Lets go of a body being read; what it took from the budget goes back when its exchange ends. An upload
+     * being read is given up on (nothing of it is kept); one whose body has ended is being answered, and is left
+     * to finish.
+     */
     private void drop() {
         if (body != null) {
             body.release();
             body = null;
+        }
+        if (upload != null && head != null) {
+            upload.abort();
+            uploadChanged(upload);
         }
         head = null;
     }

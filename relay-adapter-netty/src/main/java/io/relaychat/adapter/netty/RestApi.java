@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.relaychat.ports.in.Attachments;
 import io.relaychat.ports.in.CreateRoomCommand;
@@ -14,6 +13,7 @@ import io.relaychat.ports.in.LoginCommand;
 import io.relaychat.ports.in.RegisterCommand;
 import io.relaychat.ports.in.RelayUseCases;
 import io.relaychat.ports.in.SignedIn;
+import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomId;
@@ -41,10 +41,17 @@ final class RestApi {
     static final String UPLOAD_PATH = "/api/upload";
     static final String UPLOAD_CACHING = "private, max-age=86400";
     private final RelayUseCases core;
+    private final ClientAddressResolver addresses;
     private final List<Route> routes = new ArrayList<>();
 
+    /** Every request from its socket's peer: no proxy trusted. */
     RestApi(RelayUseCases core) {
+        this(core, ClientAddressResolver.socketOnly());
+    }
+
+    RestApi(RelayUseCases core, ClientAddressResolver addresses) {
         this.core = core;
+        this.addresses = addresses;
         route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
         route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(health())));
         route(HttpMethod.POST, "/api/auth/register", this::register);
@@ -146,26 +153,33 @@ final class RestApi {
     }
 
     /**
-     * What the upload's body waits on: it is read, and up to the upload limit held, only for a caller whose
-     * token is good; anyone else is refused before a byte of it is buffered. Other routes read theirs at once.
+     * What the upload's body waits on: it is read only for a caller whose token is good and who is within their
+     * upload rate (which admitting spends); anyone else is refused before a byte of it is read. It is then
+     * streamed to the core by its {@link UploadReceiver}. Other routes read theirs at once.
      */
     BodyGate.Check bodyGate() {
         return head -> !isUpload(head) ? null
-                : authenticate(ApiRequest.bearerToken(head.headers())).handle((user, error) ->
-                        error == null ? null : RestErrors.refusalOf(error, head.method() + " " + UPLOAD_PATH));
+                : authenticate(ApiRequest.bearerToken(head.headers())).thenApply(user -> {
+                    Outcome<UploadsUseCase.IncomingFile> admitted = core.uploads().beginUpload(user.id());
+                    return admitted instanceof Outcome.Accepted<UploadsUseCase.IncomingFile> accepted
+                            ? BodyGate.Verdict.streamedTo(new UploadReceiver(accepted.value()))
+                            : BodyGate.Verdict.refused(((Outcome.Rejected<UploadsUseCase.IncomingFile>) admitted).refusal());
+                }).exceptionally(error -> BodyGate.Verdict.refused(
+                        RestErrors.refusalOf(error, head.method() + " " + UPLOAD_PATH)));
     }
 
     private CompletionStage<ApiResponse> register(ApiRequest request) {
         JsonNode body = request.jsonBody();
         RegisterCommand command = new RegisterCommand(ApiRequest.requiredText(body, "email"),
-                ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"));
+                ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"),
+                request.from(addresses));
         return core.register().register(command).thenApply(outcome -> answer(outcome, RestApi::token));
     }
 
     private CompletionStage<ApiResponse> login(ApiRequest request) {
         JsonNode body = request.jsonBody();
         LoginCommand command = new LoginCommand(ApiRequest.requiredText(body, "email"),
-                ApiRequest.requiredText(body, "password"));
+                ApiRequest.requiredText(body, "password"), request.from(addresses));
         return core.login().login(command).thenApply(outcome -> answer(outcome, RestApi::token));
     }
 
@@ -216,21 +230,24 @@ final class RestApi {
         return core.history().history(query).thenApply(outcome -> answer(outcome, messages -> messages));
     }
 
-    /** No size check here: the use case is the one that refuses a file over its limit. */
+    /**
+     * The file was streamed to the core as the body arrived; this answers what became of it. No size check here:
+     * the use case is the one that refuses a file over its limit.
+     */
     private CompletionStage<ApiResponse> upload(ApiRequest request, User user) {
-        ApiRequest.UploadedFile file = request.uploadedFile("file");
-        return core.uploads().upload(user.id(), file.filename(), file.content()).thenApply(outcome -> answer(outcome,
+        return request.upload().thenApply(outcome -> answer(outcome,
                 stored -> Map.of("url", Attachments.UPLOADS_PATH + stored.storedName(), "filename", stored.originalName())));
     }
 
     /**
      * A file as stored. Browsers show images inline; anything else is a download, never a page of this origin.
      * Cached by the browser only: a name is never reused, but what a user uploaded is theirs, not a proxy's.
+     * Written a chunk at a time as the client reads it, never whole in memory.
      */
     private CompletionStage<ApiResponse> download(ApiRequest request) {
-        return core.uploads().download(request.pathParam(0)).thenApply(blob -> blob
+        return core.uploads().openDownload(request.pathParam(0)).thenApply(blob -> blob
                 .map(found -> {
-                    ApiResponse file = new ApiResponse(HttpResponseStatus.OK, found.content(), found.contentType(), Map.of())
+                    ApiResponse file = ApiResponse.file(found)
                             .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), UPLOAD_CACHING);
                     return isInlineImage(found.contentType()) ? file
                             : file.withHeader(HttpHeaderNames.CONTENT_DISPOSITION.toString(), "attachment");

@@ -13,6 +13,7 @@ import io.relaychat.ports.model.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class RestErrors {
     private static final Logger log = LoggerFactory.getLogger(RestErrors.class);
+    /**
+     * When a client refused for a full password-hashing pool should come back: the pool refuses what would wait
+     * more than about a second, so a second later its queue has moved on by about that much.
+     */
+    static final Duration HASHING_BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
     private RestErrors() {
     }
@@ -104,7 +110,8 @@ final class RestErrors {
             return Refusal.storageUnavailable();
         }
         if (cause instanceof RejectedExecutionException) {
-            return Refusal.serverBusy();
+            // The password-hashing pool (or another bounded pool) turned the work away: not now, rather than never.
+            return new Refusal(Reason.SERVER_BUSY, Refusal.serverBusy().message(), HASHING_BUSY_RETRY_AFTER);
         }
         log.error("request failed: {}", LogSafe.text(request), LogSafe.error(cause));
         return Refusal.internalError();

@@ -40,6 +40,9 @@ import java.util.Objects;
  *                             net for an answer that never comes, not a deadline for slow work
  * @param minBodyBytesPerSecond the slowest a request body may arrive: once a body is {@link #BODY_RATE_WINDOW} old,
  *                             each window of that length must bring at least this many bytes a second
+ * @param trustedProxies       addresses and networks ({@code 10.0.0.0/8}) of the proxies in front of the node, whose
+ *                             {@code X-Forwarded-For} names the client for per-address limits; empty: the socket's
+ *                             peer is the client, whatever a header says
  */
 public record TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
                                 int maxFrameBytes, Duration idleTimeout, int ioThreads,
@@ -47,7 +50,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                                 Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
                                 int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
                                 int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
-                                int minBodyBytesPerSecond) {
+                                int minBodyBytesPerSecond, List<String> trustedProxies) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8001;
     public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
@@ -107,6 +110,22 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                 || maxQueuedBytes < 0 || rateLimitCloseCount < 0 || minBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("limits must not be negative (0 turns one off)");
         }
+        trustedProxies = List.copyOf(trustedProxies);
+        new ClientAddressResolver(trustedProxies); // refuses an entry that is no address or network, at start-up
+    }
+
+    /** Every setting but the trusted proxies: none, so every client is its socket's peer. */
+    public TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
+                             int maxFrameBytes, Duration idleTimeout, int ioThreads,
+                             Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
+                             Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
+                             int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
+                             int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
+                             int minBodyBytesPerSecond) {
+        this(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads, headTimeout, bodyReadTimeout,
+                keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight, maxConnections,
+                maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow, answerTimeout,
+                minBodyBytesPerSecond, List.of());
     }
 
     /** Every setting but the answer deadline and the minimum body rate, which take their defaults. */
@@ -166,7 +185,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies);
     }
 
     /** The four HTTP phase timeouts: head, each body read, between kept-alive requests, writing an answer. */
@@ -174,7 +193,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 head, bodyRead, keepAlive, write, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies);
     }
 
     /** The bounds on request bodies: the JSON routes', every other route's, and the node's total. */
@@ -182,14 +201,14 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, json, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, other, inFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies);
     }
 
     public TransportSettings withMaxConnections(int value) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies);
     }
 
     /** What one WebSocket may hold: requests in flight, bytes queued to it, rate-limit refusals in a window. */
@@ -198,7 +217,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow,
-                answerTimeout, minBodyBytesPerSecond);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies);
     }
 
     /** The longest the server may work on one request before its connection is closed; 0: no deadline. */
@@ -206,7 +225,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                value, minBodyBytesPerSecond);
+                value, minBodyBytesPerSecond, trustedProxies);
     }
 
     /** The slowest a request body may arrive, in bytes a second; 0: no minimum. */
@@ -214,6 +233,14 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, value);
+                answerTimeout, value, trustedProxies);
+    }
+
+    /** The proxies whose X-Forwarded-For names the client: addresses and networks such as {@code 10.0.0.0/8}. */
+    public TransportSettings withTrustedProxies(List<String> value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond, value);
     }
 }

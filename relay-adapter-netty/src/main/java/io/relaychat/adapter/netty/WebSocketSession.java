@@ -51,6 +51,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private static final byte[] PING_PAYLOAD = {'r', 'c'};
     /** A close reason that is not a refusal of a request, so it has no error code. */
     static final String IDLE_TIMEOUT = "Idle timeout";
+    /** The close reason of a node that stops gracefully: the client should reconnect, to this node or another. */
+    static final String SHUTTING_DOWN = "Server shutting down";
 
     private final ChatUseCase chat;
     private final User user;
@@ -60,6 +62,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private SessionWriter out;
     private ChatConnection connection;
     private Channel channel;
+    /** The node is stopping: the close follows the answers to the requests already taken. */
+    private boolean draining;
 
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings) {
         this.chat = chat;
@@ -166,6 +170,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         if (!channel.isActive() || connection == null) {
             return; // decoded after the socket closed, or the core refused the connection: nobody is left to answer
         }
+        if (draining || out.isClosing()) {
+            // Its answer could not follow the close: not taken at all, so a send is neither stored nor
+            // acknowledged, and the client's retry (with the same client_id) is the only copy.
+            return;
+        }
         inFlight.dispatched(channel);
         ChatProtocol.handle(text, connection).thenAccept(answer -> {
             try {
@@ -179,18 +188,35 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     /** On the event loop, in the queue behind everything the core sent before answering. */
     private void answered(Optional<ServerEvent> answer) {
         inFlight.answered(channel);
-        if (answer.isEmpty()) {
-            return;
+        if (answer.isPresent()) {
+            tell(answer.get());
+            if (answer.get() instanceof ServerEvent.ErrorNotice error && error.reason() == Reason.RATE_LIMITED
+                    && strikes.strike(channel.eventLoop().ticker().nanoTime())) {
+                out.close(WebSocketCloseStatus.POLICY_VIOLATION, error.message());
+            }
         }
-        tell(answer.get());
-        if (answer.get() instanceof ServerEvent.ErrorNotice error && error.reason() == Reason.RATE_LIMITED
-                && strikes.strike(channel.eventLoop().ticker().nanoTime())) {
-            out.close(WebSocketCloseStatus.POLICY_VIOLATION, error.message());
+        if (draining && inFlight.none()) {
+            out.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, SHUTTING_DOWN);
+        }
+    }
+
+    /**
+     * The node is stopping ({@link ConnectionDrain}): 1001 once every request already taken is answered, so that
+     * a send the core stored is acknowledged before the close. The drain's deadline bounds the wait.
+     */
+    private void drain() {
+        draining = true;
+        if (connection == null || inFlight.none()) {
+            out.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, SHUTTING_DOWN);
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ConnectionDrain.Event.DRAIN) {
+            drain();
+            return;
+        }
         if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             if (idle.isFirst()) {
                 out.frame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));

@@ -9,6 +9,7 @@ import io.relaychat.ports.in.SignedIn;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -262,5 +263,55 @@ class HttpExchangesTest {
         public long maxBytes() {
             return 10 * 1024;
         }
+    }
+
+    @Test
+    void givenALoginWaitingForItsAnswer_whenTheNodeDrains_thenItIsAnsweredWithConnectionCloseAndTheConnectionCloses() {
+        CompletableFuture<Outcome<SignedIn>> answer = new CompletableFuture<>();
+        core.login = command -> answer;
+        http.send(LOGIN);
+
+        drain();
+        assertTrue(http.isOpen(), "the request under way is answered first");
+        answer.complete(Outcome.rejected(Refusal.invalidCredentials()));
+
+        HttpHarness.Answer answered = http.answer();
+        assertEquals(401, answered.status());
+        assertEquals("close", answered.headers().get("Connection"));
+        assertFalse(http.isOpen());
+    }
+
+    @Test
+    void givenAnIdleKeptAliveConnection_whenTheNodeDrains_thenItClosesAtOnce() {
+        assertEquals(200, http.exchange(get("/api/health", "")).status());
+
+        drain();
+        assertFalse(http.isOpen());
+    }
+
+    @Test
+    void givenANewConnection_whenTheNodeDrains_thenItsFirstRequestIsStillAnsweredIfItComesWithinASecond() {
+        drain();
+        http.elapse(Duration.ofMillis(900));
+        HttpHarness.Answer answered = http.exchange(get("/api/health", ""));
+
+        assertEquals(200, answered.status());
+        assertEquals("close", answered.headers().get("Connection"));
+        assertFalse(http.isOpen());
+    }
+
+    @Test
+    void givenANewConnectionThatStaysSilent_whenTheNodeDrains_thenItClosesAfterASecondNotTheHeadTimeout() {
+        drain();
+        http.elapse(Duration.ofMillis(900));
+        assertTrue(http.isOpen());
+
+        http.elapse(Duration.ofMillis(100));
+        assertFalse(http.isOpen());
+    }
+
+    private void drain() {
+        http.channel.pipeline().fireUserEventTriggered(ConnectionDrain.Event.DRAIN);
+        http.runTasks();
     }
 }

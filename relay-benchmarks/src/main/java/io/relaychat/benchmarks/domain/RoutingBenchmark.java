@@ -7,7 +7,7 @@ import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.domain.RelayCore;
 import io.relaychat.ports.in.ClusterEvents;
-import io.relaychat.ports.model.Blob;
+import io.relaychat.ports.model.BlobReader;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.Room;
@@ -16,6 +16,7 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.TokenIssuer;
@@ -112,12 +113,12 @@ public class RoutingBenchmark {
 
     private static final class NoBlobs implements BlobStore {
         @Override
-        public CompletionStage<Void> put(String name, Blob blob) {
+        public CompletionStage<BlobSink> create(String name, String contentType) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletionStage<Optional<Blob>> get(String name) {
+        public CompletionStage<Optional<BlobReader>> open(String name) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
     }

@@ -3,13 +3,15 @@ package io.relaychat.ports.in;
 import io.relaychat.ports.model.InvalidCommandException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A request to create an account. Passwords are limited to 72 UTF-8 bytes because bcrypt ignores
+ * A request to create an account, and where it came from ({@link ClientAddress#unknown()} when the caller cannot
+ * tell): registrations are limited per address. Passwords are limited to 72 UTF-8 bytes because bcrypt ignores
  * everything after that: two different long passwords would otherwise both log in.
  */
-public record RegisterCommand(String email, String username, String password) {
+public record RegisterCommand(String email, String username, String password, ClientAddress from) {
     public static final int MIN_PASSWORD_LENGTH = 8;
     public static final int MAX_PASSWORD_BYTES = 72;
     public static final int MAX_USERNAME_LENGTH = 64;
@@ -39,6 +41,12 @@ public record RegisterCommand(String email, String username, String password) {
             throw new InvalidCommandException("password",
                     "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
+        Objects.requireNonNull(from, "from");
+    }
+
+    /** From an address the caller cannot tell: not limited per address. */
+    public RegisterCommand(String email, String username, String password) {
+        this(email, username, password, ClientAddress.unknown());
     }
 
     /**
@@ -54,7 +62,7 @@ public record RegisterCommand(String email, String username, String password) {
 
     @Override
     public String toString() {
-        return "RegisterCommand[email=" + email + ", username=" + username + ", password=<hidden>]";
+        return "RegisterCommand[email=" + email + ", username=" + username + ", password=<hidden>, from=" + from + "]";
     }
 
     /** Email syntax shared by register and login. */
