@@ -63,6 +63,18 @@ class HostileInputTest {
         assertTrue(answer.body().contains("\"code\":\"invalid_field\""), answer.body());
     }
 
+    /** Found by HostileInputPropertiesTest: Netty's multipart decoder reads the boundary's first character unchecked. */
+    @Test
+    void anUploadWithAnEmptyBoundaryIs422NotA500() {
+        String body = "--\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n----";
+        HttpHarness.Answer answer = connection().exchange("POST /api/upload HTTP/1.1\r\nHost: t\r\n"
+                + "Content-Type: multipart/form-data; boundary=\r\nContent-Length: " + body.length() + "\r\n" + AUTHORIZED
+                + "\r\n" + body);
+
+        assertEquals(422, answer.status(), answer.body());
+        assertTrue(answer.body().contains("\"code\":\"invalid_field\""), answer.body());
+    }
+
     @Test
     void aSeqCursorAnywhereUpToTwoToTheFiftyThirdIsACursor() {
         AtomicReference<HistoryQuery> asked = new AtomicReference<>();

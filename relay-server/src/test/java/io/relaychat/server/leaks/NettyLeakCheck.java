@@ -19,6 +19,11 @@ import java.util.List;
 public final class NettyLeakCheck implements AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) {
+        assertNoLeaks(context.getDisplayName());
+    }
+
+    /** The check itself, for tests another engine runs (jqwik's properties), which no Jupiter extension reaches. */
+    public static void assertNoLeaks(String testName) {
         for (int round = 0; round < 3; round++) {
             collectGarbage();
             // The detector looks at collected buffers whenever a new one is tracked.
@@ -28,7 +33,7 @@ public final class NettyLeakCheck implements AfterAllCallback {
             List<String> leaks = new ArrayList<>(RecordingLeakDetector.LEAKS);
             RecordingLeakDetector.LEAKS.clear();
             throw new AssertionError(leaks.size() + " Netty buffer(s) leaked by the time "
-                    + context.getDisplayName() + " ended; the first:\n" + leaks.get(0));
+                    + testName + " ended; the first:\n" + leaks.get(0));
         }
     }
 
