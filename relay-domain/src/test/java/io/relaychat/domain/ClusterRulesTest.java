@@ -87,6 +87,37 @@ class ClusterRulesTest {
     }
 
     @Test
+    void aSendStoredByTheStoringNodeWhoseAnswerWasLostReachesTheSenderOnce() {
+        HandOver handOver = HandOver.storingButLosingTheAnswer();
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+
+        nodes.onSender().say(nodes.room(), "stored there, answer lost");
+        nodes.onSender().say(nodes.room(), "stored there too");
+
+        nodes.onReceiver().events().awaitMessages(2);
+        assertEquals(List.of(1L, 2L), nodes.onSender().events().seqs(),
+                "the storing node's publication and the sender's own fallback are one message");
+        assertEquals(2, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aSendWhoseAnswerAndPublicationWereLostWithTheBusReachesTheSenderOnceThroughTheCatchUp() {
+        HandOver handOver = HandOver.storingButLosingTheAnswer();
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+        nodes.senderBus().cutOff();
+
+        nodes.onSender().say(nodes.room(), "stored there while the bus went down");
+        nodes.senderBus().resume();
+        nodes.onSender().say(nodes.room(), "after the bus came back");
+
+        nodes.onReceiver().events().awaitMessages(2);
+        nodes.onSender().events().awaitMessages(2);
+        assertEquals(List.of(1L, 2L), nodes.onSender().events().seqs(),
+                "what the catch-up from the store finds was delivered to the sender already");
+        assertEquals(List.of(), nodes.sender().faults);
+    }
+
+    @Test
     void aStoreFailureAnsweredByTheStoringNodeFailsTheSendAsUnavailable() {
         HandOver handOver = new HandOver(new StorageUnavailableException("store down"));
         TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
@@ -182,11 +213,22 @@ class ClusterRulesTest {
      */
     private static final class HandOver implements SendForwarding {
         private final Throwable failure;
+        /** The storing node stores the send and only its answer fails, as one lost when the bus went down. */
+        private final boolean storedBeforeFailing;
         private volatile ClusterEvents storingNode;
         final AtomicInteger forwarded = new AtomicInteger();
 
         HandOver(Throwable failure) {
+            this(failure, false);
+        }
+
+        private HandOver(Throwable failure, boolean storedBeforeFailing) {
             this.failure = failure;
+            this.storedBeforeFailing = storedBeforeFailing;
+        }
+
+        static HandOver storingButLosingTheAnswer() {
+            return new HandOver(new TimeoutException("the answer was lost"), true);
         }
 
         @Override
@@ -197,24 +239,31 @@ class ClusterRulesTest {
         @Override
         public CompletionStage<Appended> forward(NewMessage message) {
             forwarded.incrementAndGet();
-            return failure != null ? CompletableFuture.failedFuture(failure) : storingNode.forwarded(message);
+            if (failure == null) {
+                return storingNode.forwarded(message);
+            }
+            if (!storedBeforeFailing) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return storingNode.forwarded(message).thenCompose(stored -> CompletableFuture.failedFuture(failure));
         }
     }
 
     /** Two cores as two nodes of one service: one store, one presence, a bus each; eve joined the room on both. */
-    private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus receiverBus, Room room,
-                            TestClient onSender, TestClient onReceiver) {
+    private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus senderBus, ControlledBus receiverBus,
+                            Room room, TestClient onSender, TestClient onReceiver) {
     }
 
     /**
      * The sending node hands its sends to the receiving node when {@code senderForwarding} is a {@link HandOver};
-     * the receiving node's bus loses the {@code dropMessageAt}-th message it hears (none for 0).
+     * the receiving node's bus loses the {@code dropMessageAt}-th message it hears (none for 0). Either node's bus
+     * can be cut off.
      */
     private static TwoNodes twoNodes(Limits limits, int dropMessageAt, SendForwarding senderForwarding) {
         InProcessEventBus.Network network = new InProcessEventBus.Network();
         MessageStore sharedMessages = new InMemoryMessageStore();
         InMemoryPresence sharedPresence = new InMemoryPresence();
-        InProcessEventBus senderBus = network.join();
+        ControlledBus senderBus = new ControlledBus(network.join(), 0);
         ControlledBus receiverBus = new ControlledBus(network.join(), dropMessageAt);
         TestCore sender = new TestCore(sharedMessages, senderBus, senderForwarding, sharedPresence, limits);
         TestCore receiver = new TestCore(sharedMessages, receiverBus, SendForwarding.NONE, sharedPresence, limits);
@@ -231,7 +280,7 @@ class ClusterRulesTest {
         TestClient onReceiver = receiver.connect(eve);
         onSender.join(room);
         onReceiver.join(room);
-        return new TwoNodes(sender, receiver, receiverBus, room, onSender, onReceiver);
+        return new TwoNodes(sender, receiver, senderBus, receiverBus, room, onSender, onReceiver);
     }
 
     /**
