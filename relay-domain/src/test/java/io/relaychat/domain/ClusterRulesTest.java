@@ -9,6 +9,7 @@ import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
 import io.relaychat.ports.model.Room;
@@ -23,6 +24,7 @@ import io.relaychat.ports.out.SendForwarding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -115,6 +117,40 @@ class ClusterRulesTest {
         assertEquals(List.of(1L, 2L), nodes.onSender().events().seqs(),
                 "what the catch-up from the store finds was delivered to the sender already");
         assertEquals(List.of(), nodes.sender().faults);
+    }
+
+    @Test
+    void aSendHeardTwiceWhileItsRoomOpensOnTheSendersNodeIsEchoedToTheSenderOnce() {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        CompletableFuture<Void> roomRead = new CompletableFuture<>();
+        HandOver handOver = new HandOver(null);
+        InProcessEventBus senderBus = network.join();
+        InProcessEventBus storingBus = network.join();
+        TestCore sender = new TestCore(new SlowRoomRead(sharedMessages, roomRead), senderBus, handOver,
+                sharedPresence, Limits.defaults());
+        TestCore storing = new TestCore(sharedMessages, storingBus, SendForwarding.NONE, sharedPresence,
+                Limits.defaults());
+        senderBus.attach(sender.core.clusterEvents());
+        storingBus.attach(storing.core.clusterEvents());
+        handOver.storingNode = storing.core.clusterEvents();
+        User eve = sender.register("eve");
+        Room room = sender.groupRoom(eve);
+        result(storing.users.insertIfEmailFree(new UserAccount(eve, "unused")));
+        result(storing.rooms.insert(room));
+        TestClient joining = sender.connect(eve);
+        TestClient notJoined = sender.connect(eve);
+
+        // The room's channel opens on the sender's node: subscribed, but not yet told where the room stands.
+        CompletionStage<Outcome<Room>> join = joining.connection().join(room.id(), null);
+        // Heard twice before that: the storing node's publication, then its answer.
+        notJoined.say(room, "sent while the room opens");
+        roomRead.complete(null);
+        result(join);
+
+        assertEquals(List.of(1L), notJoined.events().seqs());
+        assertEquals(List.of(1L), joining.events().seqs());
     }
 
     @Test
@@ -246,6 +282,24 @@ class ClusterRulesTest {
                 return CompletableFuture.failedFuture(failure);
             }
             return storingNode.forwarded(message).thenCompose(stored -> CompletableFuture.failedFuture(failure));
+        }
+    }
+
+    /** A message store whose reads of a room's last message wait for {@code release}, like a slow database's. */
+    private record SlowRoomRead(MessageStore delegate, CompletableFuture<Void> release) implements MessageStore {
+        @Override
+        public CompletionStage<Appended> append(NewMessage message) {
+            return delegate.append(message);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
+            return release.thenCompose(ignored -> delegate.history(roomId, limit, before, beforeSeq));
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
+            return delegate.since(roomId, afterSeq, limit);
         }
     }
 
