@@ -226,6 +226,26 @@ class ClusterRulesTest {
     }
 
     @Test
+    void messagesStoredWhileOnlyTheSendersNodeWasCutOffReachTheOtherNodeOnceItsBusResumes() {
+        TwoNodes nodes = twoNodes(Limits.defaults().withGapTimeout(Duration.ofMillis(50)), 0, SendForwarding.NONE);
+        TestClient onSender = nodes.onSender();
+        TestClient onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        // The receiving node stays connected: it has nothing to catch up on, and hears of the cut-off from no one.
+        nodes.senderBus().cutOff();
+        onSender.say(shared, "while cut off 1");
+        onSender.say(shared, "while cut off 2");
+        nodes.senderBus().resume();
+
+        onReceiver.events().awaitMessages(3);
+        assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
+        assertEquals(List.of(1L, 2L, 3L), onSender.events().seqs());
+    }
+
+    @Test
     void whenPresenceForgetsAVanishedNodesUsersTheRoomIsTold() {
         InMemoryPresence presence = new InMemoryPresence();
         TestCore node = new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), presence, Limits.defaults());
@@ -338,8 +358,9 @@ class ClusterRulesTest {
     }
 
     /**
-     * An in-process bus that loses what it is told to: the n-th message it hears, or everything while cut
-     * off. {@link #resume()} reconnects it and tells the core, as a real bus does after an outage.
+     * An in-process bus that loses what it is told to: the n-th message it hears, or everything it would hear
+     * or publish while cut off. {@link #resume()} reconnects it and tells the core, as a real bus does after an
+     * outage.
      */
     private static final class ControlledBus implements RoomEventBus {
         private final InProcessEventBus delegate;
@@ -394,8 +415,12 @@ class ClusterRulesTest {
             });
         }
 
+        /** Drops what is published while cut off, as a bus that has lost its server does. */
         @Override
         public CompletionStage<Void> publish(RoomEvent event) {
+            if (cut.get()) {
+                return CompletableFuture.completedFuture(null);
+            }
             return delegate.publish(event);
         }
 
