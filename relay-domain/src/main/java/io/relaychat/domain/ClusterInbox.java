@@ -29,7 +29,7 @@ final class ClusterInbox implements ClusterEvents {
 
     @Override
     public void busResumed() {
-        router.catchUpFromStore();
+        router.busResumed();
     }
 
     @Override

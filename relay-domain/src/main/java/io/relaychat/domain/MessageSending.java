@@ -84,7 +84,22 @@ final class MessageSending {
         }).exceptionallyCompose(error -> Failures.isUnavailable(error)
                 ? CompletableFuture.failedFuture(Failures.cause(error))
                 // The storing node did not answer: store it here; if it got there after all, its id tells.
-                : storeHere(message));
+                : storeHere(message).thenApply(appended -> storedThereAfterAll(message, appended)));
+    }
+
+    /**
+     * A send stored here after its storing node did not answer, found stored under its own id: that node
+     * stored it and only its answer was lost. It is this send, not a client's retry, so it is not echoed as
+     * one (straight to the connection, past the room's orderer): it is routed like any stored message, and
+     * the orderer lets it through once, whether the storing node's publication arrived already, arrives
+     * later, or was lost and the catch-up from the store finds it.
+     */
+    private Appended storedThereAfterAll(NewMessage message, Appended appended) {
+        if (!appended.duplicate() || !appended.message().id().equals(message.id())) {
+            return appended;
+        }
+        router.route(appended.message());
+        return new Appended(appended.message(), false);
     }
 
     /** Stores a send taken here or forwarded by another node, routes it here and publishes it for the others. */

@@ -8,11 +8,10 @@ import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -32,7 +31,11 @@ final class RoomChannel {
     private final Map<ConnectionId, RoomSubscription> subscriptions = new LinkedHashMap<>();
     /** Null until the room's last stored seq is known; messages offered before that wait in {@link #early}. */
     private SeqOrderer orderer;
-    private List<ChatMessage> early = new ArrayList<>();
+    /**
+     * By seq, each once: a message may be offered twice before the channel is ready (the storing node's
+     * publication and its answer to the node that handed it the send), and only its first copy may go out.
+     */
+    private TreeMap<Long, ChatMessage> early = new TreeMap<>();
     private boolean closed;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     /** Told when a message has to wait for a gap, so that the gap gets filled or given up on in time. */
@@ -105,10 +108,9 @@ final class RoomChannel {
                 subscription.joinedAfter(lastStoredSeq);
             }
         }
-        List<ChatMessage> waiting = early;
+        TreeMap<Long, ChatMessage> waiting = early;
         early = null;
-        waiting.sort(Comparator.comparingLong(ChatMessage::seq));
-        for (ChatMessage message : waiting) {
+        for (ChatMessage message : waiting.values()) {
             List<LiveConnection> senders = localConnectionsOf.apply(message.userId());
             if (orderer.isBehind(message.seq())) {
                 // Stored before this node watched the room: only its sender still needs the echo.
@@ -125,7 +127,7 @@ final class RoomChannel {
      */
     synchronized void offer(ChatMessage message, List<LiveConnection> senderConnections) {
         if (orderer == null) {
-            early.add(message);
+            early.putIfAbsent(message.seq(), message);
             return;
         }
         if (orderer.isBehind(message.seq())) {

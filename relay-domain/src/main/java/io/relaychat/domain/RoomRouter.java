@@ -11,15 +11,17 @@ import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.Scheduler;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Gets every room event to this node's connections, in order, and to the other nodes. Stored messages go
  * through the room's {@link RoomChannel}, which releases them by seq; a gap that stays open is filled from
- * the store, and so is whatever the bus may have lost while it was cut off. Events that are not messages
- * (joins, typing, presence) go straight to the joined connections.
+ * the store, and so is whatever the bus may have lost while it was cut off, on this side or the other.
+ * Events that are not messages (joins, typing, presence) go straight to the joined connections.
  */
 final class RoomRouter {
     private final RoomChannels channels;
@@ -29,6 +31,12 @@ final class RoomRouter {
     private final Scheduler scheduler;
     private final Limits limits;
     private final Faults faults;
+    /**
+     * Per room, the newest message stored here that the bus may not have carried (it was down, or the
+     * publication failed). Nodes that stayed connected have no reason to catch up, so once the bus is back it
+     * is published again: ahead of what they released, it opens a gap there, which they fill from the store.
+     */
+    private final Map<RoomId, ChatMessage> unpublished = new ConcurrentHashMap<>();
 
     RoomRouter(LocalConnections connections, MessageStore messages, RoomEventBus bus, Scheduler scheduler,
                Limits limits, Faults faults) {
@@ -64,7 +72,29 @@ final class RoomRouter {
     /** A message stored here: routed here, and published for the nodes whose connections are in the room. */
     void routeAndPublish(ChatMessage message) {
         route(message);
-        publish(new MessagePosted(message));
+        publishStored(message);
+    }
+
+    /**
+     * Remembered before publishing while the bus is down, so that a bus back meanwhile cannot miss it, and
+     * after, when it went down while publishing (a bus that is down drops publications without failing).
+     */
+    private void publishStored(ChatMessage message) {
+        if (!bus.isAvailable()) {
+            rememberUnpublished(message);
+        }
+        bus.publish(new MessagePosted(message)).whenComplete((done, error) -> {
+            if (error != null) {
+                faults.report(error);
+            }
+            if (error != null || !bus.isAvailable()) {
+                rememberUnpublished(message);
+            }
+        });
+    }
+
+    private void rememberUnpublished(ChatMessage message) {
+        unpublished.merge(message.roomId(), message, (known, other) -> known.seq() >= other.seq() ? known : other);
     }
 
     /** An event that is not a message, to this node's connections in the room but those excluded, and to the other nodes. */
@@ -137,10 +167,17 @@ final class RoomRouter {
 
     /**
      * The bus was cut off, so other nodes' messages may have been lost on the way: every room reads what the
-     * store has after what it released, and the orderer places it.
+     * store has after what it released, and the orderer places it. And this node's own may have been lost on
+     * the way out: the newest of each room is published again, for the nodes that did not lose the bus.
      */
-    void catchUpFromStore() {
+    void busResumed() {
         channels.all().forEach(this::catchUpFromStore);
+        for (RoomId roomId : List.copyOf(unpublished.keySet())) {
+            ChatMessage newest = unpublished.remove(roomId);
+            if (newest != null) {
+                publishStored(newest);
+            }
+        }
     }
 
     private void catchUpFromStore(RoomChannel channel) {

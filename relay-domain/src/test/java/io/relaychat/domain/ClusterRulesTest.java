@@ -9,6 +9,7 @@ import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.NewMessage;
+import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
 import io.relaychat.ports.model.Room;
@@ -23,6 +24,7 @@ import io.relaychat.ports.out.SendForwarding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +86,71 @@ class ClusterRulesTest {
         nodes.onReceiver().events().awaitMessages(1);
         assertEquals(List.of("still sent"), nodes.onSender().events().contents());
         assertEquals(1, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aSendStoredByTheStoringNodeWhoseAnswerWasLostReachesTheSenderOnce() {
+        HandOver handOver = HandOver.storingButLosingTheAnswer();
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+
+        nodes.onSender().say(nodes.room(), "stored there, answer lost");
+        nodes.onSender().say(nodes.room(), "stored there too");
+
+        nodes.onReceiver().events().awaitMessages(2);
+        assertEquals(List.of(1L, 2L), nodes.onSender().events().seqs(),
+                "the storing node's publication and the sender's own fallback are one message");
+        assertEquals(2, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aSendWhoseAnswerAndPublicationWereLostWithTheBusReachesTheSenderOnceThroughTheCatchUp() {
+        HandOver handOver = HandOver.storingButLosingTheAnswer();
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+        nodes.senderBus().cutOff();
+
+        nodes.onSender().say(nodes.room(), "stored there while the bus went down");
+        nodes.senderBus().resume();
+        nodes.onSender().say(nodes.room(), "after the bus came back");
+
+        nodes.onReceiver().events().awaitMessages(2);
+        nodes.onSender().events().awaitMessages(2);
+        assertEquals(List.of(1L, 2L), nodes.onSender().events().seqs(),
+                "what the catch-up from the store finds was delivered to the sender already");
+        assertEquals(List.of(), nodes.sender().faults);
+    }
+
+    @Test
+    void aSendHeardTwiceWhileItsRoomOpensOnTheSendersNodeIsEchoedToTheSenderOnce() {
+        InProcessEventBus.Network network = new InProcessEventBus.Network();
+        MessageStore sharedMessages = new InMemoryMessageStore();
+        InMemoryPresence sharedPresence = new InMemoryPresence();
+        CompletableFuture<Void> roomRead = new CompletableFuture<>();
+        HandOver handOver = new HandOver(null);
+        InProcessEventBus senderBus = network.join();
+        InProcessEventBus storingBus = network.join();
+        TestCore sender = new TestCore(new SlowRoomRead(sharedMessages, roomRead), senderBus, handOver,
+                sharedPresence, Limits.defaults());
+        TestCore storing = new TestCore(sharedMessages, storingBus, SendForwarding.NONE, sharedPresence,
+                Limits.defaults());
+        senderBus.attach(sender.core.clusterEvents());
+        storingBus.attach(storing.core.clusterEvents());
+        handOver.storingNode = storing.core.clusterEvents();
+        User eve = sender.register("eve");
+        Room room = sender.groupRoom(eve);
+        result(storing.users.insertIfEmailFree(new UserAccount(eve, "unused")));
+        result(storing.rooms.insert(room));
+        TestClient joining = sender.connect(eve);
+        TestClient notJoined = sender.connect(eve);
+
+        // The room's channel opens on the sender's node: subscribed, but not yet told where the room stands.
+        CompletionStage<Outcome<Room>> join = joining.connection().join(room.id(), null);
+        // Heard twice before that: the storing node's publication, then its answer.
+        notJoined.say(room, "sent while the room opens");
+        roomRead.complete(null);
+        result(join);
+
+        assertEquals(List.of(1L), notJoined.events().seqs());
+        assertEquals(List.of(1L), joining.events().seqs());
     }
 
     @Test
@@ -159,6 +226,26 @@ class ClusterRulesTest {
     }
 
     @Test
+    void messagesStoredWhileOnlyTheSendersNodeWasCutOffReachTheOtherNodeOnceItsBusResumes() {
+        TwoNodes nodes = twoNodes(Limits.defaults().withGapTimeout(Duration.ofMillis(50)), 0, SendForwarding.NONE);
+        TestClient onSender = nodes.onSender();
+        TestClient onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        // The receiving node stays connected: it has nothing to catch up on, and hears of the cut-off from no one.
+        nodes.senderBus().cutOff();
+        onSender.say(shared, "while cut off 1");
+        onSender.say(shared, "while cut off 2");
+        nodes.senderBus().resume();
+
+        onReceiver.events().awaitMessages(3);
+        assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
+        assertEquals(List.of(1L, 2L, 3L), onSender.events().seqs());
+    }
+
+    @Test
     void whenPresenceForgetsAVanishedNodesUsersTheRoomIsTold() {
         InMemoryPresence presence = new InMemoryPresence();
         TestCore node = new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), presence, Limits.defaults());
@@ -182,11 +269,22 @@ class ClusterRulesTest {
      */
     private static final class HandOver implements SendForwarding {
         private final Throwable failure;
+        /** The storing node stores the send and only its answer fails, as one lost when the bus went down. */
+        private final boolean storedBeforeFailing;
         private volatile ClusterEvents storingNode;
         final AtomicInteger forwarded = new AtomicInteger();
 
         HandOver(Throwable failure) {
+            this(failure, false);
+        }
+
+        private HandOver(Throwable failure, boolean storedBeforeFailing) {
             this.failure = failure;
+            this.storedBeforeFailing = storedBeforeFailing;
+        }
+
+        static HandOver storingButLosingTheAnswer() {
+            return new HandOver(new TimeoutException("the answer was lost"), true);
         }
 
         @Override
@@ -197,24 +295,49 @@ class ClusterRulesTest {
         @Override
         public CompletionStage<Appended> forward(NewMessage message) {
             forwarded.incrementAndGet();
-            return failure != null ? CompletableFuture.failedFuture(failure) : storingNode.forwarded(message);
+            if (failure == null) {
+                return storingNode.forwarded(message);
+            }
+            if (!storedBeforeFailing) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return storingNode.forwarded(message).thenCompose(stored -> CompletableFuture.failedFuture(failure));
+        }
+    }
+
+    /** A message store whose reads of a room's last message wait for {@code release}, like a slow database's. */
+    private record SlowRoomRead(MessageStore delegate, CompletableFuture<Void> release) implements MessageStore {
+        @Override
+        public CompletionStage<Appended> append(NewMessage message) {
+            return delegate.append(message);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
+            return release.thenCompose(ignored -> delegate.history(roomId, limit, before, beforeSeq));
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
+            return delegate.since(roomId, afterSeq, limit);
         }
     }
 
     /** Two cores as two nodes of one service: one store, one presence, a bus each; eve joined the room on both. */
-    private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus receiverBus, Room room,
-                            TestClient onSender, TestClient onReceiver) {
+    private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus senderBus, ControlledBus receiverBus,
+                            Room room, TestClient onSender, TestClient onReceiver) {
     }
 
     /**
      * The sending node hands its sends to the receiving node when {@code senderForwarding} is a {@link HandOver};
-     * the receiving node's bus loses the {@code dropMessageAt}-th message it hears (none for 0).
+     * the receiving node's bus loses the {@code dropMessageAt}-th message it hears (none for 0). Either node's bus
+     * can be cut off.
      */
     private static TwoNodes twoNodes(Limits limits, int dropMessageAt, SendForwarding senderForwarding) {
         InProcessEventBus.Network network = new InProcessEventBus.Network();
         MessageStore sharedMessages = new InMemoryMessageStore();
         InMemoryPresence sharedPresence = new InMemoryPresence();
-        InProcessEventBus senderBus = network.join();
+        ControlledBus senderBus = new ControlledBus(network.join(), 0);
         ControlledBus receiverBus = new ControlledBus(network.join(), dropMessageAt);
         TestCore sender = new TestCore(sharedMessages, senderBus, senderForwarding, sharedPresence, limits);
         TestCore receiver = new TestCore(sharedMessages, receiverBus, SendForwarding.NONE, sharedPresence, limits);
@@ -231,12 +354,13 @@ class ClusterRulesTest {
         TestClient onReceiver = receiver.connect(eve);
         onSender.join(room);
         onReceiver.join(room);
-        return new TwoNodes(sender, receiver, receiverBus, room, onSender, onReceiver);
+        return new TwoNodes(sender, receiver, senderBus, receiverBus, room, onSender, onReceiver);
     }
 
     /**
-     * An in-process bus that loses what it is told to: the n-th message it hears, or everything while cut
-     * off. {@link #resume()} reconnects it and tells the core, as a real bus does after an outage.
+     * An in-process bus that loses what it is told to: the n-th message it hears, or everything it would hear
+     * or publish while cut off. {@link #resume()} reconnects it and tells the core, as a real bus does after an
+     * outage.
      */
     private static final class ControlledBus implements RoomEventBus {
         private final InProcessEventBus delegate;
@@ -291,8 +415,12 @@ class ClusterRulesTest {
             });
         }
 
+        /** Drops what is published while cut off, as a bus that has lost its server does. */
         @Override
         public CompletionStage<Void> publish(RoomEvent event) {
+            if (cut.get()) {
+                return CompletableFuture.completedFuture(null);
+            }
             return delegate.publish(event);
         }
 
