@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.server.leaks.NettyLeakCheck;
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.HostileJson;
 import io.relaychat.testkit.IntegrationTest;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
@@ -34,8 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static io.relaychat.server.HostileJson.quoted;
-import static io.relaychat.server.HostileJson.weighted;
+import static io.relaychat.testkit.HostileJson.quoted;
+import static io.relaychat.testkit.HostileJson.weighted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

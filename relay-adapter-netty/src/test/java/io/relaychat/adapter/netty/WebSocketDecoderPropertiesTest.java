@@ -1,5 +1,6 @@
 package io.relaychat.adapter.netty;
 
+import io.relaychat.testkit.HostileJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -29,7 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import static io.relaychat.adapter.netty.HostileFrames.weighted;
+import static io.relaychat.testkit.HostileJson.weighted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
