@@ -164,7 +164,12 @@ final class Setup {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+            HttpRequest built = request.build();
+            return http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
+                    // A kept-alive connection the server closed just as the request went out: sent once more, on a
+                    // fresh connection (the server had not read it, so nothing was done twice).
+                    .exceptionallyCompose(error -> error instanceof IOException || error.getCause() instanceof IOException
+                            ? http.sendAsync(built, HttpResponse.BodyHandlers.ofString()) : CompletableFuture.failedFuture(error))
                     .whenComplete((response, error) -> inFlight.release())
                     .thenApply(response -> {
                         if (response.statusCode() != 200) {
