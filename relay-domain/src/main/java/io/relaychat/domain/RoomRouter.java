@@ -184,7 +184,15 @@ final class RoomRouter {
         if (!channel.isReady()) {
             return; // still opening: it reads where the room stands once ready, after subscribing
         }
-        long after = channel.lastReleasedSeq();
+        catchUpFromStore(channel, channel.lastReleasedSeq());
+    }
+
+    /**
+     * Pages on from the last message found, not from what the channel released: a store that no longer keeps the
+     * oldest of them answers from its oldest kept, which waits behind the gap (given up on after the gap timeout),
+     * and reading again from the released seq would find the same page for ever.
+     */
+    private void catchUpFromStore(RoomChannel channel, long after) {
         messages.since(channel.roomId(), after, limits.catchUpPageSize()).whenComplete((found, error) -> {
             if (error != null) {
                 faults.report(error);
@@ -192,7 +200,7 @@ final class RoomRouter {
             }
             found.forEach(message -> channel.offer(message, connections.of(message.userId())));
             if (found.size() == limits.catchUpPageSize()) {
-                catchUpFromStore(channel);
+                catchUpFromStore(channel, found.get(found.size() - 1).seq());
             }
         });
     }

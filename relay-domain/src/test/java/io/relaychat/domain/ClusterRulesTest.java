@@ -226,6 +226,35 @@ class ClusterRulesTest {
     }
 
     @Test
+    void aNodeCatchingUpPastHistoryTheStoreNoLongerKeepsGetsWhatIsKeptAndGoesOn() {
+        int kept = 150;
+        CountedReads store = new CountedReads(new InMemoryMessageStore(kept));
+        TwoNodes nodes = twoNodes(Limits.defaults().withGapTimeout(Duration.ofMillis(50)), 0, SendForwarding.NONE, store);
+        TestClient onSender = nodes.onSender();
+        TestClient onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        // More than the store keeps, and more than a page of catch-up: seqs 2 to 151 are gone when the bus is back.
+        nodes.receiverBus().cutOff();
+        for (int i = 1; i <= 300; i++) {
+            onSender.say(shared, "while cut off " + i);
+        }
+        onSender.events().awaitMessages(301);
+        nodes.receiverBus().resume();
+
+        onReceiver.events().awaitMessages(1 + kept);
+        assertTrue(store.reads.get() < 10, "the catch-up reads a page or two, not the same page for ever: "
+                + store.reads.get() + " reads");
+        List<Long> expected = LongStream.concat(LongStream.of(1), LongStream.rangeClosed(152, 301)).boxed().toList();
+        assertEquals(expected, onReceiver.events().seqs());
+        onSender.say(shared, "after");
+        onReceiver.events().awaitMessages(2 + kept);
+        assertEquals(302L, onReceiver.events().seqs().get(1 + kept), "and it is live again");
+    }
+
+    @Test
     void messagesStoredWhileOnlyTheSendersNodeWasCutOffReachTheOtherNodeOnceItsBusResumes() {
         TwoNodes nodes = twoNodes(Limits.defaults().withGapTimeout(Duration.ofMillis(50)), 0, SendForwarding.NONE);
         TestClient onSender = nodes.onSender();
@@ -323,6 +352,29 @@ class ClusterRulesTest {
         }
     }
 
+    /** A message store whose forward reads answer on another thread, as a database's do, and are counted. */
+    private record CountedReads(MessageStore delegate, AtomicInteger reads) implements MessageStore {
+        CountedReads(MessageStore delegate) {
+            this(delegate, new AtomicInteger());
+        }
+
+        @Override
+        public CompletionStage<Appended> append(NewMessage message) {
+            return delegate.append(message);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> history(RoomId roomId, int limit, Instant before, Long beforeSeq) {
+            return delegate.history(roomId, limit, before, beforeSeq);
+        }
+
+        @Override
+        public CompletionStage<List<ChatMessage>> since(RoomId roomId, long afterSeq, int limit) {
+            reads.incrementAndGet();
+            return delegate.since(roomId, afterSeq, limit).thenApplyAsync(page -> page);
+        }
+    }
+
     /** Two cores as two nodes of one service: one store, one presence, a bus each; eve joined the room on both. */
     private record TwoNodes(TestCore sender, TestCore receiver, ControlledBus senderBus, ControlledBus receiverBus,
                             Room room, TestClient onSender, TestClient onReceiver) {
@@ -334,8 +386,12 @@ class ClusterRulesTest {
      * can be cut off.
      */
     private static TwoNodes twoNodes(Limits limits, int dropMessageAt, SendForwarding senderForwarding) {
+        return twoNodes(limits, dropMessageAt, senderForwarding, new InMemoryMessageStore());
+    }
+
+    private static TwoNodes twoNodes(Limits limits, int dropMessageAt, SendForwarding senderForwarding,
+                                     MessageStore sharedMessages) {
         InProcessEventBus.Network network = new InProcessEventBus.Network();
-        MessageStore sharedMessages = new InMemoryMessageStore();
         InMemoryPresence sharedPresence = new InMemoryPresence();
         ControlledBus senderBus = new ControlledBus(network.join(), 0);
         ControlledBus receiverBus = new ControlledBus(network.join(), dropMessageAt);

@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
+import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
@@ -26,12 +27,14 @@ public record ServerConfig(
         String mongoWriteConcern,
         String mongoReadPreference,
         int mongoMaxPoolSize,
+        int historyTtlDays,
         String redisUrl,
         boolean redisShardedPubSub,
         Duration presenceTtl,
         String jwtSecret,
         Duration tokenLifetime,
         Path uploadDir,
+        int memoryHistoryPerRoom,
         Limits limits,
         int bcryptCost,
         int bcryptThreads,
@@ -71,6 +74,7 @@ public record ServerConfig(
                 read.text("RELAY_MONGO_WRITE_CONCERN", null),
                 read.text("RELAY_MONGO_READ_PREFERENCE", null),
                 read.integer("RELAY_MONGO_MAX_POOL_SIZE", MongoSettings.DEFAULT_MAX_POOL_SIZE, 1, 10_000),
+                read.integer("RELAY_HISTORY_TTL_DAYS", 0, 0, 36_500),
                 read.text("REDIS_URL", null),
                 read.bool("REDIS_SHARDED_PUBSUB", false),
                 Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", (int) RedisSettings.DEFAULT_NODE_TTL.toMillis(),
@@ -79,6 +83,8 @@ public record ServerConfig(
                 Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", (int) JwtTokens.DEFAULT_LIFETIME.toHours(), 1,
                         24 * 365)),
                 Path.of(read.text("RELAY_UPLOAD_DIR", "data/uploads")),
+                read.integer("RELAY_MEMORY_HISTORY_PER_ROOM", InMemoryMessageStore.DEFAULT_MESSAGES_PER_ROOM, 0,
+                        100_000_000),
                 CoreLimits.fromEnvironment(read),
                 read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
                         BcryptPasswordHasher.MAX_COST),

@@ -16,6 +16,7 @@ import io.relaychat.ports.out.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,10 +30,17 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
 
     static Storage from(ServerConfig config) {
         if (config.mongoUrl() == null) {
-            log.info("storage: local in-memory — data is lost on restart; set MONGO_URL for durable storage");
+            log.info("storage: local in-memory, {} — data is lost on restart; set MONGO_URL for durable storage",
+                    config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
+                            : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept");
+            if (config.historyTtlDays() > 0) {
+                log.warn("RELAY_HISTORY_TTL_DAYS applies to MongoDB only; the in-memory store is bounded by "
+                        + "RELAY_MEMORY_HISTORY_PER_ROOM");
+            }
             FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
             log.info("uploads: folder {}", blobs.folder());
-            return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(), new InMemoryMessageStore(), blobs,
+            return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
+                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs,
                     UnaryOperator.identity(), blobs::close);
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
@@ -45,7 +53,8 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         try {
             settings = new MongoSettings(config.mongoUrl(), config.dbName(), config.mongoTimeout(),
                     writeConcern(config.mongoWriteConcern()), readPreference(config.mongoReadPreference()),
-                    config.mongoMaxPoolSize());
+                    config.mongoMaxPoolSize(),
+                    config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("MONGO_URL is not a usable MongoDB URI: " + e.getMessage());
         }

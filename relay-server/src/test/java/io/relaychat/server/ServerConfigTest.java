@@ -36,6 +36,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void historyIsBoundedPerRoomInMemoryAndKeptForeverOnMongoByDefaultAndBothAreRead() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        ServerConfig set = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_MEMORY_HISTORY_PER_ROOM", "0", "RELAY_HISTORY_TTL_DAYS", "30"));
+
+        assertEquals(10_000, defaults.memoryHistoryPerRoom());
+        assertEquals(0, defaults.historyTtlDays(), "0: MongoDB keeps every message");
+        assertEquals(0, set.memoryHistoryPerRoom(), "0: the in-memory store keeps every message");
+        assertEquals(30, set.historyTtlDays());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_HISTORY_TTL_DAYS", "-1")));
+        assertTrue(negative.getMessage().contains("RELAY_HISTORY_TTL_DAYS"), negative.getMessage());
+    }
+
+    @Test
     void theShutdownGraceAndTheSpreadOfTheWebSocketClosesDefaultToTenAndThreeSecondsAndAreRead() {
         ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
         ServerConfig set = ServerConfig.fromEnvironment(Map.of(

@@ -22,6 +22,7 @@ import static io.relaychat.testkit.Fixtures.newId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every {@link MessageStore} must do: each room's seqs start at 1 and stay dense and unique, also under
@@ -29,7 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same user, or a message whose id is stored already, is stored once and answered with the earlier message as
  * a duplicate; history pages backwards by seq or timestamp, oldest first (a timestamp beyond any calendar a
  * store can hold is simply later or earlier than every message), and {@code since} reads forwards.
- * Extend it with a fresh, empty store per test.
+ * A store that keeps only each room's newest messages ({@link #newStoreKeepingNewest}) goes on with the room's
+ * seqs, reads from before its oldest kept message start at that message, and stores a retry of a message it no
+ * longer keeps again (under a new seq). Extend it with a fresh, empty store per test.
  */
 public abstract class MessageStoreContract {
     protected MessageStore store;
@@ -37,6 +40,17 @@ public abstract class MessageStoreContract {
     private final UserId alice = new UserId(newId());
 
     protected abstract MessageStore newStore();
+
+    /** A fresh store that keeps only each room's newest {@code count} messages; null where a store has no such bound. */
+    protected MessageStore newStoreKeepingNewest(int count) {
+        return null;
+    }
+
+    private MessageStore keepingNewest(int count) {
+        MessageStore bounded = newStoreKeepingNewest(count);
+        assumeTrue(bounded != null, "this store keeps every message: no bound per room to check");
+        return bounded;
+    }
 
     @BeforeEach
     void createStore() {
@@ -183,6 +197,53 @@ public abstract class MessageStoreContract {
         assertEquals(List.of(9L, 10L), seqs(result(store.since(room, 8, 100))));
         assertEquals(List.of(), seqs(result(store.since(room, 10, 100))));
         assertEquals(List.of(1L), seqs(result(store.since(room, 0, 1))));
+    }
+
+    @Test
+    void aBoundedStoreDropsTheOldestAndTheSeqsGoOn() {
+        store = keepingNewest(3);
+        for (int i = 1; i <= 5; i++) {
+            append(aMessage().in(room).build());
+        }
+
+        assertEquals(List.of(3L, 4L, 5L), seqs(result(store.history(room, 50, null, null))));
+        assertEquals(6, append(aMessage().in(room).build()).seq(), "a seq is never given twice");
+        assertEquals(List.of(4L, 5L, 6L), seqs(result(store.history(room, 50, null, null))));
+        assertEquals(1, append(aMessage().in(new RoomId(newId())).build()).seq(), "the bound is per room");
+    }
+
+    @Test
+    void readingFromBeforeTheOldestKeptStartsAtTheOldestKept() {
+        store = keepingNewest(3);
+        for (int i = 1; i <= 6; i++) {
+            append(aMessage().in(room).build());
+        }
+
+        assertEquals(List.of(4L, 5L, 6L), seqs(result(store.since(room, 0, 100))), "a resume from seq 0");
+        assertEquals(List.of(4L, 5L), seqs(result(store.since(room, 2, 2))), "a resume from a dropped seq");
+        assertEquals(List.of(6L), seqs(result(store.since(room, 5, 100))));
+        assertEquals(List.of(4L), seqs(result(store.history(room, 50, null, 5L))));
+        assertEquals(List.of(), seqs(result(store.history(room, 50, null, 4L))), "nothing kept before the oldest");
+        assertEquals(List.of(), seqs(result(store.history(room, 50, null, 2L))));
+        assertEquals(List.of(), seqs(result(store.history(room, 50, null, Long.MIN_VALUE))));
+        assertEquals(List.of(4L, 5L, 6L), seqs(result(store.since(room, Long.MIN_VALUE, 100))));
+    }
+
+    @Test
+    void aRetryIsRecognisedWhileItsOriginalIsKeptAndStoredAgainAfter() {
+        store = keepingNewest(2);
+        ChatMessage original = append(aMessage().in(room).from(alice).withClientId("k1").build());
+        append(aMessage().in(room).build());
+
+        Appended kept = result(store.append(aMessage().in(room).from(alice).withClientId("k1").build()));
+        append(aMessage().in(room).build());
+        Appended afterDrop = result(store.append(aMessage().in(room).from(alice).withClientId("k1").build()));
+
+        assertTrue(kept.duplicate());
+        assertEquals(original, kept.message());
+        assertFalse(afterDrop.duplicate(), "its original is no longer kept: a retry this late is a new message");
+        assertEquals(4, afterDrop.message().seq());
+        assertTrue(result(store.append(aMessage().in(room).from(alice).withClientId("k1").build())).duplicate());
     }
 
     private static List<Long> seqs(List<ChatMessage> messages) {

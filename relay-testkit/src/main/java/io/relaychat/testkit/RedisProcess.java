@@ -1,6 +1,5 @@
 package io.relaychat.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,32 +10,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} for tests, on a free loopback port, without persistence. It can be killed
- * (SIGKILL, as a crash) and started again on the same port. Needs the binary on the PATH (Debian:
- * {@code apt-get install redis-server}); without it the test fails, it does not skip.
+ * A real {@code redis-server} for tests, on a free loopback port, in a folder of its own, without persistence.
+ * It can be killed (SIGKILL, as a crash) and started again on the same port. The binary is the PATH's, else the
+ * one shipped in the embedded-redis artifact ({@link RedisBinary}); tests that need a newer Redis than that ask
+ * {@link #binary()} and skip saying so. Nothing else skips: a server that does not start fails the test.
  */
 public final class RedisProcess implements AutoCloseable {
+    private final RedisBinary binary;
     private final int port;
+    private final Path dir;
     private final Path log;
     private Process process;
 
-    private RedisProcess(int port) throws IOException {
+    private RedisProcess(RedisBinary binary, int port) throws IOException {
+        this.binary = binary;
         this.port = port;
-        this.log = Files.createTempFile("redis-" + port, ".log");
+        this.dir = Files.createTempDirectory("redis-" + port);
+        this.log = dir.resolve("redis.log");
     }
 
     public static RedisProcess start() {
+        return start(RedisBinary.find());
+    }
+
+    /** A server of the given binary, e.g. one found on another search path. */
+    public static RedisProcess start(RedisBinary binary) {
         try (ServerSocket probe = new ServerSocket(0)) {
-            RedisProcess redis = new RedisProcess(probe.getLocalPort());
+            RedisProcess redis = new RedisProcess(binary, probe.getLocalPort());
             probe.close();
             return redis.restart();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Which redis-server this is, and its version. */
+    public RedisBinary binary() {
+        return binary;
     }
 
     public String url() {
@@ -52,13 +65,12 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server is already running on " + port);
         }
-        String binary = findBinary();
         try {
-            process = new ProcessBuilder(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(binary.path().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + binary, e);
+            throw new UncheckedIOException("cannot start " + binary.path(), e);
         }
         Await.until("redis-server answers on port " + port, Duration.ofSeconds(10), this::answersPing);
         return this;
@@ -94,21 +106,5 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String findBinary() {
-        for (String dir : List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))) {
-            File candidate = new File(dir, "redis-server");
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        for (String fallback : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
-            if (new File(fallback).canExecute()) {
-                return fallback;
-            }
-        }
-        throw new AssertionError("redis-server is not installed: install it (Debian: apt-get install redis-server); "
-                + "the Redis tests run against a real server and do not skip");
     }
 }

@@ -8,7 +8,6 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.MessageStore;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +17,41 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages in memory, one log per room in seq order, so seq allocation and the append are one
- * atomic step and the log is always dense. Lost on restart.
+ * atomic step and the log is always dense. Each room keeps only its newest messages (a bound per room,
+ * or none): past it the oldest is dropped, and with it its id and client id, so a retry is recognised
+ * only while the message it repeats is still kept. Seqs go on from where they were; a read from before
+ * the oldest kept message starts at the oldest kept. Lost on restart.
  */
 public final class InMemoryMessageStore implements MessageStore {
+    /** Enough for a long scroll back in a busy room, and for every test and benchmark of the project. */
+    public static final int DEFAULT_MESSAGES_PER_ROOM = 10_000;
+    /** The bound meaning "keep everything". */
+    public static final int UNBOUNDED = 0;
+
+    private final int messagesPerRoom;
     private final Map<RoomId, RoomLog> logs = new ConcurrentHashMap<>();
     /** (user, client id) to the message it stored: the idempotency index, across rooms. */
     private final Map<String, ChatMessage> byClientKey = new HashMap<>();
     private final Map<MessageId, ChatMessage> byId = new HashMap<>();
 
+    /** Keeps {@link #DEFAULT_MESSAGES_PER_ROOM} per room. */
+    public InMemoryMessageStore() {
+        this(DEFAULT_MESSAGES_PER_ROOM);
+    }
+
+    /** @param messagesPerRoom the newest messages each room keeps; {@link #UNBOUNDED} keeps them all */
+    public InMemoryMessageStore(int messagesPerRoom) {
+        if (messagesPerRoom < 0) {
+            throw new IllegalArgumentException("messagesPerRoom must be 0 (unbounded) or more, got " + messagesPerRoom);
+        }
+        this.messagesPerRoom = messagesPerRoom;
+    }
+
     @Override
     public CompletionStage<Appended> append(NewMessage message) {
-        RoomLog log = logs.computeIfAbsent(message.roomId(), id -> new RoomLog());
-        String clientKey = message.clientId() == null ? null : message.userId().value() + "\u0000" + message.clientId();
-        // One lock for the dedupe check and the append: two retries racing must not both store.
+        RoomLog log = logs.computeIfAbsent(message.roomId(), id -> new RoomLog(messagesPerRoom));
+        String clientKey = message.clientId() == null ? null : clientKey(message.userId().value(), message.clientId());
+        // One lock for the dedupe check, the append and the indexes: two retries racing must not both store.
         synchronized (byClientKey) {
             ChatMessage earlier = clientKey == null ? null : byClientKey.get(clientKey);
             if (earlier == null) {
@@ -39,13 +60,29 @@ public final class InMemoryMessageStore implements MessageStore {
             if (earlier != null) {
                 return CompletableFuture.completedFuture(new Appended(earlier, true));
             }
-            ChatMessage stored = log.append(message);
+            ChatMessage dropped = log.append(message);
+            ChatMessage stored = log.newest();
+            if (dropped != null) {
+                forget(dropped);
+            }
             byId.put(stored.id(), stored);
             if (clientKey != null) {
                 byClientKey.put(clientKey, stored);
             }
             return CompletableFuture.completedFuture(new Appended(stored, false));
         }
+    }
+
+    /** A message no longer kept is no longer answered as the original of a retry. */
+    private void forget(ChatMessage dropped) {
+        byId.remove(dropped.id(), dropped);
+        if (dropped.clientId() != null) {
+            byClientKey.remove(clientKey(dropped.userId().value(), dropped.clientId()), dropped);
+        }
+    }
+
+    private static String clientKey(String userId, String clientId) {
+        return userId + "\u0000" + clientId;
     }
 
     @Override
@@ -60,34 +97,93 @@ public final class InMemoryMessageStore implements MessageStore {
         return CompletableFuture.completedFuture(log == null ? List.of() : log.since(afterSeq, limit));
     }
 
-    /** One room's messages; index i holds seq i + 1. */
+    /**
+     * One room's newest messages, dense by seq, in a ring that grows up to the room's bound and then
+     * overwrites its oldest: an append costs the same whether the room is new or at its bound.
+     */
     private static final class RoomLog {
-        private final List<ChatMessage> messages = new ArrayList<>();
+        private final int capacity;
+        private ChatMessage[] ring;
+        /** Where the oldest kept message is in {@link #ring}. */
+        private int head;
+        private int size;
+        private long lastSeq;
 
+        RoomLog(int capacity) {
+            this.capacity = capacity;
+            this.ring = new ChatMessage[capacity == UNBOUNDED ? 16 : Math.min(16, capacity)];
+        }
+
+        /** Appends with the next seq; answers the message dropped to make room, or null. */
         synchronized ChatMessage append(NewMessage message) {
-            ChatMessage stored = message.withSeq(messages.size() + 1L);
-            messages.add(stored);
-            return stored;
+            ChatMessage stored = message.withSeq(lastSeq + 1);
+            ChatMessage dropped = null;
+            if (size == ring.length && (capacity == UNBOUNDED || ring.length < capacity)) {
+                grow();
+            }
+            if (size == ring.length) {
+                dropped = ring[head];
+                ring[head] = stored;
+                head = (head + 1) % ring.length;
+            } else {
+                ring[(head + size) % ring.length] = stored;
+                size++;
+            }
+            lastSeq = stored.seq();
+            return dropped;
+        }
+
+        private void grow() {
+            int length = capacity == UNBOUNDED ? ring.length * 2 : Math.min(ring.length * 2, capacity);
+            ChatMessage[] grown = new ChatMessage[length];
+            for (int i = 0; i < size; i++) {
+                grown[i] = ring[(head + i) % ring.length];
+            }
+            ring = grown;
+            head = 0;
+        }
+
+        synchronized ChatMessage newest() {
+            return at(size - 1);
+        }
+
+        /** The i-th kept message, oldest first. */
+        private ChatMessage at(int i) {
+            return ring[(head + i) % ring.length];
+        }
+
+        /** The seq of the oldest kept message (1 when nothing was dropped). */
+        private long firstSeq() {
+            return lastSeq - size + 1;
         }
 
         synchronized List<ChatMessage> history(int limit, Instant before, Long beforeSeq) {
-            int end = messages.size();
+            int end = size;
             if (beforeSeq != null) {
-                end = (int) Math.min(end, Math.max(0, beforeSeq - 1));
+                // Compared before subtracting: a cursor far below the oldest kept seq must not wrap around.
+                end = beforeSeq <= firstSeq() ? 0 : (int) Math.min(end, beforeSeq - firstSeq());
             }
             if (before != null) {
-                while (end > 0 && !messages.get(end - 1).timestamp().isBefore(before)) {
+                while (end > 0 && !at(end - 1).timestamp().isBefore(before)) {
                     end--;
                 }
             }
-            int start = Math.max(0, end - limit);
-            return List.copyOf(messages.subList(start, end));
+            return copy(Math.max(0, end - limit), end);
         }
 
         synchronized List<ChatMessage> since(long afterSeq, int limit) {
-            int start = (int) Math.min(Math.max(afterSeq, 0), messages.size());
-            int end = (int) Math.min(messages.size(), (long) start + limit);
-            return List.copyOf(messages.subList(start, end));
+            // From before the oldest kept message (dropped, or never sent): the oldest kept onwards.
+            long from = Math.max(afterSeq, firstSeq() - 1);
+            int start = (int) Math.min(from - firstSeq() + 1, size);
+            return copy(start, (int) Math.min(size, (long) start + limit));
+        }
+
+        private List<ChatMessage> copy(int from, int to) {
+            ChatMessage[] page = new ChatMessage[to - from];
+            for (int i = from; i < to; i++) {
+                page[i - from] = at(i);
+            }
+            return List.of(page);
         }
     }
 }

@@ -4,6 +4,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
@@ -16,6 +18,7 @@ import io.relaychat.ports.out.MessageStore;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,10 +49,18 @@ import java.util.concurrent.CompletionStage;
  * it has open, is a single insert. When another node took a seq meanwhile, the messages from there on try
  * the next one straight away (the one they lost to exists, so the seqs stay dense); only after a few such
  * misses does the batch read where the room stands.
+ * <p>
+ * With a history TTL, MongoDB deletes messages older than it, and a deleted seq would no longer be refused by the
+ * unique index. So that no seq is ever given twice, every insert also raises the room's floor in
+ * {@code message_seqs} (a document per room that never expires) to the batch's last seq, and where the room stands
+ * is its newest message or, when every message has expired, its floor. A remembered seq is trusted for half the TTL
+ * from when it was the room's newest, since a seq newer than it cannot have expired before then.
  */
 final class MongoMessageStore implements MessageStore {
     static final String COLLECTION = "messages";
     static final String ID_INDEX = "messages_id_unique";
+    /** Per room the highest seq ever inserted: {@code {_id: room id, seq}}. Written only while a history TTL is set. */
+    static final String SEQ_FLOORS = "message_seqs";
     /** Seqs taken by others in a row before an append gives up; only many nodes racing for one room get near it. */
     private static final int MAX_CONFLICTS = 64;
     /**
@@ -63,18 +74,37 @@ final class MongoMessageStore implements MessageStore {
     private static final int REMEMBERED_ROOMS = 10_000;
 
     private final MongoCollection<Document> messages;
+    /** Null while history is kept forever: then nothing expires and the unique index alone keeps seqs unique. */
+    private final MongoCollection<Document> seqFloors;
+    /** How long a remembered seq may be trusted; {@link Long#MAX_VALUE} while history is kept forever. */
+    private final long hintLifetimeNanos;
     /** Appends waiting for their room's batch in flight; a room is here only while it has one. */
     private final Map<RoomId, ArrayDeque<Pending>> waitingByRoom = new HashMap<>();
     /** The last seq this node knows to be taken, per room; a hint, corrected by the unique index. */
-    private final Map<RoomId, Long> lastSeqs = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<RoomId, Hint> lastSeqs = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<RoomId, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<RoomId, Hint> eldest) {
             return size() > REMEMBERED_ROOMS;
         }
     };
 
+    /** A seq known to be taken, and when it was last seen as the room's newest (System.nanoTime). */
+    private record Hint(long seq, long newestAt) {
+    }
+
+    /** History kept forever. */
     MongoMessageStore(MongoCollection<Document> messages) {
+        this(messages, null, null);
+    }
+
+    /**
+     * @param seqFloors  the {@link #SEQ_FLOORS} collection, written while {@code historyTtl} is set
+     * @param historyTtl how long MongoDB keeps a message (its TTL index); null when it keeps them forever
+     */
+    MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl) {
         this.messages = messages;
+        this.seqFloors = historyTtl == null ? null : Objects.requireNonNull(seqFloors, "seqFloors");
+        this.hintLifetimeNanos = historyTtl == null ? Long.MAX_VALUE : historyTtl.dividedBy(2).toNanos();
     }
 
     /** One message on its way to the store, and who waits for the outcome. */
@@ -192,7 +222,7 @@ final class MongoMessageStore implements MessageStore {
             numbered.add(stored);
             documents.add(document(stored, batch.get(i).clientKey()));
         }
-        return Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true))).handle((ignored, error) -> {
+        return insert(roomId, documents, seq + batch.size() - 1).handle((ignored, error) -> {
             if (error != null && MongoFailures.isWriteConcernFailure(error)) {
                 // Stored perhaps, durable not known: nothing of the batch is confirmed. A retry with its client id
                 // finds what landed; where the room stands is read again next time.
@@ -204,7 +234,7 @@ final class MongoMessageStore implements MessageStore {
                 batch.get(i).stored(numbered.get(i));
             }
             if (inserted > 0) {
-                remember(roomId, seq + inserted - 1);
+                remember(roomId, seq + inserted - 1, true);
             }
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
@@ -215,6 +245,41 @@ final class MongoMessageStore implements MessageStore {
             }
             return afterConflict(batch.subList(inserted, batch.size()), seq + inserted, conflicts, error);
         }).thenCompose(next -> next);
+    }
+
+    /**
+     * The ordered insert, and, while messages expire, the room's floor raised to the batch's last seq at the same
+     * time: no longer, and the floor is never behind an acknowledged seq. Should the insert stop short, the floor is
+     * ahead; it is read only once every message of the room has expired, and then costs a hole, never a seq twice.
+     */
+    private CompletableFuture<Void> insert(RoomId roomId, List<Document> documents, long lastSeq) {
+        CompletableFuture<Void> inserted = Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true)));
+        if (seqFloors == null) {
+            return inserted;
+        }
+        CompletableFuture<Void> floor = raiseFloor(roomId, lastSeq, true);
+        // Answered once both are done, the insert's failure first. A floor that failed fails a batch that was stored,
+        // as a write-concern error does (a retry finds it by client id), and never reads as a seq taken.
+        CompletableFuture<Void> both = new CompletableFuture<>();
+        inserted.whenComplete((ignored, insertError) -> floor.whenComplete((done, floorError) -> {
+            if (insertError != null) {
+                both.completeExceptionally(insertError);
+            } else if (floorError != null) {
+                both.completeExceptionally(new StorageUnavailableException("the seq floor of room " + roomId
+                        + " could not be raised", MongoFailures.translate(floorError)));
+            } else {
+                both.complete(null);
+            }
+        }));
+        return both;
+    }
+
+    /** Two nodes creating a room's floor at once: the upsert that loses finds the document the other created. */
+    private CompletableFuture<Void> raiseFloor(RoomId roomId, long seq, boolean mayRetry) {
+        CompletableFuture<Void> raised = Reactive.done(seqFloors.updateOne(Filters.eq("_id", roomId.value()),
+                Updates.max("seq", seq), new UpdateOptions().upsert(true)));
+        return !mayRetry ? raised : raised.handle((done, error) -> error != null && MongoFailures.isDuplicateKey(error)
+                ? raiseFloor(roomId, seq, false) : raised).thenCompose(next -> next);
     }
 
     /**
@@ -234,7 +299,7 @@ final class MongoMessageStore implements MessageStore {
                 List<Pending> rest = refused.subList(1, refused.size());
                 return rest.isEmpty() ? CompletableFuture.completedFuture(null) : claim(rest, seq, conflicts);
             }
-            remember(roomId, seq); // taken, by whoever: the next append starts after it
+            remember(roomId, seq, false); // taken, by whoever: the next append starts after it
             if (conflicts + 1 >= MAX_CONFLICTS) {
                 return CompletableFuture.failedFuture(new StorageUnavailableException(
                         "room " + roomId + " is too contended: no free seq after " + MAX_CONFLICTS + " tries"));
@@ -246,31 +311,59 @@ final class MongoMessageStore implements MessageStore {
         });
     }
 
-    /** The last seq this node knows to be taken in the room, read from the store when it knows none. */
+    /**
+     * The last seq this node knows to be taken in the room, read from the store when it knows none, or, while
+     * messages expire, none it saw as the room's newest within half the TTL.
+     */
     private CompletableFuture<Long> lastSeq(RoomId roomId) {
-        Long known;
+        Hint known;
         synchronized (lastSeqs) {
             known = lastSeqs.get(roomId);
         }
-        return known != null ? CompletableFuture.completedFuture(known) : readLastSeq(roomId);
+        boolean trusted = known != null && (hintLifetimeNanos == Long.MAX_VALUE
+                || System.nanoTime() - known.newestAt() < hintLifetimeNanos);
+        return trusted ? CompletableFuture.completedFuture(known.seq()) : readLastSeq(roomId);
     }
 
-    /** The room's highest stored seq, from the store (an index seek on MongoDB). */
+    /**
+     * The room's highest stored seq, from the store (an index seek on MongoDB); when none is stored and messages
+     * expire, the room's floor: every message may have expired, and their seqs are still taken.
+     */
     private CompletableFuture<Long> readLastSeq(RoomId roomId) {
         return Reactive.first(messages.find(Filters.eq("room_id", roomId.value()))
                         .sort(Sorts.descending("seq")).projection(Projections.include("seq")).limit(1).first())
-                .thenApply(last -> last.map(document -> Documents.number(document, "seq")).orElse(0L));
+                .thenCompose(last -> {
+                    if (last.isPresent() || seqFloors == null) {
+                        return CompletableFuture.completedFuture(last.map(document -> Documents.number(document, "seq")).orElse(0L));
+                    }
+                    return Reactive.first(seqFloors.find(Filters.eq("_id", roomId.value())).first())
+                            .thenApply(floor -> floor.map(document -> Documents.number(document, "seq")).orElse(0L));
+                })
+                .thenApply(last -> {
+                    remember(roomId, last, true);
+                    return last;
+                });
     }
 
-    private void remember(RoomId roomId, long seq) {
+    /**
+     * Notes that {@code seq} is taken; {@code newest} when it was the room's newest seq as it was seen, which makes
+     * the hint trusted from now for half the TTL (a seq seen only as taken keeps the trust it had).
+     */
+    private void remember(RoomId roomId, long seq, boolean newest) {
+        long now = System.nanoTime();
         synchronized (lastSeqs) {
-            lastSeqs.merge(roomId, seq, Math::max);
+            Hint known = lastSeqs.get(roomId);
+            if (known == null) {
+                lastSeqs.put(roomId, new Hint(seq, newest ? now : now - hintLifetimeNanos));
+            } else if (seq >= known.seq()) {
+                lastSeqs.put(roomId, new Hint(seq, newest ? now : known.newestAt()));
+            }
         }
     }
 
     /** Another node took this seq: this node's next append to the room starts after it, not on it. */
     void storedElsewhere(RoomId roomId, long seq) {
-        remember(roomId, seq);
+        remember(roomId, seq, true);
     }
 
     private void forget(RoomId roomId) {
@@ -302,7 +395,9 @@ final class MongoMessageStore implements MessageStore {
                     List<ChatMessage> page = new ArrayList<>(newestFirst.stream().map(MongoMessageStore::message).toList());
                     if (before == null && beforeSeq == null) {
                         // The newest page: the room's last seq, worth remembering (a node reads it when it opens a room).
-                        remember(roomId, page.isEmpty() ? 0 : page.get(0).seq());
+                        if (!page.isEmpty() || seqFloors == null) {
+                            remember(roomId, page.isEmpty() ? 0 : page.get(0).seq(), true);
+                        }
                     }
                     Collections.reverse(page);
                     return page;
@@ -317,7 +412,7 @@ final class MongoMessageStore implements MessageStore {
                 .thenApply(found -> {
                     List<ChatMessage> page = found.stream().map(MongoMessageStore::message).toList();
                     if (!page.isEmpty()) {
-                        remember(roomId, page.get(page.size() - 1).seq());
+                        remember(roomId, page.get(page.size() - 1).seq(), page.size() < limit);
                     }
                     return page;
                 });

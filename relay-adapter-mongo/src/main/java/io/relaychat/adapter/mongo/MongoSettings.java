@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  *                         {@code journal}, {@code wtimeoutMS}), else {@link #DEFAULT_WRITE_CONCERN}
  * @param readPreference   null for the URI's, else primary: history and gap fills must see the newest writes
  * @param maxPoolSize      connections per server
+ * @param historyTtl       how long a message is kept (a TTL index on its timestamp); null keeps every message forever
  */
 public record MongoSettings(String connectionString, String database, Duration timeout, WriteConcern writeConcern,
-                            ReadPreference readPreference, int maxPoolSize) {
+                            ReadPreference readPreference, int maxPoolSize, Duration historyTtl) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_POOL_SIZE = 100;
     /**
@@ -42,6 +43,15 @@ public record MongoSettings(String connectionString, String database, Duration t
         if (maxPoolSize < 1) {
             throw new IllegalArgumentException("maxPoolSize must be positive");
         }
+        if (historyTtl != null && historyTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("historyTtl must be at least a second, or null to keep history forever");
+        }
+    }
+
+    /** Keeps history forever. */
+    public MongoSettings(String connectionString, String database, Duration timeout, WriteConcern writeConcern,
+                         ReadPreference readPreference, int maxPoolSize) {
+        this(connectionString, database, timeout, writeConcern, readPreference, maxPoolSize, null);
     }
 
     public static MongoSettings of(String connectionString, String database) {
@@ -49,7 +59,12 @@ public record MongoSettings(String connectionString, String database, Duration t
     }
 
     public MongoSettings withTimeout(Duration value) {
-        return new MongoSettings(connectionString, database, value, writeConcern, readPreference, maxPoolSize);
+        return new MongoSettings(connectionString, database, value, writeConcern, readPreference, maxPoolSize, historyTtl);
+    }
+
+    /** MongoDB deletes messages older than {@code value} (null: keeps them forever). */
+    public MongoSettings withHistoryTtl(Duration value) {
+        return new MongoSettings(connectionString, database, timeout, writeConcern, readPreference, maxPoolSize, value);
     }
 
     /**

@@ -49,7 +49,8 @@ public final class MongoStorage implements AutoCloseable {
                 .withReadPreference(settings.effectiveReadPreference());
         this.users = new MongoUserStore(database.getCollection(MongoUserStore.COLLECTION));
         this.rooms = new MongoRoomStore(database.getCollection(MongoRoomStore.COLLECTION));
-        this.messages = new MongoMessageStore(database.getCollection(MongoMessageStore.COLLECTION));
+        this.messages = new MongoMessageStore(database.getCollection(MongoMessageStore.COLLECTION),
+                database.getCollection(MongoMessageStore.SEQ_FLOORS), settings.historyTtl());
         this.blobs = new GridFsBlobStore(GridFSBuckets.create(database, GridFsBlobStore.BUCKET));
         this.database = database;
     }
@@ -63,6 +64,7 @@ public final class MongoStorage implements AutoCloseable {
         try {
             LegacyImport.run(storage.database)
                     .thenCompose(ignored -> storage.ensureIndexes())
+                    .thenCompose(ignored -> HistoryTtl.apply(storage.database, settings.historyTtl()))
                     .get(settings.timeout().toMillis() * 6, TimeUnit.MILLISECONDS);
             return storage;
         } catch (ExecutionException e) {
@@ -154,11 +156,13 @@ public final class MongoStorage implements AutoCloseable {
         return new SeqHints(messages, core);
     }
 
-    /** For logs: hosts, database, write concern and read preference; never credentials. */
+    /** For logs: hosts, database, write concern, read preference and history kept; never credentials. */
     public String describe() {
         return "MongoDB at " + settings.describeHosts() + ", database " + settings.database() + ", write concern "
                 + settings.effectiveWriteConcern().asDocument().toJson() + ", read preference "
-                + settings.effectiveReadPreference().getName() + ", timeout " + settings.timeout().toMillis() + " ms";
+                + settings.effectiveReadPreference().getName() + ", timeout " + settings.timeout().toMillis() + " ms, "
+                + (settings.historyTtl() == null ? "history kept forever"
+                        : "messages expire " + HistoryTtl.describe(settings.historyTtl()) + " after their timestamp");
     }
 
     @Override

@@ -56,6 +56,15 @@ class MongoStoresInProcessTest {
     }
 
     @Nested
+    class MessagesThatExpire extends MessageStoreContract {
+        @Override
+        protected MessageStore newStore() {
+            return mongo.openStorage(MongoSettings.of(mongo.connectionString(), "test_" + java.util.UUID.randomUUID()
+                    .toString().replace("-", "")).withHistoryTtl(java.time.Duration.ofDays(30))).messages();
+        }
+    }
+
+    @Nested
     class Blobs extends BlobStoreContract {
         @Override
         protected BlobStore newStore() {
