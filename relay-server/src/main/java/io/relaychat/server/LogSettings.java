@@ -103,10 +103,9 @@ record LogSettings(Format format, Level rootLevel, Map<String, Level> loggerLeve
 
     /** Replaces whatever Logback found on the class path with one console appender of the chosen format. */
     void apply() {
-        if (operatorConfigured()) {
-            return;
+        if (operatorConfigured() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // the operator's own file, or another SLF4J backend first on the class path: theirs to set up
         }
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
