@@ -83,6 +83,13 @@ class HexagonalArchitectureTest {
                     + " core on the in-memory adapters; anything else would tie the core's users to one technology");
 
     @ArchTest
+    static final ArchRule only_the_server_should_depend_on_the_logging_backend = noClasses()
+            .that().resideOutsideOfPackage(SERVER)
+            .should().dependOnClassesThat().resideInAPackage("ch.qos.logback..")
+            .because("libraries log through slf4j-api only, so that whoever runs them chooses the backend; the"
+                    + " server chooses Logback and configures it from the environment");
+
+    @ArchTest
     static final ArchRule packages_should_be_free_of_cycles = slices()
             .matching("io.relaychat.(**)")
             .should().beFreeOfCycles();

@@ -8,24 +8,21 @@ import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Consumer;
 
 /**
  * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
- * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise.
+ * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise. {@code description}
+ * says which, for the start-up line (Redis by its host and port, never its password).
  */
 record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Consumer<ClusterEvents> attachCore,
-               Runnable release) implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+               Runnable release, String description) implements AutoCloseable {
 
     static Cluster from(ServerConfig config) {
         if (config.redisUrl() == null) {
-            log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
             return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, core -> { },
-                    () -> { });
+                    () -> { }, "event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
         }
         RedisSettings settings;
         try {
@@ -35,8 +32,8 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
             throw new ConfigException("REDIS_URL is not a usable Redis URI: " + e.getMessage());
         }
         RedisNode node = RedisNode.connect(settings);
-        log.info("event bus and presence: {}", node.describe());
-        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node::close);
+        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node::close,
+                "event bus and presence: " + node.describe());
     }
 
     /** Hands what other nodes tell this one to the core; once, before the first client connects. */

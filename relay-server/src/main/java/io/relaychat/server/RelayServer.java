@@ -23,6 +23,7 @@ public final class RelayServer implements AutoCloseable {
     private final NettyTransport transport;
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
+    private final String auth;
     /** Set once closing starts: faults from then on come from the closing itself. */
     private volatile boolean closing;
 
@@ -40,8 +41,9 @@ public final class RelayServer implements AutoCloseable {
         if (secret == null) {
             secret = JwtTokens.randomSecret();
             log.warn("auth: JWT_SECRET_KEY is not set; using a random secret, so tokens die with this process");
+            this.auth = "auth: JWT HS256 with a random secret";
         } else {
-            log.info("auth: JWT HS256 with the secret from JWT_SECRET_KEY");
+            this.auth = "auth: JWT HS256 with the secret from JWT_SECRET_KEY";
         }
         JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
         this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait());
@@ -75,6 +77,11 @@ public final class RelayServer implements AutoCloseable {
 
     public RelayCore core() {
         return core;
+    }
+
+    /** The adapters chosen from the configuration, for the start-up line: no secret, no credential. */
+    public String adapters() {
+        return storage.description() + "; " + cluster.description() + "; " + auth;
     }
 
     /** Request body bytes the node holds now, all connections together: what the body budget bounds. */

@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * {@code java -jar relay-server.jar}: configuration from the environment, graceful stop on SIGTERM, and an exit
- * within the shutdown grace (and a small margin) even if something on the way out hangs.
+ * {@code java -jar relay-server.jar}: logging and configuration from the environment, graceful stop on SIGTERM, and
+ * an exit within the shutdown grace (and a small margin) even if something on the way out hangs.
  */
 public final class RelayServerMain {
     /** Past the grace, time for the last steps to log and the JVM to end before it is halted. */
@@ -18,6 +18,15 @@ public final class RelayServerMain {
 
     public static void main(String[] args) {
         long started = System.nanoTime();
+        LogSettings logging;
+        try {
+            logging = LogSettings.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("relay-server: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        logging.apply(); // before anything logs: every line has the chosen format
         Logger log = LoggerFactory.getLogger(RelayServerMain.class);
         RelayServer server;
         ServerConfig config;
@@ -33,6 +42,7 @@ public final class RelayServerMain {
             System.exit(1);
             return;
         }
+        StartupSummary.log(log, config, server.adapters());
         try {
             server.start();
         } catch (Exception e) {

@@ -13,8 +13,6 @@ import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -22,30 +20,27 @@ import java.util.function.UnaryOperator;
 /**
  * The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise.
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
- * from it (MongoDB's seq hints); the others pass it on as it is.
+ * from it (MongoDB's seq hints); the others pass it on as it is. {@code description} says which, for the start-up
+ * line (never a credential: MongoDB is described by its hosts).
  */
 record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
-               UnaryOperator<ClusterEvents> observing, Runnable release) implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+               UnaryOperator<ClusterEvents> observing, Runnable release, String description) implements AutoCloseable {
 
     static Storage from(ServerConfig config) {
         if (config.mongoUrl() == null) {
-            log.info("storage: local in-memory, {} — data is lost on restart; set MONGO_URL for durable storage",
-                    config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
-                            : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept");
-            if (config.historyTtlDays() > 0) {
-                log.warn("RELAY_HISTORY_TTL_DAYS applies to MongoDB only; the in-memory store is bounded by "
-                        + "RELAY_MEMORY_HISTORY_PER_ROOM");
-            }
             FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
-            log.info("uploads: folder {}", blobs.folder());
+            String kept = config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
+                    : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept";
+            String ignored = config.historyTtlDays() > 0
+                    ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB only: RELAY_MEMORY_HISTORY_PER_ROOM bounds this store)" : "";
             return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
-                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs,
-                    UnaryOperator.identity(), blobs::close);
+                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(), blobs::close,
+                    "storage: local in-memory, " + kept + " — data is lost on restart; set MONGO_URL for durable storage"
+                            + ignored + "; uploads: folder " + blobs.folder());
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
-        log.info("storage: {}; uploads in GridFS", mongo.describe());
-        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing, mongo::close);
+        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing, mongo::close,
+                "storage: " + mongo.describe() + "; uploads in GridFS");
     }
 
     private static MongoSettings mongoSettings(ServerConfig config) {

@@ -11,12 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
- * The server's warnings and errors while a test runs, read off standard error (where slf4j-simple writes, looking
- * the stream up at every line) and still passed through to it: an unhandled exception, a fault the core logged, a
- * request answered 500 and a leak Netty's detector reports each leave such a line.
+ * The server's warnings and errors while a test runs, read off standard error (where the tests' logback-test.xml
+ * writes, its console appender looking the stream up at every line) and still passed through to it: an unhandled
+ * exception, a fault the core logged, a request answered 500 and a leak Netty's detector reports each leave such a
+ * line.
  */
 final class ErrorLog implements AutoCloseable {
-    /** slf4j-simple's level comes after the thread's name in brackets: "[thread] ERROR Logger - text". */
+    /** logback-test.xml's level comes after the thread's name in brackets: "[thread] ERROR Logger - text". */
     private static final Pattern WARNING_OR_ERROR = Pattern.compile("^\\[[^\\]]*\\] (WARN|ERROR) .*");
 
     private final PrintStream original = System.err;

@@ -109,13 +109,13 @@ final class ServerProcess implements AutoCloseable {
 
     static Process launch(Map<String, String> env, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The test class path carries a quieter logging setup; the operator's default is info.
-        ProcessBuilder builder = new ProcessBuilder(java, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"), RelayServerMain.class.getName())
+        // The test class path carries a quieter logback-test.xml, which main replaces with the operator's settings.
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                RelayServerMain.class.getName())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.equals("MONGO_URL") || name.equals("REDIS_URL")
-                || name.equals("JWT_SECRET_KEY") || name.equals("PORT"));
+                || name.equals("JWT_SECRET_KEY") || name.equals("PORT") || name.startsWith("RELAY_LOG_"));
         builder.environment().putAll(env);
         return builder.start();
     }

@@ -3,6 +3,7 @@ package io.relaychat.adapter.netty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -10,9 +11,9 @@ import io.relaychat.ports.in.ClientAddress;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
+import io.relaychat.ports.model.User;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -20,24 +21,30 @@ import java.util.concurrent.CompletionStage;
 /**
  * A routed request: the Netty request, its query parameters (decoded before routing, so a malformed escape is a
  * malformed request, not a fault), the path parameters the route captured and the socket's peer, and readers of
- * its body that answer 422 naming what is wrong (an upload's was read as it arrived: its outcome).
+ * its body that answer 422 naming what is wrong (an upload's was read as it arrived: its outcome). Once a route
+ * knows who made it, {@link #madeBy} tells the access log.
  */
 final class ApiRequest {
     private final FullHttpRequest http;
     private final Map<String, List<String>> query;
     private final List<String> pathParams;
-    private final SocketAddress peer;
+    private final Channel channel;
 
-    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams, SocketAddress peer) {
+    ApiRequest(FullHttpRequest http, Map<String, List<String>> query, List<String> pathParams, Channel channel) {
         this.http = http;
         this.query = query;
         this.pathParams = pathParams;
-        this.peer = peer;
+        this.channel = channel;
     }
 
     /** Where the request came from, for the per-address limits; see {@link ClientAddressResolver}. */
     ClientAddress from(ClientAddressResolver addresses) {
-        return addresses.resolve(peer, http.headers());
+        return addresses.resolve(channel.remoteAddress(), http.headers());
+    }
+
+    /** The request was made by {@code user} (its token was good, or it signed them in): for the access log. */
+    void madeBy(User user) {
+        AccessLog.identify(channel, user.id());
     }
 
     String pathParam(int index) {

@@ -43,6 +43,9 @@ import java.util.concurrent.TimeUnit;
  * long as it keeps coming (the body's deadlines still hold) up to {@link #DRAIN_AT_LEAST_BYTES} or the route's
  * bound, whichever is larger; the connection then closes once the client has sent all it declared, so that it
  * reads the answer rather than a reset.
+ * <p>
+ * Once an answer is written (or its writing failed), its request goes to the {@link AccessLog}: status, time from
+ * the first byte of the head to the last of the answer, body bytes each way.
  */
 final class HttpExchanges extends ChannelDuplexHandler {
     /** Told downstream once an answer is written and the connection goes on: what the request held may go. */
@@ -69,6 +72,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     private final OneRequestDecoder decoder = new OneRequestDecoder(this::bytesArrived);
     private final BodyBounds bounds;
+    private final AccessLog accessLog;
     private final long headNanos;
     private final long bodyNanos;
     private final long keepAliveNanos;
@@ -95,6 +99,12 @@ final class HttpExchanges extends ChannelDuplexHandler {
     /** The node is stopping: the request under way is answered, with Connection: close, and no other is read. */
     private boolean draining;
 
+    /** For the access log: when the request under way began (0: not yet), its answer's status and body bytes. */
+    private long requestStart;
+    private int answerStatus;
+    private long answerBytes;
+    private boolean logged;
+
     private ScheduledFuture<?> rateCheck;
     private long windowEnd;
     private long windowBytes;
@@ -110,8 +120,9 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private long outProgress;
     private long outPending;
 
-    HttpExchanges(TransportSettings settings, BodyBounds bounds) {
+    HttpExchanges(TransportSettings settings, BodyBounds bounds, AccessLog accessLog) {
         this.bounds = bounds;
+        this.accessLog = accessLog;
         this.headNanos = settings.headTimeout().toNanos();
         this.bodyNanos = settings.bodyReadTimeout().toNanos();
         this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
@@ -222,6 +233,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
     /** From the decoder: the first byte of a request starts its head's clock; any byte of a body is progress. */
     private void bytesArrived() {
         if (phase == Phase.WAITING) {
+            requestStart = now();
             enter(Phase.HEAD);
         } else if (phase == Phase.BODY) {
             since = now();
@@ -265,6 +277,13 @@ final class HttpExchanges extends ChannelDuplexHandler {
         written = false;
         bodyBytes = 0;
         fresh = false;
+        if (requestStart == 0) {
+            requestStart = now(); // let in from what the decoder already held: no byte arrived for it
+        }
+        answerStatus = 0;
+        answerBytes = 0;
+        logged = false;
+        AccessLog.forget(ctx.channel());
         enterBody();
     }
 
@@ -274,14 +293,22 @@ final class HttpExchanges extends ChannelDuplexHandler {
             // The end of an answer streamed after its head: written once this is.
             boolean keepAlive = streamedKeepAlive;
             streamedKeepAlive = null;
+            answerBytes += ((LastHttpContent) msg).content().readableBytes();
             promise = promise.unvoid();
             promise.addListener(done -> written(done.isSuccess(), keepAlive));
             ctx.write(msg, promise);
             return;
         }
         if (!(msg instanceof HttpResponse response) || response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            if (streamedKeepAlive != null && msg instanceof HttpContent chunk) {
+                answerBytes += chunk.content().readableBytes();
+            }
             ctx.write(msg, promise);
             return;
+        }
+        answerStatus = response.status().code();
+        if (response instanceof FullHttpResponse full) {
+            answerBytes += full.content().readableBytes();
         }
         if (draining) {
             HttpUtil.setKeepAlive(response, false);
@@ -320,6 +347,10 @@ final class HttpExchanges extends ChannelDuplexHandler {
 
     private void written(boolean success, boolean keepAlive) {
         stopWatchingWrite();
+        if (!logged && head != null) {
+            logged = true;
+            accessLog.http(ctx.channel(), head, answerStatus, now() - requestStart, bodyBytes, answerBytes, success);
+        }
         if (!success) {
             ctx.close();
             return;
@@ -359,6 +390,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
         ended = false;
         early = false;
         written = false;
+        requestStart = 0;
         enter(Phase.WAITING);
         pauses.remove(Pause.ANSWERING);
         decoder.next(); // may let in, and pass on, the next request at once, which may pause reading again

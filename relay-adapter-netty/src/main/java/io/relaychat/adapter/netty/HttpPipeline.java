@@ -39,11 +39,14 @@ final class HttpPipeline {
     private final BodyGate.Check bodyGate;
     private final BodyBudget budget;
     private final ConnectionCount connections;
+    private final AccessLog accessLog;
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
         this.settings = settings;
-        this.api = new RestApi(core, new ClientAddressResolver(settings.trustedProxies()));
-        this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
+        ClientAddressResolver addresses = new ClientAddressResolver(settings.trustedProxies());
+        this.accessLog = new AccessLog(addresses);
+        this.api = new RestApi(core, addresses);
+        this.webSocket = new WebSocketUpgrade(core, settings, webSockets, accessLog);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
                 settings.maxOtherBodyBytes());
@@ -90,7 +93,7 @@ final class HttpPipeline {
                     .addLast("server-full", new ServerFull());
             return;
         }
-        HttpExchanges exchanges = new HttpExchanges(settings, bounds);
+        HttpExchanges exchanges = new HttpExchanges(settings, bounds, accessLog);
         OneRequestDecoder decoder = exchanges.decoder();
         channel.pipeline()
                 .addLast("http-decoder", decoder)

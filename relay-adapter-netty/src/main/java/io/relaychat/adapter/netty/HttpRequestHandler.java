@@ -66,7 +66,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         Function<ApiRequest, CompletionStage<ApiResponse>> route = api.resolve(request.method(), path, params);
         CompletionStage<ApiResponse> answer;
         try {
-            answer = route.apply(new ApiRequest(request, query, params, ctx.channel().remoteAddress()));
+            answer = route.apply(new ApiRequest(request, query, params, ctx.channel()));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

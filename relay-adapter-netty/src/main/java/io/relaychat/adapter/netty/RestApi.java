@@ -173,14 +173,22 @@ final class RestApi {
         RegisterCommand command = new RegisterCommand(ApiRequest.requiredText(body, "email"),
                 ApiRequest.requiredText(body, "username"), ApiRequest.requiredText(body, "password"),
                 request.from(addresses));
-        return core.register().register(command).thenApply(outcome -> answer(outcome, RestApi::token));
+        return core.register().register(command).thenApply(outcome -> answer(signedIn(request, outcome), RestApi::token));
     }
 
     private CompletionStage<ApiResponse> login(ApiRequest request) {
         JsonNode body = request.jsonBody();
         LoginCommand command = new LoginCommand(ApiRequest.requiredText(body, "email"),
                 ApiRequest.requiredText(body, "password"), request.from(addresses));
-        return core.login().login(command).thenApply(outcome -> answer(outcome, RestApi::token));
+        return core.login().login(command).thenApply(outcome -> answer(signedIn(request, outcome), RestApi::token));
+    }
+
+    /** A sign-in that worked names its user in the access log, as the requests made with its token will. */
+    private static Outcome<SignedIn> signedIn(ApiRequest request, Outcome<SignedIn> outcome) {
+        if (outcome instanceof Outcome.Accepted<SignedIn> accepted) {
+            request.madeBy(accepted.value().user());
+        }
+        return outcome;
     }
 
     private static Map<String, Object> token(SignedIn signedIn) {
@@ -275,7 +283,10 @@ final class RestApi {
 
     private void authenticated(HttpMethod method, String path, BiFunction<ApiRequest, User, CompletionStage<ApiResponse>> handler) {
         route(method, path, request -> authenticate(request.bearerToken())
-                .thenCompose(user -> handler.apply(request, user)));
+                .thenCompose(user -> {
+                    request.madeBy(user);
+                    return handler.apply(request, user);
+                }));
     }
 
     private static CompletionStage<ApiResponse> done(ApiResponse response) {

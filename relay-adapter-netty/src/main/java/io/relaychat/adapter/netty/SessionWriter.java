@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * ({@link #whenWritable()}): a resuming client's stored messages come page by page, each once the previous
  * pages have been handed over and the channel is writable, so a backlog of any size takes the client's pace and
  * never comes near the bound.
+ * <p>
+ * For the access log it counts the text frames it hands to Netty and their bytes, and keeps how the socket was
+ * closed: the status and reason it sent, or the client's, when the client closed first.
  */
 final class SessionWriter {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
@@ -56,6 +59,17 @@ final class SessionWriter {
     private volatile long queuedBytes;
     /** Who waits for the channel to be writable again. Event loop only. */
     private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+    /** Text frames, and their bytes, handed to Netty. Event loop only. */
+    private long framesOut;
+    private long bytesOut;
+    /** How the close began, once it has: who began it, with what status and reason. Set once, before the close. */
+    private volatile Close close;
+
+    /** How a WebSocket's close began. */
+    record Close(int code, String reason, String by) {
+        /** The socket ended without a close frame either way: 1006, as a browser reports it. */
+        static final Close ABNORMAL = new Close(WebSocketCloseStatus.ABNORMAL_CLOSURE.code(), "", "network");
+    }
 
     /** {@code maxQueuedBytes} 0: no bound, and no client is ever too slow. */
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user) {
@@ -92,6 +106,8 @@ final class SessionWriter {
     /** On the event loop, in turn: from here on Netty's outbound buffer counts the bytes. */
     private void textNow(byte[] text) {
         QUEUED.addAndGet(this, -text.length);
+        framesOut++;
+        bytesOut += text.length;
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
         if (maxQueuedBytes > 0 && !channel.isWritable() && unread() > maxQueuedBytes) {
             tooSlow();
@@ -181,6 +197,7 @@ final class SessionWriter {
         if (!closing.compareAndSet(false, true)) {
             return false;
         }
+        close = new Close(status.code(), reason, "server");
         closeWith(new CloseWebSocketFrame(status.code(), reason));
         return true;
     }
@@ -188,6 +205,9 @@ final class SessionWriter {
     /** The client started the close: echo its frame, as the protocol asks, and close. */
     void answerClose(CloseWebSocketFrame echo) {
         if (closing.compareAndSet(false, true)) {
+            // A close frame without a status reads as 1005, "no status received".
+            int code = echo.statusCode() < 0 ? WebSocketCloseStatus.EMPTY.code() : echo.statusCode();
+            close = new Close(code, echo.reasonText(), "client");
             closeWith(echo);
         } else {
             echo.release();
@@ -201,6 +221,20 @@ final class SessionWriter {
             return;
         }
         channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+    }
+
+    long framesOut() {
+        return framesOut;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    /** How the close began; {@link Close#ABNORMAL} when it never did and the socket simply ended. */
+    Close closeOf() {
+        Close began = close;
+        return began == null ? Close.ABNORMAL : began;
     }
 
     /** Queues a write on the event loop; false when the loop is stopping and the write will never run. */

@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * broadcast is encoded once (see {@link Broadcast}) and its bytes are wrapped, not copied, for each recipient;
  * flushes are batched by the pipeline's flush consolidation. What a client may
  * hold is bounded both ways: its requests in flight ({@link InFlightRequests}), its backlog (the writer), and
- * how often it may be refused for its rate ({@link RateLimitStrikes}).
+ * how often it may be refused for its rate ({@link RateLimitStrikes}). Once closed, it is one line of the
+ * {@link AccessLog}: two counters a frame each way, nothing logged per frame.
  */
 final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
@@ -59,16 +60,27 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private final TransportSettings settings;
     private final InFlightRequests inFlight;
     private final RateLimitStrikes strikes;
+    private final String client;
     private SessionWriter out;
     private ChatConnection connection;
     private Channel channel;
     /** The node is stopping: the close follows the answers to the requests already taken. */
     private boolean draining;
+    /** For the access log: when the session began, and the text frames and bytes read. Event loop only. */
+    private long started;
+    private long framesIn;
+    private long bytesIn;
 
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings) {
+        this(chat, user, settings, "unknown");
+    }
+
+    /** {@code client}: the address the upgrade came from, as the access log names it. */
+    WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client) {
         this.chat = chat;
         this.user = user;
         this.settings = settings;
+        this.client = client;
         this.inFlight = new InFlightRequests(settings.maxRequestsInFlight());
         this.strikes = new RateLimitStrikes(settings.rateLimitCloseCount(), settings.rateLimitCloseWindow().toNanos());
     }
@@ -90,6 +102,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id());
+        started = channel.eventLoop().ticker().nanoTime();
+        channel.closeFuture().addListener(closed -> ended());
         long idleMillis = settings.idleTimeout().toMillis();
         // Reader idle for half the timeout: we ping; idle again: the peer is gone, close.
         ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(idleMillis / 2, 0, 0, TimeUnit.MILLISECONDS));
@@ -116,6 +130,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 log.debug("closing the connection of user {} failed", user.id(), LogSafe.error(error));
             }
         }));
+    }
+
+    /** On the event loop, once the socket has closed. */
+    private void ended() {
+        SessionWriter.Close close = out.closeOf();
+        AccessLog.webSocket(user.id(), client, channel.eventLoop().ticker().nanoTime() - started, framesIn, bytesIn,
+                out.framesOut(), out.bytesOut(), close.code(), close.reason(), close.by());
     }
 
     /** The way the core reaches this client, from any thread. */
@@ -151,6 +172,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof TextWebSocketFrame text) {
+                framesIn++;
+                bytesIn += text.content().readableBytes();
                 onText(text.text());
             } else if (msg instanceof PingWebSocketFrame ping) {
                 out.frame(new PongWebSocketFrame(ping.content().retain()));

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
  * Turns a request for {@link #PATH} into a {@link WebSocketSession}. The token is checked first, off the
  * event loop. A refused token still gets the handshake, followed at once by a close with the reason:
  * a browser tells a page nothing about a refused handshake, but does show it a close frame's status and text.
+ * Such a socket is a line of the {@link AccessLog} too, without a user.
  */
 final class WebSocketUpgrade {
     static final String PATH = "/api/ws";
@@ -37,15 +38,18 @@ final class WebSocketUpgrade {
     private final RelayUseCases core;
     private final TransportSettings settings;
     private final ChannelGroup webSockets;
+    private final AccessLog accessLog;
 
-    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
+    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog) {
         this.core = core;
         this.settings = settings;
         this.webSockets = webSockets;
+        this.accessLog = accessLog;
     }
 
     /** Takes over {@code request} (and releases it); the handler of {@code ctx} is replaced by the session. */
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String token) {
+        long started = ctx.executor().ticker().nanoTime();
         CompletionStage<Optional<User>> authenticated;
         try {
             authenticated = core.authenticate().authenticate(token);
@@ -55,9 +59,9 @@ final class WebSocketUpgrade {
         authenticated.whenComplete((user, error) -> ctx.executor().execute(() -> {
             try {
                 if (error != null) {
-                    handshake(ctx, request, null, unavailable(error));
+                    handshake(ctx, request, null, unavailable(error), started);
                 } else {
-                    handshake(ctx, request, user.orElse(null), UNAUTHENTICATED);
+                    handshake(ctx, request, user.orElse(null), UNAUTHENTICATED, started);
                 }
             } finally {
                 request.release();
@@ -74,7 +78,8 @@ final class WebSocketUpgrade {
     }
 
     /** Completes the handshake, then either starts the session or, with no user, closes as {@code refused} says. */
-    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user, Refused refused) {
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user, Refused refused, long started) {
+        String client = accessLog.client(ctx.channel(), request.headers());
         String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
                 WebSocketSession.decoderConfig(settings.maxFrameBytes())).newHandshaker(request);
@@ -93,10 +98,12 @@ final class WebSocketUpgrade {
             if (user == null) {
                 done.channel().writeAndFlush(new CloseWebSocketFrame(refused.status().code(), refused.refusal().message()))
                         .addListener(ChannelFutureListener.CLOSE);
+                AccessLog.webSocket(null, client, ctx.executor().ticker().nanoTime() - started, 0, 0, 0, 0,
+                        refused.status().code(), refused.refusal().message(), "server");
                 return;
             }
             // The session turns reading back on: from here on its InFlightRequests is the one to say.
-            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings));
+            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client));
             webSockets.add(done.channel());
         });
     }

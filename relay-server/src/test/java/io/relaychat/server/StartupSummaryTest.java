@@ -1,0 +1,43 @@
+package io.relaychat.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StartupSummaryTest {
+
+    @Test
+    void theConfigurationLineMasksTheJwtSecretAndTheCredentialsOfTheStoreUrls() {
+        String secret = "s".repeat(40);
+        String line = StartupSummary.configuration(ServerConfig.fromEnvironment(Map.of(
+                "JWT_SECRET_KEY", secret,
+                "MONGO_URL", "mongodb://relay:hunter2-hunter2@db1:27017,db2:27017/chat?authSource=admin",
+                "PORT", "9001")));
+
+        assertFalse(line.contains(secret), line);
+        assertFalse(line.contains("hunter2"), line);
+        assertTrue(line.contains("jwtSecret=<masked>"), line);
+        assertTrue(line.contains("mongoUrl=mongodb://relay:<masked>@db1:27017,db2:27017/chat?authSource=admin"), line);
+        assertTrue(line.contains("port=9001"), "the nested transport settings are listed too: " + line);
+        assertTrue(line.contains("redisUrl=unset"), line);
+    }
+
+    @Test
+    void aUrlKeepsItsHostAndUserButNeverItsPassword() {
+        assertEquals("redis://<masked>@cache:6379", StartupSummary.maskedUrl("redis://only-a-password@cache:6379"),
+                "Redis reads a user info without ':' as the password");
+        assertEquals("rediss://default:<masked>@cache:6380/0", StartupSummary.maskedUrl("rediss://default:p@ss@cache:6380/0"));
+        assertEquals("redis://cache:6379?timeout=5s&password=<masked>",
+                StartupSummary.maskedUrl("redis://cache:6379?timeout=5s&password=abc"));
+        assertEquals("mongodb+srv://cluster0.example/chat", StartupSummary.maskedUrl("mongodb+srv://cluster0.example/chat"));
+    }
+
+    @Test
+    void theVersionIsTheBuildsOwn() {
+        assertTrue(StartupSummary.version().matches("\\d+\\.\\d+.*"), StartupSummary.version());
+    }
+}
