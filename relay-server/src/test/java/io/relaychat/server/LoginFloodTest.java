@@ -25,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @IntegrationTest
 class LoginFloodTest {
-    private static final int FLOODERS = 12;
+    /**
+     * Enough that the hashes waiting always add up past the one-second bound, however fast this machine hashes at
+     * cost 10 (twelve did not, on a quiet machine: 11 × ~80 ms stayed under it and nothing was turned away).
+     */
+    private static final int FLOODERS = 40;
     private static final int MAX_ATTEMPTS_EACH = 300;
 
     @Test
