@@ -12,6 +12,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.relaychat.ports.in.RelayUseCases;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The handlers of one HTTP connection, in their order, around the parts the node's connections share (the
@@ -41,8 +42,13 @@ final class HttpPipeline {
     private final ConnectionCount connections;
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
+        this(core, settings, webSockets, () -> false);
+    }
+
+    /** {@code draining}: whether the transport has started to stop, which readiness tells the load balancers. */
+    HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, BooleanSupplier draining) {
         this.settings = settings;
-        this.api = new RestApi(core, new ClientAddressResolver(settings.trustedProxies()));
+        this.api = new RestApi(core, new ClientAddressResolver(settings.trustedProxies()), draining);
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
