@@ -2,9 +2,11 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.local.InProcessProbe;
 import io.relaychat.adapter.redis.RedisNode;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
@@ -15,17 +17,18 @@ import java.util.function.Consumer;
 
 /**
  * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
- * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise.
+ * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise. {@code probe} is what
+ * readiness pings to know the bus is there.
  */
 record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Consumer<ClusterEvents> attachCore,
-               Runnable release) implements AutoCloseable {
+               DependencyProbe probe, Runnable release) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
 
     static Cluster from(ServerConfig config) {
         if (config.redisUrl() == null) {
             log.info("event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
             return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, core -> { },
-                    () -> { });
+                    InProcessProbe.INSTANCE, () -> { });
         }
         RedisSettings settings;
         try {
@@ -36,7 +39,8 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
         }
         RedisNode node = RedisNode.connect(settings);
         log.info("event bus and presence: {}", node.describe());
-        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node::close);
+        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node.busProbe(),
+                node::close);
     }
 
     /** Hands what other nodes tell this one to the core; once, before the first client connects. */

@@ -6,10 +6,12 @@ import io.relaychat.adapter.local.FileSystemBlobStore;
 import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
+import io.relaychat.adapter.local.InProcessProbe;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.mongo.MongoStorage;
 import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
@@ -21,10 +23,11 @@ import java.util.function.UnaryOperator;
 /**
  * The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise.
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
- * from it (MongoDB's seq hints); the others pass it on as it is.
+ * from it (MongoDB's seq hints); the others pass it on as it is. {@code probe} is what readiness pings.
  */
 record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
-               UnaryOperator<ClusterEvents> observing, Runnable release) implements AutoCloseable {
+               UnaryOperator<ClusterEvents> observing, DependencyProbe probe, Runnable release)
+        implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
     static Storage from(ServerConfig config) {
@@ -33,11 +36,12 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
             FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
             log.info("uploads: folder {}", blobs.folder());
             return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(), new InMemoryMessageStore(), blobs,
-                    UnaryOperator.identity(), blobs::close);
+                    UnaryOperator.identity(), InProcessProbe.INSTANCE, blobs::close);
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
         log.info("storage: {}; uploads in GridFS", mongo.describe());
-        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing, mongo::close);
+        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing,
+                mongo.probe(), mongo::close);
     }
 
     private static MongoSettings mongoSettings(ServerConfig config) {
