@@ -58,7 +58,7 @@ class ProbeRoutesTest {
     }
 
     @Test
-    void givenTheProbesAreStillOut_thenTheAnswerWaitsForThemWithoutHoldingTheConnectionsLoop() {
+    void givenThePingsAreStillOut_thenTheAnswerIsWrittenOnceTheyAreBack() {
         CompletableFuture<Readiness> pending = new CompletableFuture<>();
         core.readiness = pending;
 
