@@ -6,15 +6,26 @@ import io.relaychat.ports.out.RoomEventBus;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
-/** Whether this node reaches the others: degraded while the bus or presence cannot; it still serves its own. */
+/**
+ * Whether this node reaches the others: degraded while the bus or presence cannot; it still serves its own.
+ * Readiness, whether it should be sent traffic at all, is asked of its dependencies by {@link ReadinessProbes}.
+ */
 final class NodeHealth implements HealthUseCase {
     private final RoomEventBus bus;
     private final PresencePort presence;
+    private final ReadinessProbes readiness;
 
-    NodeHealth(RoomEventBus bus, PresencePort presence) {
+    NodeHealth(RoomEventBus bus, PresencePort presence, ReadinessProbes readiness) {
         this.bus = bus;
         this.presence = presence;
+        this.readiness = readiness;
+    }
+
+    @Override
+    public CompletionStage<Readiness> readiness() {
+        return readiness.check();
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.relaychat.ports.in.RoomsUseCase;
 import io.relaychat.ports.in.SearchUsersUseCase;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
@@ -26,6 +27,8 @@ import io.relaychat.ports.out.TokenVerifier;
 import io.relaychat.ports.out.UserStore;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -63,7 +66,15 @@ public final class RelayCore implements RelayUseCases {
                 b.limits);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
                 b.timeSource);
-        this.health = new NodeHealth(b.eventBus, b.presence);
+        Map<String, DependencyProbe> probes = new LinkedHashMap<>();
+        if (b.storeProbe != null) {
+            probes.put("store", b.storeProbe);
+        }
+        if (b.busProbe != null) {
+            probes.put("bus", b.busProbe);
+        }
+        this.health = new NodeHealth(b.eventBus, b.presence,
+                new ReadinessProbes(probes, b.readinessBounds, b.scheduler, b.timeSource));
 
         LocalConnections connections = new LocalConnections();
         RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults);
@@ -134,7 +145,10 @@ public final class RelayCore implements RelayUseCases {
         return cluster;
     }
 
-    /** Every port is required except send forwarding, time, ids, limits and the fault listener, which have defaults. */
+    /**
+     * Every port is required except send forwarding, time, ids, limits, the fault listener and the readiness
+     * probes and bounds, which have defaults.
+     */
     public static final class Builder {
         private UserStore userStore;
         private RoomStore roomStore;
@@ -151,6 +165,9 @@ public final class RelayCore implements RelayUseCases {
         private IdSource idSource = () -> UUID.randomUUID().toString();
         private Limits limits = Limits.defaults();
         private Consumer<Throwable> faultListener = error -> { };
+        private DependencyProbe storeProbe;
+        private DependencyProbe busProbe;
+        private ReadinessBounds readinessBounds = ReadinessBounds.defaults();
 
         private Builder() {
         }
@@ -232,6 +249,21 @@ public final class RelayCore implements RelayUseCases {
             return this;
         }
 
+        /**
+         * What readiness pings: the stores' database and the bus (reported as "store" and "bus"). A dependency
+         * without a probe is not asked, and a core given none is always ready.
+         */
+        public Builder probes(DependencyProbe store, DependencyProbe bus) {
+            this.storeProbe = store;
+            this.busProbe = bus;
+            return this;
+        }
+
+        public Builder readinessBounds(ReadinessBounds value) {
+            this.readinessBounds = value;
+            return this;
+        }
+
         public RelayCore build() {
             Objects.requireNonNull(userStore, "userStore");
             Objects.requireNonNull(roomStore, "roomStore");
@@ -248,6 +280,7 @@ public final class RelayCore implements RelayUseCases {
             Objects.requireNonNull(idSource, "idSource");
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(faultListener, "faultListener");
+            Objects.requireNonNull(readinessBounds, "readinessBounds");
             return new RelayCore(this);
         }
     }

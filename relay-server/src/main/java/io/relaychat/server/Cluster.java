@@ -2,9 +2,11 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InProcessEventBus;
+import io.relaychat.adapter.local.InProcessProbe;
 import io.relaychat.adapter.redis.RedisNode;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
@@ -13,16 +15,18 @@ import java.util.function.Consumer;
 
 /**
  * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
- * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise. {@code description}
- * says which, for the start-up line (Redis by its host and port, never its password).
+ * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise. {@code probe} is what
+ * readiness pings to know the bus is there; {@code description} says which, for the start-up line (Redis by its
+ * host and port, never its password).
  */
 record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Consumer<ClusterEvents> attachCore,
-               Runnable release, String description) implements AutoCloseable {
+               DependencyProbe probe, Runnable release, String description) implements AutoCloseable {
 
     static Cluster from(ServerConfig config) {
         if (config.redisUrl() == null) {
             return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, core -> { },
-                    () -> { }, "event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
+                    InProcessProbe.INSTANCE, () -> { },
+                    "event bus and presence: in-process — a single node; set REDIS_URL to run several nodes");
         }
         RedisSettings settings;
         try {
@@ -32,7 +36,7 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
             throw new ConfigException("REDIS_URL is not a usable Redis URI: " + e.getMessage());
         }
         RedisNode node = RedisNode.connect(settings);
-        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node::close,
+        return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node.busProbe(), node::close,
                 "event bus and presence: " + node.describe());
     }
 

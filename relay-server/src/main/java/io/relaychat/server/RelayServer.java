@@ -61,6 +61,8 @@ public final class RelayServer implements AutoCloseable {
                 .tokens(tokens, tokens)
                 .limits(config.limits())
                 .onFault(this::fault)
+                .probes(storage.probe(), cluster.probe())
+                .readinessBounds(config.readiness())
                 .build();
         cluster.attach(storage.observing().apply(core.clusterEvents()));
         this.transport = new NettyTransport(core, config.transport());

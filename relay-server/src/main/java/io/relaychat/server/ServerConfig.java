@@ -8,6 +8,7 @@ import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.domain.Limits;
+import io.relaychat.domain.ReadinessBounds;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ public record ServerConfig(
         int bcryptThreads,
         Duration bcryptMaxWait,
         Duration shutdownGrace,
-        Duration shutdownSpread) {
+        Duration shutdownSpread,
+        ReadinessBounds readiness) {
 
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -93,6 +95,11 @@ public record ServerConfig(
                         (int) BcryptPasswordHasher.DEFAULT_MAX_WAIT.toMillis(), 0, 600_000)),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)),
                 Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_SPREAD_SECONDS",
-                        (int) NettyTransport.DEFAULT_CLOSE_SPREAD.toSeconds(), 0, 600)));
+                        (int) NettyTransport.DEFAULT_CLOSE_SPREAD.toSeconds(), 0, 600)),
+                new ReadinessBounds(
+                        Duration.ofMillis(read.integer("RELAY_READY_TIMEOUT_MS",
+                                (int) ReadinessBounds.DEFAULT_PROBE_TIMEOUT.toMillis(), 0, 600_000)),
+                        Duration.ofMillis(read.integer("RELAY_READY_CACHE_MS",
+                                (int) ReadinessBounds.DEFAULT_KEEP_ANSWER.toMillis(), 0, 600_000))));
     }
 }

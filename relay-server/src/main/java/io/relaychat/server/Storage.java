@@ -6,10 +6,12 @@ import io.relaychat.adapter.local.FileSystemBlobStore;
 import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InMemoryUserStore;
+import io.relaychat.adapter.local.InProcessProbe;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.mongo.MongoStorage;
 import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
@@ -20,11 +22,12 @@ import java.util.function.UnaryOperator;
 /**
  * The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise.
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
- * from it (MongoDB's seq hints); the others pass it on as it is. {@code description} says which, for the start-up
- * line (never a credential: MongoDB is described by its hosts).
+ * from it (MongoDB's seq hints); the others pass it on as it is. {@code probe} is what readiness pings;
+ * {@code description} says which, for the start-up line (never a credential: MongoDB is described by its hosts).
  */
 record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
-               UnaryOperator<ClusterEvents> observing, Runnable release, String description) implements AutoCloseable {
+               UnaryOperator<ClusterEvents> observing, DependencyProbe probe, Runnable release, String description)
+        implements AutoCloseable {
 
     static Storage from(ServerConfig config) {
         if (config.mongoUrl() == null) {
@@ -34,13 +37,14 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
             String ignored = config.historyTtlDays() > 0
                     ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB only: RELAY_MEMORY_HISTORY_PER_ROOM bounds this store)" : "";
             return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
-                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(), blobs::close,
+                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(),
+                    InProcessProbe.INSTANCE, blobs::close,
                     "storage: local in-memory, " + kept + " — data is lost on restart; set MONGO_URL for durable storage"
                             + ignored + "; uploads: folder " + blobs.folder());
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
-        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing, mongo::close,
-                "storage: " + mongo.describe() + "; uploads in GridFS");
+        return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing,
+                mongo.probe(), mongo::close, "storage: " + mongo.describe() + "; uploads in GridFS");
     }
 
     private static MongoSettings mongoSettings(ServerConfig config) {

@@ -173,6 +173,8 @@ class HostileInputPropertiesTest {
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("GET", "/api/", none, none));
         routes.add(new Route("GET", "/api/health", none, none));
+        routes.add(new Route("GET", "/api/live", none, none));
+        routes.add(new Route("GET", "/api/ready", none, none));
         routes.add(new Route("POST", "/api/auth/register", none, Map.of("email", text("new@example.com", "ann@example.com"),
                 "username", text("newbie", "ann"), "password", text("password-of-new", "short"))));
         routes.add(new Route("POST", "/api/auth/login", none, Map.of("email", text("ann@example.com", "nobody@example.com"),

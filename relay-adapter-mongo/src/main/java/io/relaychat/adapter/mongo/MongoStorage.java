@@ -10,8 +10,10 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -144,6 +147,27 @@ public final class MongoStorage implements AutoCloseable {
 
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /**
+     * Readiness's question to MongoDB: a {@code ping} command on the primary (where the writes go), bounded by
+     * the storage's timeout (choosing a server, connecting, the reply). A failure names only the kind of fault,
+     * never the hosts: the answer is shown on an unauthenticated endpoint.
+     */
+    public DependencyProbe probe() {
+        return () -> Reactive.done(database.runCommand(new Document("ping", 1)))
+                .exceptionally(error -> {
+                    throw new CompletionException(pingFailure(error));
+                });
+    }
+
+    private static StorageUnavailableException pingFailure(Throwable error) {
+        Throwable cause = Failures.cause(error);
+        if (cause instanceof StorageUnavailableException translated && translated.getCause() != null) {
+            cause = translated.getCause(); // the driver's own fault, whose message names the servers
+        }
+        return new StorageUnavailableException(
+                "MongoDB did not answer a ping (" + cause.getClass().getSimpleName() + ")", cause);
     }
 
     /**

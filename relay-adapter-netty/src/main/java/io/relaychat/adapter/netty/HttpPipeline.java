@@ -12,6 +12,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.relaychat.ports.in.RelayUseCases;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The handlers of one HTTP connection, in their order, around the parts the node's connections share (the
@@ -42,10 +43,15 @@ final class HttpPipeline {
     private final AccessLog accessLog;
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
+        this(core, settings, webSockets, () -> false);
+    }
+
+    /** {@code draining}: whether the transport has started to stop, which readiness tells the load balancers. */
+    HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, BooleanSupplier draining) {
         this.settings = settings;
         ClientAddressResolver addresses = new ClientAddressResolver(settings.trustedProxies());
         this.accessLog = new AccessLog(addresses);
-        this.api = new RestApi(core, addresses);
+        this.api = new RestApi(core, addresses, draining);
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets, accessLog);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),

@@ -40,10 +40,12 @@ public final class NettyTransport implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    /** Set first thing in {@link #stop}: readiness answers 503 "draining" from then on (read on the event loops). */
+    private volatile boolean draining;
 
     public NettyTransport(RelayUseCases core, TransportSettings settings) {
         this.settings = settings;
-        this.http = new HttpPipeline(core, settings, webSockets);
+        this.http = new HttpPipeline(core, settings, webSockets, () -> draining);
     }
 
     /** Binds and starts serving; returns the port actually bound (useful with port 0). */
@@ -51,6 +53,7 @@ public final class NettyTransport implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
+        draining = false;
         acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -91,11 +94,14 @@ public final class NettyTransport implements AutoCloseable {
      * connections close, the WebSockets close with 1001 "Server shutting down" in batches over {@code spread}
      * (at most half the grace), each after its pending answers; whatever is left at the end is closed hard,
      * and the event loops stop. When it returns, no answer of this transport is still waiting on the core.
+     * Before anything closes, readiness turns to 503 "draining": a request already on its way asking it is the
+     * last word a load balancer gets from this node.
      */
     public synchronized void stop(Duration grace, Duration spread) {
         if (serverChannel == null) {
             return;
         }
+        draining = true;
         serverChannel.close().awaitUninterruptibly(BOUNDED_WAIT_MILLIS);
         drain.drain(grace, spread);
         // Every connection is closed by now: what the loops still hold are the tasks of closed channels.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.relaychat.ports.in.Attachments;
 import io.relaychat.ports.in.CreateRoomCommand;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,20 +42,29 @@ final class RestApi {
     /** The upload route, and the one request whose body is read only for a good token (see {@link #bodyGate()}). */
     static final String UPLOAD_PATH = "/api/upload";
     static final String UPLOAD_CACHING = "private, max-age=86400";
+    /** The probes' answers are of this moment: no cache along the way may hand them to a load balancer later. */
+    static final String PROBE_CACHING = "no-store";
     private final RelayUseCases core;
     private final ClientAddressResolver addresses;
+    private final BooleanSupplier draining;
     private final List<Route> routes = new ArrayList<>();
 
-    /** Every request from its socket's peer: no proxy trusted. */
+    /** Every request from its socket's peer: no proxy trusted; never draining. */
     RestApi(RelayUseCases core) {
-        this(core, ClientAddressResolver.socketOnly());
+        this(core, ClientAddressResolver.socketOnly(), () -> false);
     }
 
-    RestApi(RelayUseCases core, ClientAddressResolver addresses) {
+    /** {@code draining} turns true once the transport starts to stop: readiness then answers 503 at once. */
+    RestApi(RelayUseCases core, ClientAddressResolver addresses, BooleanSupplier draining) {
         this.core = core;
         this.addresses = addresses;
+        this.draining = draining;
         route(HttpMethod.GET, "/api/?", request -> done(ApiResponse.ok(Map.of("message", "RelayChat API"))));
         route(HttpMethod.GET, "/api/health", request -> done(ApiResponse.ok(health())));
+        route(HttpMethod.GET, "/api/live", request -> done(ApiResponse.ok(Map.of("status", "live"))
+                .withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), PROBE_CACHING)));
+        route(HttpMethod.GET, "/api/ready", request -> ready()
+                .thenApply(answer -> answer.withHeader(HttpHeaderNames.CACHE_CONTROL.toString(), PROBE_CACHING)));
         route(HttpMethod.POST, "/api/auth/register", this::register);
         route(HttpMethod.POST, "/api/auth/login", this::login);
         authenticated(HttpMethod.GET, "/api/auth/me", (request, user) -> done(ApiResponse.ok(WireFormat.user(user))));
@@ -115,6 +126,35 @@ final class RestApi {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", health.healthy() ? "healthy" : "degraded");
         json.putAll(health.components());
+        return json;
+    }
+
+    /**
+     * 200 {"status": "ready", "store": {"state": "up", "latency_ms": 1}, "bus": {...}} while every dependency
+     * answers; 503 "not_ready" with each one's state (a down one with its "error") when one does not; 503
+     * "draining", without asking anything, from the moment the node starts to stop, so that a load balancer
+     * takes it out before its listener closes.
+     */
+    private CompletionStage<ApiResponse> ready() {
+        if (draining.getAsBoolean()) {
+            return done(ApiResponse.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "draining")));
+        }
+        return core.health().readiness().thenApply(readiness -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("status", readiness.ready() ? "ready" : "not_ready");
+            readiness.dependencies().forEach((name, state) -> json.put(name, dependency(state)));
+            return ApiResponse.json(readiness.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    json);
+        });
+    }
+
+    private static Map<String, Object> dependency(HealthUseCase.DependencyState state) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("state", state.up() ? "up" : "down");
+        json.put("latency_ms", state.latency().toMillis());
+        if (!state.up()) {
+            json.put("error", state.error());
+        }
         return json;
     }
 

@@ -37,6 +37,9 @@ final class FakeCore implements RelayUseCases {
     FetchHistoryUseCase history = query -> CompletableFuture.completedFuture(Outcome.accepted(List.of()));
     UploadsUseCase uploads = new RefusingUploads(10 * 1024);
     ChatUseCase chat = new FakeChat(new FakeChatConnection(ANN));
+    /** What readiness answers: ready, with nothing to probe, unless a test says otherwise. */
+    CompletionStage<HealthUseCase.Readiness> readiness = CompletableFuture.completedFuture(
+            new HealthUseCase.Readiness(Map.of()));
 
     @Override
     public RegisterUseCase register() {
@@ -80,7 +83,17 @@ final class FakeCore implements RelayUseCases {
 
     @Override
     public HealthUseCase health() {
-        return () -> new HealthUseCase.Health(true, Map.of());
+        return new HealthUseCase() {
+            @Override
+            public Health check() {
+                return new Health(true, Map.of());
+            }
+
+            @Override
+            public CompletionStage<Readiness> readiness() {
+                return readiness;
+            }
+        };
     }
 
     private static <T> CompletionStage<T> notUsed() {

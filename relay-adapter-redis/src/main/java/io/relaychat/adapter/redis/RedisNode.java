@@ -3,6 +3,7 @@ package io.relaychat.adapter.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
@@ -12,6 +13,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.Failures;
+import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
@@ -22,6 +25,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +125,28 @@ public final class RedisNode implements AutoCloseable {
     /** Which node stores which room's messages: divided among the live nodes. */
     public SendForwarding forwarding() {
         return forwarding;
+    }
+
+    /**
+     * Readiness's question to Redis: PING on both connections the bus needs, the command one (publishing) and the
+     * pub/sub one (receiving), each bounded by the command timeout. While a connection is down it fails at once
+     * (commands are rejected, not queued). A failure names only the kind of fault, never the address.
+     */
+    public DependencyProbe busProbe() {
+        return () -> CompletableFuture.allOf(
+                        commands.async().ping().toCompletableFuture(),
+                        pubSub.async().ping().toCompletableFuture())
+                .exceptionally(error -> {
+                    throw new CompletionException(pingFailure(error));
+                });
+    }
+
+    private IllegalStateException pingFailure(Throwable error) {
+        Throwable cause = Failures.cause(error);
+        String what = cause instanceof RedisCommandTimeoutException ? "did not answer a ping in time"
+                : !bus.isAvailable() ? "is not connected (reconnecting)"
+                : "did not answer a ping (" + cause.getClass().getSimpleName() + ")";
+        return new IllegalStateException("Redis " + what, cause);
     }
 
     public String describe() {
