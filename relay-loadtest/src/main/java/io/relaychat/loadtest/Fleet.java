@@ -2,6 +2,7 @@ package io.relaychat.loadtest;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -14,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -66,7 +68,7 @@ final class Fleet implements AutoCloseable {
             if (!mine.test(i)) {
                 continue;
             }
-            Peer peer = new Peer(i, i / options.roomSize(), i < options.stalledReaders());
+            Peer peer = new Peer(i, i / options.roomSize(), i < options.stalledReaders(), i == 0 && !options.leaveAt().isZero());
             peers.add(peer);
             String token = plan.accounts().get(i).token();
             String roomId = plan.roomIds().get(peer.room);
@@ -166,6 +168,12 @@ final class Fleet implements AutoCloseable {
     }
 
     private static final int STALLED_RECEIVE_BUFFER = 4096;
+
+    /** Closes a connection as a browser tab does when it goes: a close frame (1000), then the socket. */
+    void leave(Peer peer) {
+        peer.channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye"))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
 
     /** Lets a stalled reader read again, so that it notices whether the server has closed it meanwhile. */
     void resume(Peer peer) {

@@ -143,7 +143,8 @@ final class LoadTest {
     }
 
     private Phase sendAndDrain(Fleet fleet, Setup.Plan plan, int rate, Duration duration) throws InterruptedException {
-        List<Peer> peers = fleet.peers.stream().filter(peer -> !peer.stalled).toList();
+        List<Peer> peers = fleet.peers.stream().filter(Peer::counted).toList();
+        Peer leaver = fleet.peers.stream().filter(peer -> peer.leaves && !peer.closed.isDone()).findFirst().orElse(null);
         int slots = fleet.peers.size();
         long[] distinctBefore = new long[slots];
         long[] receivedBefore = new long[slots];
@@ -181,6 +182,11 @@ final class LoadTest {
                 sentToRoom.incrementAndGet(peer.room);
                 fleet.send(peer, plan.roomIds().get(peer.room), start + sent * period, sent);
                 sent++;
+            }
+            if (leaver != null && now - start >= options.leaveAt().toNanos()) {
+                System.out.printf("  t=%4.1fs the first connection leaves%n", (now - start) / 1e9);
+                fleet.leave(leaver);
+                leaver = null;
             }
             if (now >= nextReport) {
                 Histogram interval = measurements.takeInterval();

@@ -36,6 +36,9 @@ import java.util.Set;
  *                          the server close them as too slow while the rest of the room goes on; not counted
  * @param churn             extra connections that come and go all run long (connect, join, chat, leave), in
  *                          rooms of their own; not counted, only their cost to the server is
+ * @param leaveAt           when set, the first connection of the first room reads as usual, never sends, is left out of
+ *                          the counts, and leaves (closes) this long into the measured phase: what one user leaving a
+ *                          busy room costs the others, to set against a stalled reader's close
  * @param padding           characters added to every measured message's content (its size on the wire), so that a
  *                          stalled reader fills its bound in seconds
  * @param abusers           extra hostile clients all run long (flooders, garbage senders, slow heads, stalled
@@ -45,7 +48,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
                Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
-               Path workDir, int stalledReaders, int churn, int abusers, int padding) {
+               Path workDir, int stalledReaders, int churn, int abusers, int padding, Duration leaveAt) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle");
 
@@ -89,7 +92,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 Integer.parseInt(values.getOrDefault("stalled-readers", "0")),
                 Integer.parseInt(values.getOrDefault("churn", "0")),
                 Integer.parseInt(values.getOrDefault("abusers", "0")),
-                Integer.parseInt(values.getOrDefault("padding", "0")));
+                Integer.parseInt(values.getOrDefault("padding", "0")),
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("leave-at", "0")) * 1000)));
         if (options.processes() < 1) {
             throw new IllegalArgumentException("--processes must be positive");
         }
@@ -101,6 +105,10 @@ record Options(String target, String url, int connections, int roomSize, int rat
         }
         if (options.padding() < 0 || options.padding() > 3900) {
             throw new IllegalArgumentException("--padding is 0 to 3900 characters (content is at most 4000 by default)");
+        }
+        if (!options.leaveAt().isZero() && (options.stalledReaders() > 0 || options.processes() > 1)) {
+            throw new IllegalArgumentException("--leave-at takes the first connection, which --stalled-readers does too; "
+                    + "and it runs in one generator process");
         }
         if (options.stalledReaders() < 0 || options.stalledReaders() >= options.roomSize()) {
             throw new IllegalArgumentException("--stalled-readers is 0 to --room-size - 1");
@@ -139,7 +147,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
                 rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir, stalledReaders, churn, abusers, padding);
+                workDir, stalledReaders, churn, abusers, padding, leaveAt);
     }
 
     static String usage() {
@@ -164,6 +172,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined
                   --padding 0                characters added to every message's content
+                  --leave-at 0               seconds into the run when the first connection leaves (not counted)
                   --churn 0                  extra connections that connect, join, chat and leave all run long
                   --abusers 0                extra hostile clients all run long (floods, garbage, slow heads,
                                              stalled bodies and readers, password guessing); with --churn, a soak:

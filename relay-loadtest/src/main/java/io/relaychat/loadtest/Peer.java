@@ -14,6 +14,8 @@ final class Peer {
     final int room;
     /** A stalled reader stops reading once joined and never sends: only whether the server closes it counts. */
     final boolean stalled;
+    /** A leaver reads as usual, never sends, and closes during the run: only what its leaving costs the others counts. */
+    final boolean leaves;
     final CompletableFuture<Void> joined = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     volatile Channel channel;
@@ -23,10 +25,16 @@ final class Peer {
     private long duplicates;
     private long outOfOrder;
 
-    Peer(int index, int room, boolean stalled) {
+    Peer(int index, int room, boolean stalled, boolean leaves) {
         this.index = index;
         this.room = room;
         this.stalled = stalled;
+        this.leaves = leaves;
+    }
+
+    /** Whether what it receives is counted, and it sends: everyone but stalled readers and the leaver. */
+    boolean counted() {
+        return !stalled && !leaves;
     }
 
     synchronized void onMessage(long seq) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -153,6 +154,21 @@ final class Setup {
         return post("/api/rooms", body, members.get(0).token()).thenApply(json -> json.path("id").asText());
     }
 
+    /** How often a setup request told 503 (the hashing pool busy) comes back, a second apart, as a client should. */
+    private static final int BUSY_RETRIES = 30;
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request, int busyRetriesLeft) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                // A kept-alive connection the server closed just as the request went out: sent once more, on a
+                // fresh connection (the server had not read it, so nothing was done twice).
+                .exceptionallyCompose(error -> error instanceof IOException || error.getCause() instanceof IOException
+                        ? http.sendAsync(request, HttpResponse.BodyHandlers.ofString()) : CompletableFuture.failedFuture(error))
+                .thenCompose(response -> response.statusCode() == 503 && busyRetriesLeft > 0
+                        ? CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                                .thenCompose(later -> send(request, busyRetriesLeft - 1))
+                        : CompletableFuture.completedFuture(response));
+    }
+
     private CompletableFuture<JsonNode> post(String path, Object body, String token) {
         inFlight.acquireUninterruptibly();
         try {
@@ -164,12 +180,7 @@ final class Setup {
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpRequest built = request.build();
-            return http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
-                    // A kept-alive connection the server closed just as the request went out: sent once more, on a
-                    // fresh connection (the server had not read it, so nothing was done twice).
-                    .exceptionallyCompose(error -> error instanceof IOException || error.getCause() instanceof IOException
-                            ? http.sendAsync(built, HttpResponse.BodyHandlers.ofString()) : CompletableFuture.failedFuture(error))
+            return send(request.build(), BUSY_RETRIES)
                     .whenComplete((response, error) -> inFlight.release())
                     .thenApply(response -> {
                         if (response.statusCode() != 200) {
