@@ -3,6 +3,7 @@ package io.relaychat.server;
 import io.relaychat.server.leaks.NettyLeakCheck;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.HostileJson;
+import io.relaychat.testkit.RawFrame;
 import io.relaychat.testkit.IntegrationTest;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
@@ -386,17 +387,8 @@ class HostileInputPropertiesTest {
 
     // ------------------------------------------------------------------------------------------------ WebSocket
 
-    /** A client frame: its first byte (FIN, RSV, opcode) and payload; masked, as a client's must be, unless not. */
-    record Frame(String kind, int firstByte, boolean masked, byte[] payload) {
-        @Override
-        public String toString() {
-            return kind + "(" + payload.length + " bytes: " + new String(payload, 0, Math.min(payload.length, 300),
-                    StandardCharsets.UTF_8) + ")";
-        }
-    }
-
     @Provide
-    Arbitrary<Frame> frames() {
+    Arbitrary<RawFrame> frames() {
         Arbitrary<String> room = Arbitraries.of(roomId, "no-such-room").map(HostileJson::quoted);
         Arbitrary<String> seq = Arbitraries.of("0", "7", "9007199254740992", "9007199254740993", "9223372036854775807");
         Map<String, Map<String, Arbitrary<String>>> commands = new LinkedHashMap<>();
@@ -414,29 +406,29 @@ class HostileInputPropertiesTest {
         }).map(json -> json.getBytes(StandardCharsets.UTF_8));
         Arbitrary<byte[]> anyBytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
         return Arbitraries.frequencyOf(
-                weighted(10, text.map(bytes -> new Frame("text", 0x81, true, bytes))),
-                weighted(1, anyBytes.map(bytes -> new Frame("text of any bytes", 0x81, true, bytes))),
-                weighted(1, anyBytes.map(bytes -> new Frame("binary", 0x82, true, bytes))),
-                weighted(1, text.map(bytes -> new Frame("first fragment", 0x01, true, bytes))),
-                weighted(1, text.map(bytes -> new Frame("last fragment", 0x80, true, bytes))),
-                weighted(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(125).map(bytes -> new Frame("ping", 0x89, true, bytes))),
-                weighted(1, Arbitraries.of(0x83, 0x8B, 0x09, 0xC1).map(first -> new Frame("reserved", first, true, new byte[] {'{', '}'}))),
-                weighted(1, text.map(bytes -> new Frame("unmasked text", 0x81, false, bytes))),
+                weighted(10, text.map(bytes -> new RawFrame("text", 0x81, true, bytes))),
+                weighted(1, anyBytes.map(bytes -> new RawFrame("text of any bytes", 0x81, true, bytes))),
+                weighted(1, anyBytes.map(bytes -> new RawFrame("binary", 0x82, true, bytes))),
+                weighted(1, text.map(bytes -> new RawFrame("first fragment", 0x01, true, bytes))),
+                weighted(1, text.map(bytes -> new RawFrame("last fragment", 0x80, true, bytes))),
+                weighted(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(125).map(bytes -> new RawFrame("ping", 0x89, true, bytes))),
+                weighted(1, Arbitraries.of(0x83, 0x8B, 0x09, 0xC1).map(first -> new RawFrame("reserved", first, true, new byte[] {'{', '}'}))),
+                weighted(1, text.map(bytes -> new RawFrame("unmasked text", 0x81, false, bytes))),
                 weighted(1, Arbitraries.integers().between(65_537, 70_000)
-                        .map(size -> new Frame("oversized text", 0x81, true, new byte[size]))));
+                        .map(size -> new RawFrame("oversized text", 0x81, true, new byte[size]))));
     }
 
     @Property(tries = 120, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void everyWebSocketAnswersWithCodedErrorsThenAPongOrClosesWithAReason(
-            @ForAll @Size(min = 1, max = 4) List<@From("frames") Frame> frames) throws IOException {
+            @ForAll @Size(min = 1, max = 4) List<@From("frames") RawFrame> frames) throws IOException {
         int mark = log.mark();
         try (RawHttp socket = new RawHttp(server.port)) {
             assertEquals(101, socket.upgrade(token).status());
             DataInputStream in = new DataInputStream(socket.socket.getInputStream());
             boolean fragmentOpen = false;
-            for (Frame frame : frames) {
+            for (RawFrame frame : frames) {
                 try {
-                    socket.socket.getOutputStream().write(wire(frame));
+                    socket.socket.getOutputStream().write(frame.wire());
                 } catch (SocketException closedMeanwhile) {
                     break;
                 }
@@ -447,10 +439,10 @@ class HostileInputPropertiesTest {
             }
             try {
                 if (fragmentOpen) {
-                    socket.socket.getOutputStream().write(wire(new Frame("last fragment", 0x80, true, new byte[0])));
+                    socket.socket.getOutputStream().write(new RawFrame("last fragment", 0x80, true, new byte[0]).wire());
                 }
-                socket.socket.getOutputStream().write(wire(new Frame("text", 0x81, true,
-                        "{\"action\":\"ping\"}".getBytes(StandardCharsets.UTF_8))));
+                socket.socket.getOutputStream().write(new RawFrame("text", 0x81, true,
+                        "{\"action\":\"ping\"}".getBytes(StandardCharsets.UTF_8)).wire());
             } catch (SocketException closedMeanwhile) {
                 // the server closed it already: its close frame is what is read below
             }
@@ -493,37 +485,9 @@ class HostileInputPropertiesTest {
             if (outcome.startsWith("close")) {
                 assertTrue(closedWithin(socket), "closed, and the socket not let go");
             } else {
-                socket.socket.getOutputStream().write(wire(new Frame("close", 0x88, true, new byte[] {0x03, (byte) 0xE8})));
+                socket.socket.getOutputStream().write(new RawFrame("close", 0x88, true, new byte[] {0x03, (byte) 0xE8}).wire());
             }
         }
         assertEquals(List.of(), log.since(mark), "warnings and errors the server logged");
-    }
-
-    /** A client frame's bytes, the length in its shortest form. */
-    private static byte[] wire(Frame frame) {
-        byte[] key = {0x37, (byte) 0xfa, 0x21, 0x3d};
-        byte[] payload = frame.payload();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
-        out.write(frame.firstByte());
-        int mask = frame.masked() ? 0x80 : 0;
-        if (payload.length < 126) {
-            out.write(mask | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            out.write(mask | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xFF);
-        } else {
-            out.write(mask | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) ((long) payload.length >>> shift) & 0xFF);
-            }
-        }
-        if (frame.masked()) {
-            out.writeBytes(key);
-        }
-        for (int i = 0; i < payload.length; i++) {
-            out.write(frame.masked() ? payload[i] ^ key[i % 4] : payload[i]);
-        }
-        return out.toByteArray();
     }
 }

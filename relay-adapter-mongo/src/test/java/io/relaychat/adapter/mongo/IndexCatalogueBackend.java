@@ -1,18 +1,9 @@
 package io.relaychat.adapter.mongo;
 
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoDatabase;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.QueryResult;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
-import de.bwaldvogel.mongo.wire.message.MongoQuery;
-import io.netty.channel.Channel;
 
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code collMod}, dropped by {@code dropIndexes}), and every index command is recorded by name. Nothing expires:
  * a test deletes what the TTL monitor would.
  */
-final class IndexCatalogueBackend implements MongoBackend {
-    private final MongoBackend memory = new MemoryBackend();
+final class IndexCatalogueBackend extends ForwardingBackend {
     /** Per database, the TTL index of the messages as created. */
     private final Map<String, Document> ttlIndexes = new ConcurrentHashMap<>();
     private final List<String> indexCommands = new CopyOnWriteArrayList<>();
@@ -98,71 +88,5 @@ final class IndexCatalogueBackend implements MongoBackend {
 
     private static Document error(int code, String codeName, String message) {
         return new Document("ok", 0.0).append("code", code).append("codeName", codeName).append("errmsg", message);
-    }
-
-    @Override
-    public void handleClose(Channel channel) {
-        memory.handleClose(channel);
-    }
-
-    @Override
-    public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return memory.handleCommand(channel, database, command, query);
-    }
-
-    @Override
-    public QueryResult handleQuery(MongoQuery query) {
-        return memory.handleQuery(query);
-    }
-
-    @Override
-    public void dropDatabase(String database) {
-        memory.dropDatabase(database);
-    }
-
-    @Override
-    public Collection<Document> getCurrentOperations(MongoQuery query) {
-        return memory.getCurrentOperations(query);
-    }
-
-    @Override
-    public Document getServerStatus() {
-        return memory.getServerStatus();
-    }
-
-    @Override
-    public void close() {
-        memory.close();
-    }
-
-    @Override
-    public void closeCursors(List<Long> cursorIds) {
-        memory.closeCursors(cursorIds);
-    }
-
-    @Override
-    public Clock getClock() {
-        return memory.getClock();
-    }
-
-    @Override
-    public void enableOplog() {
-        memory.enableOplog();
-    }
-
-    @Override
-    public void disableOplog() {
-        memory.disableOplog();
-    }
-
-    @Override
-    public MongoDatabase resolveDatabase(String database) {
-        return memory.resolveDatabase(database);
-    }
-
-    @Override
-    public MongoBackend version(MongoVersion version) {
-        memory.version(version);
-        return this;
     }
 }

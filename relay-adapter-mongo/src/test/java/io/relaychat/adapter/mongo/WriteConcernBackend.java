@@ -1,17 +1,8 @@
 package io.relaychat.adapter.mongo;
 
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoDatabase;
-import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.QueryResult;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
-import de.bwaldvogel.mongo.wire.message.MongoQuery;
-import io.netty.channel.Channel;
 
-import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,10 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the write concern every write asks for, and, while told to, answers writes the way a replica set whose
  * secondaries did not confirm them in time does: applied, and with a write-concern error in the reply.
  */
-final class WriteConcernBackend implements MongoBackend {
+final class WriteConcernBackend extends ForwardingBackend {
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findAndModify");
 
-    private final MongoBackend memory = new MemoryBackend();
     private final List<Document> asked = new CopyOnWriteArrayList<>();
     private volatile boolean failing;
 
@@ -58,71 +48,5 @@ final class WriteConcernBackend implements MongoBackend {
                     .append("errInfo", new Document("wtimeout", true)));
         }
         return reply;
-    }
-
-    @Override
-    public void handleClose(Channel channel) {
-        memory.handleClose(channel);
-    }
-
-    @Override
-    public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return memory.handleCommand(channel, database, command, query);
-    }
-
-    @Override
-    public QueryResult handleQuery(MongoQuery query) {
-        return memory.handleQuery(query);
-    }
-
-    @Override
-    public void dropDatabase(String database) {
-        memory.dropDatabase(database);
-    }
-
-    @Override
-    public Collection<Document> getCurrentOperations(MongoQuery query) {
-        return memory.getCurrentOperations(query);
-    }
-
-    @Override
-    public Document getServerStatus() {
-        return memory.getServerStatus();
-    }
-
-    @Override
-    public void close() {
-        memory.close();
-    }
-
-    @Override
-    public void closeCursors(List<Long> cursorIds) {
-        memory.closeCursors(cursorIds);
-    }
-
-    @Override
-    public Clock getClock() {
-        return memory.getClock();
-    }
-
-    @Override
-    public void enableOplog() {
-        memory.enableOplog();
-    }
-
-    @Override
-    public void disableOplog() {
-        memory.disableOplog();
-    }
-
-    @Override
-    public MongoDatabase resolveDatabase(String database) {
-        return memory.resolveDatabase(database);
-    }
-
-    @Override
-    public MongoBackend version(MongoVersion version) {
-        memory.version(version);
-        return this;
     }
 }

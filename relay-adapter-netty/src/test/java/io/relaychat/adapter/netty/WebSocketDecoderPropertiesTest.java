@@ -1,6 +1,7 @@
 package io.relaychat.adapter.netty;
 
 import io.relaychat.testkit.HostileJson;
+import io.relaychat.testkit.RawFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -18,7 +19,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -82,16 +82,6 @@ class WebSocketDecoderPropertiesTest {
         });
     }
 
-    /** One frame as a client puts it on the wire: its first byte (FIN, RSV, opcode), masked or not, and its payload. */
-    record RawFrame(String kind, int firstByte, boolean masked, byte[] payload) {
-        @Override
-        public String toString() {
-            String shown = new String(payload, 0, Math.min(payload.length, 300), StandardCharsets.UTF_8);
-            return kind + "(0x" + Integer.toHexString(firstByte) + (masked ? "" : ", unmasked") + ", " + payload.length
-                    + " bytes: " + shown + ")";
-        }
-    }
-
     @Provide
     Arbitrary<RawFrame> rawFrames() {
         Arbitrary<byte[]> anyBytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
@@ -127,7 +117,7 @@ class WebSocketDecoderPropertiesTest {
             boolean fragmentOpen = false;
             for (RawFrame frame : frames) {
                 if (channel.isOpen()) {
-                    channel.writeInbound(allocator.bytes(wire(frame)));
+                    channel.writeInbound(allocator.bytes(frame.wire()));
                     int opcode = frame.firstByte() & 0x0F;
                     fragmentOpen = opcode == 0 || opcode == 1 || opcode == 2 ? (frame.firstByte() & 0x80) == 0 : fragmentOpen;
                 }
@@ -135,12 +125,12 @@ class WebSocketDecoderPropertiesTest {
             }
             if (fragmentOpen && channel.isOpen()) {
                 // A message left open would take the ping in as its next fragment: end it first, as a client would.
-                channel.writeInbound(allocator.bytes(wire(new RawFrame("last fragment", 0x80, true, new byte[0]))));
+                channel.writeInbound(allocator.bytes(new RawFrame("last fragment", 0x80, true, new byte[0]).wire()));
                 written.addAll(written(channel));
             }
             boolean askedAfter = channel.isOpen();
             if (askedAfter) {
-                channel.writeInbound(allocator.bytes(wire(new RawFrame("text", 0x81, true, PING))));
+                channel.writeInbound(allocator.bytes(new RawFrame("text", 0x81, true, PING).wire()));
             }
             written.addAll(written(channel));
             // Every close the server starts is bounded: the socket goes a second after its close frame at the latest.
@@ -199,34 +189,6 @@ class WebSocketDecoderPropertiesTest {
             }
         }
         return frames;
-    }
-
-    /** A client frame's bytes: masked with a fixed key when {@code masked}, the length in its shortest form. */
-    static byte[] wire(RawFrame frame) {
-        byte[] key = {0x37, (byte) 0xfa, 0x21, 0x3d};
-        byte[] payload = frame.payload();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 14);
-        out.write(frame.firstByte());
-        int mask = frame.masked() ? 0x80 : 0;
-        if (payload.length < 126) {
-            out.write(mask | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            out.write(mask | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xFF);
-        } else {
-            out.write(mask | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) ((long) payload.length >>> shift) & 0xFF);
-            }
-        }
-        if (frame.masked()) {
-            out.writeBytes(key);
-        }
-        for (int i = 0; i < payload.length; i++) {
-            out.write(frame.masked() ? payload[i] ^ key[i % 4] : payload[i]);
-        }
-        return out.toByteArray();
     }
 
     /** An error frame as the client reads it: valid UTF-8, a JSON object of type error, with a code. */
