@@ -62,8 +62,8 @@ final class HttpPipeline {
     }
 
     /**
-     * The most the transport reads of an upload: the biggest file the core accepts with its envelope. Bodies
-     * are held in memory, so the core's upload limit has to fit in one buffer.
+     * The most the transport reads of an upload: the biggest file the core accepts with its envelope. The body
+     * streams to the store and is never held whole, but body sizes are counted as ints, so the limit must fit one.
      */
     static int uploadBodyBytes(long maxUploadBytes) {
         if (maxUploadBytes < 1 || maxUploadBytes > Integer.MAX_VALUE - MULTIPART_SLACK_BYTES) {
