@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * The nginx binary of the machine running deploy/nginx/nginx.conf as its own process, in front of nodes on
  * loopback: the lines the configuration marks "tests rewrite" (the upstream servers and the listen address) are
  * pointed at the nodes and a free loopback port, and -g adds what the image's command line would ({@code daemon
- * off}) and a pid file of its own. Closing it ends the master and its workers.
+ * off}) and a pid file of its own. Closing it ends the master and its workers and deletes its folder.
  */
 final class NginxProcess implements AutoCloseable {
     private static final Pattern UPSTREAM_SERVER = Pattern.compile("(?m)^(\\s*)server\\s+relay-\\d+:\\d+;");
@@ -109,8 +110,9 @@ final class NginxProcess implements AutoCloseable {
                 sleep();
             }
         }
+        String errors = log("error.log");
         close();
-        throw new AssertionError("nginx did not listen on " + port + " within " + START_WITHIN + ": " + log("error.log"));
+        throw new AssertionError("nginx did not listen on " + port + " within " + START_WITHIN + ": " + errors);
     }
 
     /** One of the files nginx writes in its prefix (error.log, access.log), for a failure's message. */
@@ -155,6 +157,15 @@ final class NginxProcess implements AutoCloseable {
             if (worker.isAlive()) {
                 worker.destroyForcibly();
             }
+        }
+        deletePrefix();
+    }
+
+    private void deletePrefix() {
+        try (Stream<Path> files = Files.walk(prefix)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind: nothing a test depends on
         }
     }
 }
