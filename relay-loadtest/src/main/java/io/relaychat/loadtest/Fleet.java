@@ -101,8 +101,10 @@ final class Fleet implements AutoCloseable {
                 channel.pipeline()
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(16 * 1024))
+                        // Netty's UTF-8 check sits before the inflater and would read compressed bytes as text.
                         .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
-                                uri, WebSocketVersion.V13, null, true, offer(), 1024 * 1024)))
+                                uri, WebSocketVersion.V13, null, true, offer(), 1024 * 1024), true, true,
+                                HANDSHAKE_TIMEOUT_MILLIS, !options.compression()))
                         .addLast(new WebSocketFrameAggregator(1024 * 1024));
                 if (options.compression()) {
                     channel.pipeline().addLast(new InflatingHandler(1024 * 1024));
@@ -213,6 +215,8 @@ final class Fleet implements AutoCloseable {
     }
 
     private static final int STALLED_RECEIVE_BUFFER = 4096;
+    /** Netty's default for a client handshake. */
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     /** Closes a connection as a browser tab does when it goes: a close frame (1000), then the socket. */
     void leave(Peer peer) {
