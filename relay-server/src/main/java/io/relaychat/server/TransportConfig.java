@@ -3,66 +3,47 @@ package io.relaychat.server;
 import io.relaychat.adapter.netty.TransportSettings;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The transport's settings as the environment sets them (HOST, PORT, CORS_ORIGINS, RELAY_TRUSTED_PROXIES and the
- * RELAY_HTTP_*, RELAY_WS_* and body and connection limits of the README), each defaulting to
+ * RELAY_HTTP_*, RELAY_WS_* and body and connection limits: their rows of {@link Setting}), each defaulting to
  * {@link TransportSettings#defaults()}. A limit or timeout of 0 turns it off.
  */
 final class TransportConfig {
-    private static final int MAX_SECONDS = 86_400;
-
     private TransportConfig() {
     }
 
     static TransportSettings fromEnvironment(EnvReader read) {
-        TransportSettings defaults = TransportSettings.defaults();
-        List<String> cors = list(read.text("CORS_ORIGINS", String.join(",", defaults.corsOrigins())));
-        List<String> trustedProxies = list(read.text("RELAY_TRUSTED_PROXIES", String.join(",", defaults.trustedProxies())));
-        TransportSettings settings = settings(read, defaults, cors);
+        TransportSettings settings = new TransportSettings(
+                read.text(Setting.HOST),
+                read.integer(Setting.PORT),
+                read.list(Setting.CORS_ORIGINS),
+                read.integer(Setting.RELAY_MAX_JSON_BYTES),
+                read.integer(Setting.RELAY_MAX_FRAME_BYTES),
+                seconds(read, Setting.RELAY_IDLE_TIMEOUT_SECONDS),
+                read.integer(Setting.RELAY_IO_THREADS),
+                seconds(read, Setting.RELAY_HTTP_HEAD_TIMEOUT_SECONDS),
+                seconds(read, Setting.RELAY_HTTP_BODY_TIMEOUT_SECONDS),
+                seconds(read, Setting.RELAY_HTTP_KEEPALIVE_TIMEOUT_SECONDS),
+                seconds(read, Setting.RELAY_HTTP_WRITE_TIMEOUT_SECONDS),
+                read.integer(Setting.RELAY_MAX_OTHER_BODY_BYTES),
+                read.integer(Setting.RELAY_MAX_BODY_BYTES_IN_FLIGHT),
+                read.integer(Setting.RELAY_MAX_CONNECTIONS),
+                read.integer(Setting.RELAY_WS_MAX_REQUESTS_IN_FLIGHT),
+                read.integer(Setting.RELAY_WS_MAX_QUEUED_BYTES),
+                read.integer(Setting.RELAY_WS_RATE_LIMIT_CLOSE_COUNT),
+                seconds(read, Setting.RELAY_WS_RATE_LIMIT_CLOSE_WINDOW_SECONDS),
+                seconds(read, Setting.RELAY_HTTP_ANSWER_TIMEOUT_SECONDS),
+                read.integer(Setting.RELAY_HTTP_MIN_BODY_BYTES_PER_SECOND));
         try {
-            return settings.withTrustedProxies(trustedProxies);
+            return settings.withTrustedProxies(read.list(Setting.RELAY_TRUSTED_PROXIES));
         } catch (IllegalArgumentException notAnAddress) {
             throw new ConfigException("RELAY_TRUSTED_PROXIES must be a comma-separated list of IP addresses and networks "
                     + "(such as 10.0.0.0/8 or fd00::/8): " + notAnAddress.getMessage());
         }
     }
 
-    private static List<String> list(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(entry -> !entry.isEmpty()).toList();
-    }
-
-    private static TransportSettings settings(EnvReader read, TransportSettings defaults, List<String> cors) {
-        return new TransportSettings(
-                read.text("HOST", defaults.host()),
-                read.integer("PORT", defaults.port(), 0, 65535),
-                cors,
-                read.integer("RELAY_MAX_JSON_BYTES", defaults.maxJsonBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,
-                        64 * 1024 * 1024),
-                read.integer("RELAY_MAX_FRAME_BYTES", defaults.maxFrameBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,
-                        16 * 1024 * 1024),
-                seconds(read, "RELAY_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout(), 2),
-                read.integer("RELAY_IO_THREADS", defaults.ioThreads(), 0, 1024),
-                seconds(read, "RELAY_HTTP_HEAD_TIMEOUT_SECONDS", defaults.headTimeout(), 0),
-                seconds(read, "RELAY_HTTP_BODY_TIMEOUT_SECONDS", defaults.bodyReadTimeout(), 0),
-                seconds(read, "RELAY_HTTP_KEEPALIVE_TIMEOUT_SECONDS", defaults.keepAliveTimeout(), 0),
-                seconds(read, "RELAY_HTTP_WRITE_TIMEOUT_SECONDS", defaults.writeTimeout(), 0),
-                read.integer("RELAY_MAX_OTHER_BODY_BYTES", defaults.maxOtherBodyBytes(), 0, 64 * 1024 * 1024),
-                (long) read.integer("RELAY_MAX_BODY_BYTES_IN_FLIGHT", (int) Math.min(Integer.MAX_VALUE,
-                        defaults.maxBodyBytesInFlight()), 0, Integer.MAX_VALUE),
-                read.integer("RELAY_MAX_CONNECTIONS", defaults.maxConnections(), 0, 10_000_000),
-                read.integer("RELAY_WS_MAX_REQUESTS_IN_FLIGHT", defaults.maxRequestsInFlight(), 0, 1_000_000),
-                (long) read.integer("RELAY_WS_MAX_QUEUED_BYTES", (int) defaults.maxQueuedBytes(), 0, Integer.MAX_VALUE),
-                read.integer("RELAY_WS_RATE_LIMIT_CLOSE_COUNT", defaults.rateLimitCloseCount(), 0, 1_000_000),
-                seconds(read, "RELAY_WS_RATE_LIMIT_CLOSE_WINDOW_SECONDS", defaults.rateLimitCloseWindow(), 0),
-                seconds(read, "RELAY_HTTP_ANSWER_TIMEOUT_SECONDS", defaults.answerTimeout(), 0),
-                read.integer("RELAY_HTTP_MIN_BODY_BYTES_PER_SECOND", defaults.minBodyBytesPerSecond(), 0,
-                        1024 * 1024 * 1024));
-    }
-
-    private static Duration seconds(EnvReader read, String name, Duration fallback, int min) {
-        return Duration.ofSeconds(read.integer(name, (int) fallback.toSeconds(), min, MAX_SECONDS));
+    private static Duration seconds(EnvReader read, Setting setting) {
+        return Duration.ofSeconds(read.integer(setting));
     }
 }
