@@ -7,7 +7,7 @@ import io.relaychat.domain.Rate;
 import java.time.Duration;
 
 /**
- * The core's limits as the environment sets them (the RELAY_* limit variables of the README), each
+ * The core's limits as the environment sets them (the RELAY_* limit rows of {@link Setting}), each
  * defaulting to {@link Limits#defaults()}. A count or rate of 0 turns that limit off.
  */
 final class CoreLimits {
@@ -16,38 +16,32 @@ final class CoreLimits {
 
     static Limits fromEnvironment(EnvReader read) {
         Limits defaults = Limits.defaults();
-        Rates rates = defaults.rates();
         return new Limits(
-                read.integer("RELAY_MAX_CONTENT_CHARS", defaults.maxContentChars(), 1, 1_000_000),
-                read.integer("RELAY_MAX_UPLOAD_BYTES", (int) defaults.maxUploadBytes(), 1, 1024 * 1024 * 1024),
+                read.integer(Setting.RELAY_MAX_CONTENT_CHARS),
+                read.integer(Setting.RELAY_MAX_UPLOAD_BYTES),
                 defaults.catchUpPageSize(),
                 defaults.roomCacheSize(),
-                Duration.ofMillis(read.integer("RELAY_GAP_TIMEOUT_MS", (int) defaults.gapTimeout().toMillis(), 10, 60_000)),
+                Duration.ofMillis(read.integer(Setting.RELAY_GAP_TIMEOUT_MS)),
                 defaults.presenceWindow(),
-                read.integer("RELAY_MAX_CONNECTIONS_PER_USER", defaults.maxConnectionsPerUser(), 0, 1_000_000),
-                read.integer("RELAY_MAX_ROOMS_PER_CONNECTION", defaults.maxRoomsPerConnection(), 0, 1_000_000),
-                read.integer("RELAY_MAX_MEMBERS_PER_ROOM_CREATION", defaults.maxMembersPerRoomCreation(), 0, 1_000_000),
+                read.integer(Setting.RELAY_MAX_CONNECTIONS_PER_USER),
+                read.integer(Setting.RELAY_MAX_ROOMS_PER_CONNECTION),
+                read.integer(Setting.RELAY_MAX_MEMBERS_PER_ROOM_CREATION),
                 new Rates(
-                        perSecond(read, "RELAY_SEND", rates.sends()),
-                        perSecond(read, "RELAY_TYPING", rates.typing()),
-                        perSecond(read, "RELAY_JOIN", rates.joins()),
-                        Rate.of(read.integer("RELAY_ROOMS_CREATED_PER_HOUR", rates.roomCreations().burst(), 0, 1_000_000),
-                                Duration.ofHours(1)),
-                        perSecond(read, "RELAY_SEARCH", rates.searches()),
-                        Rate.of(read.integer("RELAY_UPLOADS_PER_MINUTE", rates.uploads().burst(), 0, 1_000_000),
-                                Duration.ofMinutes(1)),
-                        Rate.of(read.integer("RELAY_LOGIN_ATTEMPTS_PER_MINUTE", rates.logins().burst(), 0, 1_000_000),
-                                Duration.ofMinutes(1)),
-                        Rate.of(read.integer("RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE",
-                                rates.loginsPerAddress().burst(), 0, 1_000_000), Duration.ofMinutes(1)),
-                        Rate.of(read.integer("RELAY_REGISTER_RATE_PER_MINUTE", rates.registrationsPerAddress().burst(),
-                                0, 1_000_000), Duration.ofMinutes(1))));
+                        perSecond(read, Setting.RELAY_SEND_RATE_PER_SECOND, Setting.RELAY_SEND_BURST),
+                        perSecond(read, Setting.RELAY_TYPING_RATE_PER_SECOND, Setting.RELAY_TYPING_BURST),
+                        perSecond(read, Setting.RELAY_JOIN_RATE_PER_SECOND, Setting.RELAY_JOIN_BURST),
+                        Rate.of(read.integer(Setting.RELAY_ROOMS_CREATED_PER_HOUR), Duration.ofHours(1)),
+                        perSecond(read, Setting.RELAY_SEARCH_RATE_PER_SECOND, Setting.RELAY_SEARCH_BURST),
+                        Rate.of(read.integer(Setting.RELAY_UPLOADS_PER_MINUTE), Duration.ofMinutes(1)),
+                        Rate.of(read.integer(Setting.RELAY_LOGIN_ATTEMPTS_PER_MINUTE), Duration.ofMinutes(1)),
+                        Rate.of(read.integer(Setting.RELAY_LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE), Duration.ofMinutes(1)),
+                        Rate.of(read.integer(Setting.RELAY_REGISTER_RATE_PER_MINUTE), Duration.ofMinutes(1))));
     }
 
-    /** {@code <prefix>_RATE_PER_SECOND} and {@code <prefix>_BURST}; either 0 turns the limit off. */
-    private static Rate perSecond(EnvReader read, String prefix, Rate fallback) {
-        double perSecond = read.decimal(prefix + "_RATE_PER_SECOND", fallback.perSecond(), 0, 1_000_000);
-        int burst = read.integer(prefix + "_BURST", fallback.burst(), 0, 10_000_000);
-        return perSecond == 0 || burst == 0 ? Rate.OFF : new Rate(perSecond, burst);
+    /** A rate and its burst, two rows of the table; either 0 turns the limit off. */
+    private static Rate perSecond(EnvReader read, Setting rate, Setting burst) {
+        double perSecond = read.decimal(rate);
+        int count = read.integer(burst);
+        return perSecond == 0 || count == 0 ? Rate.OFF : new Rate(perSecond, count);
     }
 }

@@ -31,8 +31,10 @@ import java.util.Map;
  * the error in {@code throwable}.
  */
 record LogSettings(Format format, Level rootLevel, Map<String, Level> loggerLevels) {
-    static final String FORMAT_VARIABLE = "RELAY_LOG_FORMAT";
-    static final String LEVEL_VARIABLE = "RELAY_LOG_LEVEL";
+    static final String FORMAT_VARIABLE = Setting.RELAY_LOG_FORMAT.variable();
+    static final String LEVEL_VARIABLE = Setting.RELAY_LOG_LEVEL.variable();
+    static final String DEFAULT_FORMAT = "plain";
+    static final String DEFAULT_LEVEL = "info";
     static final String PLAIN_PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %level %logger{0} - %msg%replace( %kvp){'^ $', ''}%n";
 
@@ -52,16 +54,16 @@ record LogSettings(Format format, Level rootLevel, Map<String, Level> loggerLeve
 
     static LogSettings fromEnvironment(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
-        String formatName = read.text(FORMAT_VARIABLE, "plain").toLowerCase(Locale.ROOT);
+        String formatName = read.text(Setting.RELAY_LOG_FORMAT).toLowerCase(Locale.ROOT);
         Format format = switch (formatName) {
             case "plain" -> Format.PLAIN;
             case "json" -> Format.JSON;
             default -> throw new ConfigException(FORMAT_VARIABLE + " must be plain or json, got '"
-                    + read.text(FORMAT_VARIABLE, "") + "'");
+                    + read.raw(Setting.RELAY_LOG_FORMAT) + "'");
         };
         Level root = Level.INFO;
         Map<String, Level> loggers = new LinkedHashMap<>();
-        String levels = read.text(LEVEL_VARIABLE, "info");
+        String levels = read.text(Setting.RELAY_LOG_LEVEL);
         for (String entry : levels.split(",")) {
             String item = entry.strip();
             if (item.isEmpty()) {

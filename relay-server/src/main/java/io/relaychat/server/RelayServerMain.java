@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * {@code java -jar relay-server.jar}: logging and configuration from the environment, graceful stop on SIGTERM, and
- * an exit within the shutdown grace (and a small margin) even if something on the way out hangs.
+ * an exit within the shutdown grace (and a small margin) even if something on the way out hangs; with
+ * {@code --help} or {@code --version}, only that answer.
  */
 public final class RelayServerMain {
     /** Past the grace, time for the last steps to log and the JVM to end before it is halted. */
@@ -17,6 +18,10 @@ public final class RelayServerMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0) {
+            System.exit(answer(args));
+            return;
+        }
         long started = System.nanoTime();
         LogSettings logging;
         try {
@@ -28,6 +33,7 @@ public final class RelayServerMain {
         }
         logging.apply(); // before anything logs: every line has the chosen format
         Logger log = LoggerFactory.getLogger(RelayServerMain.class);
+        UnknownSettings.warnings(System.getenv()).forEach(log::warn);
         RelayServer server;
         ServerConfig config;
         try {
@@ -42,7 +48,7 @@ public final class RelayServerMain {
             System.exit(1);
             return;
         }
-        StartupSummary.log(log, config, server.adapters());
+        StartupSummary.log(log, System.getenv(), server.adapters());
         try {
             server.start();
         } catch (Exception e) {
@@ -57,6 +63,31 @@ public final class RelayServerMain {
             server.close();
         }, "relay-shutdown"));
         log.info("RelayChat ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * What the command line asks instead of starting the server: {@code --help} and {@code --version} on standard
+     * output with exit 0, anything else a short usage on standard error with exit 2, as for a bad setting.
+     */
+    static int answer(String[] args) {
+        if (args.length == 1) {
+            switch (args[0]) {
+                case "--help", "-h" -> {
+                    System.out.print(SettingsDoc.help());
+                    return 0;
+                }
+                case "--version" -> {
+                    System.out.println(BuildInfo.load().line());
+                    return 0;
+                }
+                default -> {
+                    // a usage, below
+                }
+            }
+        }
+        System.err.println("relay-server: unknown argument: " + String.join(" ", args));
+        System.err.print(SettingsDoc.usage());
+        return 2;
     }
 
     /** A watch on the shutdown: the process ends at {@code limit} whatever still runs, as an operator expects. */

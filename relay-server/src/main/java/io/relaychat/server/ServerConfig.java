@@ -1,12 +1,6 @@
 package io.relaychat.server;
 
-import io.relaychat.adapter.auth.BcryptPasswordHasher;
-import io.relaychat.adapter.auth.JwtTokens;
-import io.relaychat.adapter.local.InMemoryMessageStore;
-import io.relaychat.adapter.mongo.MongoSettings;
-import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
-import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.ReadinessBounds;
 
@@ -18,7 +12,7 @@ import java.util.Map;
 /**
  * Everything the server reads from its environment, checked once at start-up. Names follow the
  * existing Python app (PORT, MONGO_URL, DB_NAME, REDIS_URL, JWT_SECRET_KEY, CORS_ORIGINS); limits
- * are RELAY_*. See README.md for the table.
+ * are RELAY_*. {@link Setting} is the table of them all (and docs/configuration.md its rendering).
  */
 public record ServerConfig(
         TransportSettings transport,
@@ -45,6 +39,8 @@ public record ServerConfig(
         ReadinessBounds readiness) {
 
     public static final int MIN_SECRET_BYTES = 32;
+    /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     public ServerConfig {
         if (redisUrl != null && jwtSecret == null) {
@@ -62,44 +58,36 @@ public record ServerConfig(
     }
 
     /**
-     * Reads the configuration from environment variables; missing ones take their defaults, which are the
-     * core's ({@link Limits#defaults()}) and the transport's ({@link TransportSettings#defaults()}).
+     * Reads the configuration from environment variables, every one a row of {@link Setting}; missing ones take
+     * their defaults, which are the core's ({@link Limits#defaults()}), the transport's
+     * ({@link TransportSettings#defaults()}) and the adapters' own.
      */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
         return new ServerConfig(
                 TransportConfig.fromEnvironment(read),
-                read.text("MONGO_URL", null),
-                read.text("DB_NAME", "relaychat"),
-                Duration.ofMillis(read.integer("RELAY_MONGO_TIMEOUT_MS", (int) MongoSettings.DEFAULT_TIMEOUT.toMillis(),
-                        100, 120_000)),
-                read.text("RELAY_MONGO_WRITE_CONCERN", null),
-                read.text("RELAY_MONGO_READ_PREFERENCE", null),
-                read.integer("RELAY_MONGO_MAX_POOL_SIZE", MongoSettings.DEFAULT_MAX_POOL_SIZE, 1, 10_000),
-                read.integer("RELAY_HISTORY_TTL_DAYS", 0, 0, 36_500),
-                read.text("REDIS_URL", null),
-                read.bool("REDIS_SHARDED_PUBSUB", false),
-                Duration.ofMillis(read.integer("RELAY_PRESENCE_TTL_MS", (int) RedisSettings.DEFAULT_NODE_TTL.toMillis(),
-                        300, 600_000)),
-                read.text("JWT_SECRET_KEY", null),
-                Duration.ofHours(read.integer("RELAY_TOKEN_TTL_HOURS", (int) JwtTokens.DEFAULT_LIFETIME.toHours(), 1,
-                        24 * 365)),
-                Path.of(read.text("RELAY_UPLOAD_DIR", "data/uploads")),
-                read.integer("RELAY_MEMORY_HISTORY_PER_ROOM", InMemoryMessageStore.DEFAULT_MESSAGES_PER_ROOM, 0,
-                        100_000_000),
+                read.text(Setting.MONGO_URL),
+                read.text(Setting.DB_NAME),
+                Duration.ofMillis(read.integer(Setting.RELAY_MONGO_TIMEOUT_MS)),
+                read.text(Setting.RELAY_MONGO_WRITE_CONCERN),
+                read.text(Setting.RELAY_MONGO_READ_PREFERENCE),
+                read.integer(Setting.RELAY_MONGO_MAX_POOL_SIZE),
+                read.integer(Setting.RELAY_HISTORY_TTL_DAYS),
+                read.text(Setting.REDIS_URL),
+                read.bool(Setting.REDIS_SHARDED_PUBSUB),
+                Duration.ofMillis(read.integer(Setting.RELAY_PRESENCE_TTL_MS)),
+                read.text(Setting.JWT_SECRET_KEY),
+                Duration.ofHours(read.integer(Setting.RELAY_TOKEN_TTL_HOURS)),
+                Path.of(read.text(Setting.RELAY_UPLOAD_DIR)),
+                read.integer(Setting.RELAY_MEMORY_HISTORY_PER_ROOM),
                 CoreLimits.fromEnvironment(read),
-                read.integer("RELAY_BCRYPT_COST", BcryptPasswordHasher.DEFAULT_COST, BcryptPasswordHasher.MIN_COST,
-                        BcryptPasswordHasher.MAX_COST),
-                read.integer("RELAY_BCRYPT_THREADS", BcryptPasswordHasher.defaultThreads(), 1, 256),
-                Duration.ofMillis(read.integer("RELAY_BCRYPT_MAX_WAIT_MS",
-                        (int) BcryptPasswordHasher.DEFAULT_MAX_WAIT.toMillis(), 0, 600_000)),
-                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_GRACE_SECONDS", 10, 0, 600)),
-                Duration.ofSeconds(read.integer("RELAY_SHUTDOWN_SPREAD_SECONDS",
-                        (int) NettyTransport.DEFAULT_CLOSE_SPREAD.toSeconds(), 0, 600)),
+                read.integer(Setting.RELAY_BCRYPT_COST),
+                read.integer(Setting.RELAY_BCRYPT_THREADS),
+                Duration.ofMillis(read.integer(Setting.RELAY_BCRYPT_MAX_WAIT_MS)),
+                Duration.ofSeconds(read.integer(Setting.RELAY_SHUTDOWN_GRACE_SECONDS)),
+                Duration.ofSeconds(read.integer(Setting.RELAY_SHUTDOWN_SPREAD_SECONDS)),
                 new ReadinessBounds(
-                        Duration.ofMillis(read.integer("RELAY_READY_TIMEOUT_MS",
-                                (int) ReadinessBounds.DEFAULT_PROBE_TIMEOUT.toMillis(), 0, 600_000)),
-                        Duration.ofMillis(read.integer("RELAY_READY_CACHE_MS",
-                                (int) ReadinessBounds.DEFAULT_KEEP_ANSWER.toMillis(), 0, 600_000))));
+                        Duration.ofMillis(read.integer(Setting.RELAY_READY_TIMEOUT_MS)),
+                        Duration.ofMillis(read.integer(Setting.RELAY_READY_CACHE_MS))));
     }
 }

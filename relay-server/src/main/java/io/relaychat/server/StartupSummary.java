@@ -2,28 +2,22 @@ package io.relaychat.server;
 
 import org.slf4j.Logger;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.RecordComponent;
-import java.util.Properties;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one line start-up writes about the node: its version, its whole configuration with every secret masked,
- * and the adapters it chose; so that an operator reading the log of a node knows what it ran, and how.
+ * The one line start-up writes about the node: its version and commit, its whole configuration with every secret
+ * masked, and the adapters it chose; so that an operator reading the log of a node knows what it ran, and how.
  * <p>
- * The configuration is rendered from the records themselves, component by component, so that a setting added
- * later shows up without anyone remembering to add it here, and is masked by the same rules: a text whose name
- * speaks of a secret, a password or a token is only said to be set or not; a URL ({@code mongoUrl},
- * {@code redisUrl}) keeps its host and loses the password of its user info and any secret-looking query parameter.
+ * The configuration is rendered from the settings table ({@link Setting}), row by row, so that a setting added
+ * later shows up without anyone remembering to add it here, and is masked as its row says: a secret
+ * ({@code JWT_SECRET_KEY}) is only said to be set or not; a URL ({@code MONGO_URL}, {@code REDIS_URL}) keeps its
+ * host and loses the password of its user info and any secret-looking query parameter.
  */
 final class StartupSummary {
     static final String MASK = "<masked>";
-    private static final String VERSION_RESOURCE = "version.properties";
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|credential|token).*");
-    private static final Pattern URL_NAME = Pattern.compile("(?i).*(url|uri)");
     /** {@code scheme://userinfo@}: the last '@' before the path, since a password may hold an unescaped one. */
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
     private static final Pattern SECRET_PARAMETER =
@@ -32,66 +26,45 @@ final class StartupSummary {
     private StartupSummary() {
     }
 
-    static void log(Logger log, ServerConfig config, String adapters) {
-        String version = version();
-        String configuration = configuration(config);
+    static void log(Logger log, Map<String, String> env, String adapters) {
+        BuildInfo build = BuildInfo.load();
         log.atInfo()
-                .addKeyValue("version", version)
-                .addKeyValue("configuration", configuration)
+                .addKeyValue("version", build.version())
+                .addKeyValue("commit", build.commit())
+                .addKeyValue("configuration", configuration(env))
                 .addKeyValue("adapters", adapters)
                 .log("RelayChat starting"); // the fields say the rest, in either format
     }
 
     /** The version Maven wrote into the build's resources; "unknown" for classes compiled some other way. */
     static String version() {
-        try (InputStream in = StartupSummary.class.getResourceAsStream(VERSION_RESOURCE)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            String version = properties.getProperty("version", "").strip();
-            return version.isEmpty() || version.startsWith("${") ? "unknown" : version;
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return BuildInfo.load().version();
     }
 
-    /** The configuration as {@code name=value, ...}, nested settings in brackets, every secret masked. */
-    static String configuration(ServerConfig config) {
-        return components(config);
-    }
-
-    private static String components(Record record) {
+    /**
+     * Every setting of the table as {@code NAME=value, ...}, in the table's order: the value as the environment
+     * set it, else the default this node took; a secret only said to be set, a URL without its password.
+     */
+    static String configuration(Map<String, String> env) {
+        EnvReader read = new EnvReader(env);
         StringJoiner joined = new StringJoiner(", ");
-        for (RecordComponent component : record.getClass().getRecordComponents()) {
-            Object value;
-            try {
-                value = component.getAccessor().invoke(record);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                value = "?";
-            }
-            joined.add(component.getName() + "=" + rendered(component.getName(), value));
+        for (Setting setting : Setting.values()) {
+            String set = read.raw(setting);
+            String value = set != null ? set : Setting.rendered(setting.fallback());
+            joined.add(setting.variable() + "=" + masked(setting, set == null && setting.fallback() == null ? null : value));
         }
         return joined.toString();
     }
 
-    private static String rendered(String name, Object value) {
+    private static String masked(Setting setting, String value) {
         if (value == null) {
             return "unset";
         }
-        if (value instanceof Record nested) {
-            return nested.getClass().getSimpleName() + "[" + components(nested) + "]";
-        }
-        if (value instanceof String text) {
-            if (SECRET_NAME.matcher(name).matches()) {
-                return MASK;
-            }
-            if (URL_NAME.matcher(name).matches()) {
-                return maskedUrl(text);
-            }
-        }
-        return String.valueOf(value);
+        return switch (setting.secrecy()) {
+            case PLAIN -> value;
+            case SECRET -> MASK;
+            case URL_CREDENTIALS -> maskedUrl(value);
+        };
     }
 
     /**

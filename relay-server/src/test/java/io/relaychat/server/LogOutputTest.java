@@ -64,7 +64,7 @@ class LogOutputTest {
                 .filter(line -> line.path("message").asText().equals("RelayChat starting")).findFirst()
                 .orElseThrow(() -> new AssertionError("no start-up line: " + output)));
         assertTrue(startUp.get("version").matches("\\d+\\.\\d+.*"), startUp.toString());
-        assertTrue(startUp.get("configuration").contains("jwtSecret=<masked>"), startUp.toString());
+        assertTrue(startUp.get("configuration").contains("JWT_SECRET_KEY=<masked>"), startUp.toString());
         assertTrue(startUp.get("adapters").contains("storage: local in-memory"), startUp.toString());
 
         List<Map<String, String>> http = accessLines(lines, "http");
@@ -112,7 +112,7 @@ class LogOutputTest {
         }
         String output = server.log();
         assertTrue(output.contains(" INFO RelayServerMain - RelayChat starting version=\""), output);
-        assertTrue(output.contains("jwtSecret=unset"), output);
+        assertTrue(output.contains("JWT_SECRET_KEY=unset"), output);
         assertFalse(output.contains("secret-in-query"), output);
         assertFalse(output.contains("secret-in-header"), output);
     }

@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -231,5 +234,46 @@ class ServerConfigTest {
                 "RELAY_WS_COMPRESSION_MIN_BYTES", "0"));
         assertEquals(true, on.transport().compression().enabled());
         assertEquals(0, on.transport().compression().minBytes());
+    }
+
+    @Test
+    void everyVariableTheServerReadsIsARowOfTheSettingsTableAndEveryRowIsRead() {
+        Set<String> asked = new TreeSet<>();
+        Map<String, String> recording = new HashMap<>() {
+            @Override
+            public String get(Object key) {
+                asked.add(String.valueOf(key));
+                return super.get(key);
+            }
+        };
+        ServerConfig.fromEnvironment(recording);
+        LogSettings.fromEnvironment(recording);
+
+        Set<String> rows = new TreeSet<>();
+        for (Setting setting : Setting.values()) {
+            rows.add(setting.variable());
+        }
+        assertEquals(rows, asked, "the variables read, with every rate and its burst, are exactly the table's rows");
+    }
+
+    @Test
+    void theTablesDefaultsAreTheValuesAnEmptyEnvironmentGives() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+        assertEquals(config.transport().port(), Setting.PORT.fallback());
+        assertEquals(config.bcryptThreads(), Setting.RELAY_BCRYPT_THREADS.fallback());
+        assertEquals(config.limits().rates().sends().perSecond(), Setting.RELAY_SEND_RATE_PER_SECOND.fallback());
+        assertEquals((int) config.shutdownSpread().toSeconds(), Setting.RELAY_SHUTDOWN_SPREAD_SECONDS.fallback());
+        assertEquals("8001", Setting.PORT.shownDefault());
+        assertEquals("0 to 65535", Setting.PORT.bounds());
+        assertEquals("20", Setting.RELAY_SEND_RATE_PER_SECOND.shownDefault(), "a whole rate reads without .0");
+    }
+
+    @Test
+    void aBooleanThatIsNotOneStopsStartUpNamingTheVariable() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("REDIS_SHARDED_PUBSUB", "maybe")));
+
+        assertEquals("REDIS_SHARDED_PUBSUB must be true or false, got 'maybe'", error.getMessage());
     }
 }

@@ -13,17 +13,32 @@ class StartupSummaryTest {
     @Test
     void theConfigurationLineMasksTheJwtSecretAndTheCredentialsOfTheStoreUrls() {
         String secret = "s".repeat(40);
-        String line = StartupSummary.configuration(ServerConfig.fromEnvironment(Map.of(
+        String line = StartupSummary.configuration(Map.of(
                 "JWT_SECRET_KEY", secret,
                 "MONGO_URL", "mongodb://relay:hunter2-hunter2@db1:27017,db2:27017/chat?authSource=admin",
-                "PORT", "9001")));
+                "REDIS_URL", "redis://only-a-password@cache:6379",
+                "PORT", "9001"));
 
         assertFalse(line.contains(secret), line);
         assertFalse(line.contains("hunter2"), line);
-        assertTrue(line.contains("jwtSecret=<masked>"), line);
-        assertTrue(line.contains("mongoUrl=mongodb://relay:<masked>@db1:27017,db2:27017/chat?authSource=admin"), line);
-        assertTrue(line.contains("port=9001"), "the nested transport settings are listed too: " + line);
-        assertTrue(line.contains("redisUrl=unset"), line);
+        assertFalse(line.contains("only-a-password"), line);
+        assertTrue(line.contains("JWT_SECRET_KEY=<masked>"), line);
+        assertTrue(line.contains("MONGO_URL=mongodb://relay:<masked>@db1:27017,db2:27017/chat?authSource=admin"), line);
+        assertTrue(line.contains("REDIS_URL=redis://<masked>@cache:6379"), line);
+        assertTrue(line.contains("PORT=9001"), line);
+    }
+
+    @Test
+    void theConfigurationLineListsEverySettingWithTheValueTheNodeTookAndSaysWhatIsUnset() {
+        String line = StartupSummary.configuration(Map.of("RELAY_SEND_BURST", " 7 "));
+
+        for (Setting setting : Setting.values()) {
+            assertTrue(line.contains(setting.variable() + "="), setting + " is missing from: " + line);
+        }
+        assertTrue(line.contains("RELAY_SEND_BURST=7,"), line);
+        assertTrue(line.contains("PORT=8001,"), "a default is the value taken: " + line);
+        assertTrue(line.contains("JWT_SECRET_KEY=unset"), line);
+        assertTrue(line.contains("REDIS_URL=unset"), line);
     }
 
     @Test
