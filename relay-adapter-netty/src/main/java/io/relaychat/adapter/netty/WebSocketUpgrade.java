@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
@@ -40,7 +41,11 @@ final class WebSocketUpgrade {
     private final ChannelGroup webSockets;
     private final AccessLog accessLog;
 
-    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog) {
+    private final RelayMetrics metrics;
+
+    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog,
+                     RelayMetrics metrics) {
+        this.metrics = metrics;
         this.core = core;
         this.settings = settings;
         this.webSockets = webSockets;
@@ -103,7 +108,7 @@ final class WebSocketUpgrade {
                 return;
             }
             // The session turns reading back on: from here on its InFlightRequests is the one to say.
-            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client));
+            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client, metrics));
             webSockets.add(done.channel());
         });
     }
