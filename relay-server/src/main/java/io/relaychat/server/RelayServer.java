@@ -5,9 +5,14 @@ import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.domain.RelayCore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,14 +29,20 @@ public final class RelayServer implements AutoCloseable {
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final String auth;
+    /** Null while metrics are off (RELAY_METRICS_PORT unset or 0). */
+    private final PrometheusMeterRegistry registry;
+    private NodeMeters meters;
+    private MetricsEndpoint metricsEndpoint;
     /** Set once closing starts: faults from then on come from the closing itself. */
     private volatile boolean closing;
 
     public RelayServer(ServerConfig config) {
         this.config = config;
+        this.registry = config.metrics().enabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        RelayMetrics metrics = registry == null ? RelayMetrics.NONE : new MicrometerRelayMetrics(registry);
         this.storage = Storage.from(config);
         try {
-            this.cluster = Cluster.from(config);
+            this.cluster = Cluster.from(config, metrics);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -46,7 +57,8 @@ public final class RelayServer implements AutoCloseable {
             this.auth = "auth: JWT HS256 with the secret from JWT_SECRET_KEY";
         }
         JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
-        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait());
+        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait(),
+                metrics);
 
         this.core = RelayCore.builder()
                 .userStore(storage.users())
@@ -63,14 +75,37 @@ public final class RelayServer implements AutoCloseable {
                 .onFault(this::fault)
                 .probes(storage.probe(), cluster.probe())
                 .readinessBounds(config.readiness())
+                .metrics(metrics)
                 .build();
         cluster.attach(storage.observing().apply(core.clusterEvents()));
-        this.transport = new NettyTransport(core, config.transport());
+        this.transport = new NettyTransport(core, config.transport(), metrics);
     }
 
-    /** Starts listening; returns the bound port. */
+    /** Starts listening, and serving /metrics on its own port when that is set; returns the bound public port. */
     public int start() throws InterruptedException {
-        return transport.start();
+        int port = transport.start();
+        if (registry != null) {
+            Duration probeBound = config.readiness().probeTimeout();
+            meters = new NodeMeters(registry, new NodeMeters.Sources(transport::openConnections,
+                    transport::openWebSockets, core::joinedRooms, hasher::queued, core.health(),
+                    (probeBound.isZero() ? Duration.ofSeconds(5) : probeBound).plusSeconds(1)));
+            try {
+                metricsEndpoint = new MetricsEndpoint(config.metrics(), registry);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot serve /metrics on " + config.metrics().host() + ":"
+                        + config.metrics().port(), e);
+            }
+            log.info("metrics on http://{}:{}/metrics", config.metrics().host(), metricsEndpoint.port());
+        }
+        return port;
+    }
+
+    /** The port /metrics is served on; fails while metrics are off or not started. */
+    public int metricsPort() {
+        if (metricsEndpoint == null) {
+            throw new IllegalStateException("metrics are off (RELAY_METRICS_PORT) or not started");
+        }
+        return metricsEndpoint.port();
     }
 
     public int port() {
@@ -116,6 +151,10 @@ public final class RelayServer implements AutoCloseable {
         closing = true;
         Duration grace = config.shutdownGrace();
         transport.stop(grace.minus(closeReserve(grace)), config.shutdownSpread());
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+            meters.close();
+        }
         hasher.close();
         scheduler.close();
         cluster.close();

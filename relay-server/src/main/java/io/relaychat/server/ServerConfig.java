@@ -42,7 +42,8 @@ public record ServerConfig(
         Duration bcryptMaxWait,
         Duration shutdownGrace,
         Duration shutdownSpread,
-        ReadinessBounds readiness) {
+        ReadinessBounds readiness,
+        MetricsSettings metrics) {
 
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -67,8 +68,9 @@ public record ServerConfig(
      */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
+        TransportSettings transport = TransportConfig.fromEnvironment(read);
         return new ServerConfig(
-                TransportConfig.fromEnvironment(read),
+                transport,
                 read.text("MONGO_URL", null),
                 read.text("DB_NAME", "relaychat"),
                 Duration.ofMillis(read.integer("RELAY_MONGO_TIMEOUT_MS", (int) MongoSettings.DEFAULT_TIMEOUT.toMillis(),
@@ -100,6 +102,9 @@ public record ServerConfig(
                         Duration.ofMillis(read.integer("RELAY_READY_TIMEOUT_MS",
                                 (int) ReadinessBounds.DEFAULT_PROBE_TIMEOUT.toMillis(), 0, 600_000)),
                         Duration.ofMillis(read.integer("RELAY_READY_CACHE_MS",
-                                (int) ReadinessBounds.DEFAULT_KEEP_ANSWER.toMillis(), 0, 600_000))));
+                                (int) ReadinessBounds.DEFAULT_KEEP_ANSWER.toMillis(), 0, 600_000))),
+                // A port of its own, off by default: the public port never shows the metrics.
+                new MetricsSettings(read.text("RELAY_METRICS_HOST", transport.host()),
+                        read.integer("RELAY_METRICS_PORT", 0, 0, 65_535)));
     }
 }
