@@ -20,9 +20,11 @@ final class Churn implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Tally tally;
     private volatile boolean stopping;
+    private final boolean compression;
 
     Churn(Options options, Setup.Plan plan, Tally tally) {
         this.tally = tally;
+        this.compression = options.compression();
         List<URI> nodes = options.nodes();
         for (int i = 0; i < plan.accounts().size(); i++) {
             URI node = nodes.get(i % nodes.size());
@@ -42,7 +44,7 @@ final class Churn implements AutoCloseable {
     private void cycle(URI node, String token, String room, String local) {
         long lastSeq = 0;
         while (!stopping) {
-            try (RawWebSocket ws = RawWebSocket.open(node, token, local, 0, 10_000)) {
+            try (RawWebSocket ws = RawWebSocket.open(node, token, local, 0, 10_000, compression)) {
                 ws.sendText("{\"action\":\"join_room\",\"room_id\":\"" + room + "\",\"since_seq\":" + lastSeq + "}");
                 long leaveAt = System.nanoTime()
                         + ThreadLocalRandom.current().nextInt(STAY_MIN_MILLIS, STAY_MAX_MILLIS) * 1_000_000L;

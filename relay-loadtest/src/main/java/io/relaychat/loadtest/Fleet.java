@@ -12,7 +12,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -22,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -95,10 +101,15 @@ final class Fleet implements AutoCloseable {
                 channel.pipeline()
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(16 * 1024))
+                        // Netty's UTF-8 check sits before the inflater and would read compressed bytes as text.
                         .addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
-                                uri, WebSocketVersion.V13, null, true, new DefaultHttpHeaders(), 1024 * 1024)))
-                        .addLast(new WebSocketFrameAggregator(1024 * 1024))
-                        .addLast(new PeerHandler(peer, roomId));
+                                uri, WebSocketVersion.V13, null, true, offer(), 1024 * 1024), true, true,
+                                HANDSHAKE_TIMEOUT_MILLIS, !options.compression()))
+                        .addLast(new WebSocketFrameAggregator(1024 * 1024));
+                if (options.compression()) {
+                    channel.pipeline().addLast(new InflatingHandler(1024 * 1024));
+                }
+                channel.pipeline().addLast(new PeerHandler(peer, roomId));
             }
         }).connect(new InetSocketAddress(node.getHost(), node.getPort()), local).addListener(connected -> {
             if (!connected.isSuccess()) {
@@ -106,6 +117,42 @@ final class Fleet implements AutoCloseable {
                 peer.joined.completeExceptionally(connected.cause());
             }
         });
+    }
+
+    /** The upgrade's extra headers: the permessage-deflate offer with --compression, else none. */
+    private HttpHeaders offer() {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        if (options.compression()) {
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, FrameInflater.OFFER);
+        }
+        return headers;
+    }
+
+    /**
+     * Inflates each whole message that came compressed (RSV1), with one {@link FrameInflater} per connection;
+     * the client's own frames go out uncompressed. A server that did not agree never sets RSV1.
+     */
+    private static final class InflatingHandler extends MessageToMessageDecoder<TextWebSocketFrame> {
+        private final FrameInflater inflater;
+
+        InflatingHandler(int maxBytes) {
+            this.inflater = new FrameInflater(maxBytes);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, TextWebSocketFrame frame, List<Object> out) throws IOException {
+            if ((frame.rsv() & 0x4) == 0) { // RSV1, as Netty numbers the bits
+                out.add(frame.retain());
+                return;
+            }
+            byte[] inflated = inflater.inflate(ByteBufUtil.getBytes(frame.content()));
+            out.add(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(inflated)));
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            inflater.close();
+        }
     }
 
     /** Reads what the server sends one connection; the fast path looks only at the fields it needs. */
@@ -168,6 +215,8 @@ final class Fleet implements AutoCloseable {
     }
 
     private static final int STALLED_RECEIVE_BUFFER = 4096;
+    /** Netty's default for a client handshake. */
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     /** Closes a connection as a browser tab does when it goes: a close frame (1000), then the socket. */
     void leave(Peer peer) {

@@ -43,14 +43,18 @@ import java.util.Set;
  *                          stalled reader fills its bound in seconds
  * @param abusers           extra hostile clients all run long (flooders, garbage senders, slow heads, stalled
  *                          bodies, stalled readers, password guessers); not counted, only what they get is
+ * @param compression       the measured and churning clients offer permessage-deflate and inflate what comes
+ *                          compressed (their own frames go uncompressed); the server compresses only with
+ *                          RELAY_WS_COMPRESSION=true
  */
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
                Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
-               Path workDir, int stalledReaders, int churn, int abusers, int padding, Duration leaveAt) {
+               Path workDir, int stalledReaders, int churn, int abusers, int padding, Duration leaveAt,
+               boolean compression) {
 
-    private static final Set<String> FLAGS = Set.of("ramp", "idle");
+    private static final Set<String> FLAGS = Set.of("ramp", "idle", "compression");
 
     static Options parse(String... args) {
         Map<String, String> values = new HashMap<>();
@@ -93,7 +97,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 Integer.parseInt(values.getOrDefault("churn", "0")),
                 Integer.parseInt(values.getOrDefault("abusers", "0")),
                 Integer.parseInt(values.getOrDefault("padding", "0")),
-                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("leave-at", "0")) * 1000)));
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("leave-at", "0")) * 1000)),
+                values.containsKey("compression"));
         if (options.processes() < 1) {
             throw new IllegalArgumentException("--processes must be positive");
         }
@@ -147,7 +152,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
                 rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir, stalledReaders, churn, abusers, padding, leaveAt);
+                workDir, stalledReaders, churn, abusers, padding, leaveAt, compression);
     }
 
     static String usage() {
@@ -172,6 +177,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined
                   --padding 0                characters added to every message's content
+                  --compression              offer permessage-deflate (the server needs RELAY_WS_COMPRESSION=true)
                   --leave-at 0               seconds into the run when the first connection leaves (not counted)
                   --churn 0                  extra connections that connect, join, chat and leave all run long
                   --abusers 0                extra hostile clients all run long (floods, garbage, slow heads,

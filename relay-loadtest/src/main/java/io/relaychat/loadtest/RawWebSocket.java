@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A blocking WebSocket client over a plain socket, for the clients of a soak that misbehave on purpose: it
  * writes any frame, well-formed or not, and reads what the server answers, close codes included. The
- * measured clients use Netty ({@link Fleet}); these are few and only count what they get.
+ * measured clients use Netty ({@link Fleet}); these are few and only count what they get. It may offer
+ * permessage-deflate, and then inflates what comes compressed ({@link FrameInflater}).
  */
 final class RawWebSocket implements AutoCloseable {
     static final int TEXT = 0x1;
@@ -38,11 +39,14 @@ final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** Set when the upgrade agreed on permessage-deflate: received messages with RSV1 are inflated. */
+    private final FrameInflater inflater;
 
-    private RawWebSocket(Socket socket) throws IOException {
+    private RawWebSocket(Socket socket, FrameInflater inflater) throws IOException {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
+        this.inflater = inflater;
     }
 
     /**
@@ -51,6 +55,12 @@ final class RawWebSocket implements AutoCloseable {
      */
     static RawWebSocket open(URI node, String token, String localAddress, int receiveBuffer, int timeoutMillis)
             throws IOException {
+        return open(node, token, localAddress, receiveBuffer, timeoutMillis, false);
+    }
+
+    /** As above; {@code offerCompression}: offers permessage-deflate, and inflates what comes compressed. */
+    static RawWebSocket open(URI node, String token, String localAddress, int receiveBuffer, int timeoutMillis,
+                             boolean offerCompression) throws IOException {
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -64,13 +74,14 @@ final class RawWebSocket implements AutoCloseable {
             ThreadLocalRandom.current().nextBytes(nonce);
             String upgrade = "GET /api/ws?token=" + token + " HTTP/1.1\r\nHost: " + node.getHost() + ":" + node.getPort()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                    + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + (offerCompression ? "Sec-WebSocket-Extensions: " + FrameInflater.OFFER + "\r\n" : "") + "\r\n";
             socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
             String head = readHead(socket.getInputStream());
             if (!head.startsWith("HTTP/1.1 101")) {
                 throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
             }
-            return new RawWebSocket(socket);
+            return new RawWebSocket(socket, offerCompression && FrameInflater.agreed(head) ? new FrameInflater(MAX_FRAME) : null);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -138,6 +149,9 @@ final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
+        if (inflater != null && (first & FrameInflater.RSV1) != 0) {
+            payload = inflater.inflate(payload); // the server sends whole messages, one frame each
+        }
         return new Frame(first & 0x0f, payload);
     }
 
@@ -147,6 +161,9 @@ final class RawWebSocket implements AutoCloseable {
 
     @Override
     public void close() {
+        if (inflater != null) {
+            inflater.close();
+        }
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -32,6 +32,29 @@ class LoadTestSmokeTest {
     }
 
     @Test
+    void withCompression_compressedMessagesAreInflatedAndEveryOneArrives() throws Exception {
+        Path uploads = Files.createTempDirectory("relay-uploads");
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0",
+                "RELAY_WS_COMPRESSION", "true"));
+        LoadTest.Phase phase;
+        try (RelayServer server = new RelayServer(config)) {
+            // Padding past the server's threshold (256 bytes), so that every chat message goes out compressed.
+            Options options = Options.parse("--url", "http://127.0.0.1:" + server.start(), "--connections", "40",
+                    "--room-size", "10", "--rate", "40", "--duration", "1", "--drain", "5", "--source-addresses", "2",
+                    "--padding", "400", "--compression");
+            LoadTest.Result result = new LoadTest(options).run();
+            Report.print(options, result);
+            phase = result.last();
+        }
+
+        assertEquals(phase.sent() * 10, phase.expected());
+        assertEquals(phase.expected(), phase.delivered(), "every compressed delivery was read");
+        assertEquals(0, phase.errors());
+    }
+
+    @Test
     void everyMessageReachesEveryConnectionOfItsRoomOnceAndInOrder() throws Exception {
         Path uploads = Files.createTempDirectory("relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",

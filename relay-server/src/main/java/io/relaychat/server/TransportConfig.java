@@ -1,15 +1,19 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.netty.TlsFiles;
 import io.relaychat.adapter.netty.TransportSettings;
+import io.relaychat.adapter.netty.WebSocketCompression;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The transport's settings as the environment sets them (HOST, PORT, CORS_ORIGINS, RELAY_TRUSTED_PROXIES and the
- * RELAY_HTTP_*, RELAY_WS_* and body and connection limits of the README), each defaulting to
- * {@link TransportSettings#defaults()}. A limit or timeout of 0 turns it off.
+ * RELAY_HTTP_*, RELAY_WS_* and body and connection limits of the README, RELAY_TLS_CERT and RELAY_TLS_KEY), each
+ * defaulting to {@link TransportSettings#defaults()}. A limit or timeout of 0 turns it off.
  */
 final class TransportConfig {
     private static final int MAX_SECONDS = 86_400;
@@ -21,13 +25,31 @@ final class TransportConfig {
         TransportSettings defaults = TransportSettings.defaults();
         List<String> cors = list(read.text("CORS_ORIGINS", String.join(",", defaults.corsOrigins())));
         List<String> trustedProxies = list(read.text("RELAY_TRUSTED_PROXIES", String.join(",", defaults.trustedProxies())));
-        TransportSettings settings = settings(read, defaults, cors);
+        TransportSettings settings = settings(read, defaults, cors)
+                .withTls(tls(read))
+                .withCompression(new WebSocketCompression(read.bool("RELAY_WS_COMPRESSION", defaults.compression().enabled()),
+                        read.integer("RELAY_WS_COMPRESSION_MIN_BYTES", defaults.compression().minBytes(), 0, 16 * 1024 * 1024)));
         try {
             return settings.withTrustedProxies(trustedProxies);
         } catch (IllegalArgumentException notAnAddress) {
             throw new ConfigException("RELAY_TRUSTED_PROXIES must be a comma-separated list of IP addresses and networks "
                     + "(such as 10.0.0.0/8 or fd00::/8): " + notAnAddress.getMessage());
         }
+    }
+
+    /** Both files or neither: a certificate without its key (or the reverse) is a mistake, never plain HTTP. */
+    private static Optional<TlsFiles> tls(EnvReader read) {
+        String certificate = read.text("RELAY_TLS_CERT", null);
+        String key = read.text("RELAY_TLS_KEY", null);
+        if (certificate == null && key == null) {
+            return Optional.empty();
+        }
+        if (certificate == null || key == null) {
+            throw new ConfigException((certificate == null ? "RELAY_TLS_KEY" : "RELAY_TLS_CERT") + " is set, so "
+                    + (certificate == null ? "RELAY_TLS_CERT" : "RELAY_TLS_KEY") + " must be too: TLS needs the "
+                    + "certificate chain (RELAY_TLS_CERT) and its PKCS#8 private key (RELAY_TLS_KEY), both PEM files");
+        }
+        return Optional.of(new TlsFiles(Path.of(certificate), Path.of(key)));
     }
 
     private static List<String> list(String commaSeparated) {

@@ -213,4 +213,23 @@ class ServerConfigTest {
         assertTrue(unacknowledged.getMessage().contains("w=0"), unacknowledged.getMessage());
         assertTrue(readPreference.getMessage().startsWith("RELAY_MONGO_READ_PREFERENCE must be"), readPreference.getMessage());
     }
+
+    @Test
+    void aTlsCertificateWithoutItsKey_orTheReverse_isAConfigurationError() {
+        ConfigException noKey = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_TLS_CERT", "/etc/relay/cert.pem")));
+        assertTrue(noKey.getMessage().startsWith("RELAY_TLS_CERT is set, so RELAY_TLS_KEY must be too"), noKey.getMessage());
+        ConfigException noCert = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_TLS_KEY", "/etc/relay/key.pem")));
+        assertTrue(noCert.getMessage().startsWith("RELAY_TLS_KEY is set, so RELAY_TLS_CERT must be too"), noCert.getMessage());
+    }
+
+    @Test
+    void compressionIsOffByDefault_andTurnedOnWithItsThreshold() {
+        assertEquals(false, ServerConfig.fromEnvironment(Map.of()).transport().compression().enabled());
+        ServerConfig on = ServerConfig.fromEnvironment(Map.of("RELAY_WS_COMPRESSION", "true",
+                "RELAY_WS_COMPRESSION_MIN_BYTES", "0"));
+        assertEquals(true, on.transport().compression().enabled());
+        assertEquals(0, on.transport().compression().minBytes());
+    }
 }

@@ -30,14 +30,19 @@ final class WsClient implements AutoCloseable {
     private final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(String uri) throws ExecutionException, InterruptedException, TimeoutException {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+    private WsClient(String uri, HttpClient client) throws ExecutionException, InterruptedException, TimeoutException {
+        socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(uri), new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     static WsClient connect(String uri) {
+        return connect(uri, HttpClient.newHttpClient());
+    }
+
+    /** {@code client}: one that trusts the server's certificate, for a wss:// uri. */
+    static WsClient connect(String uri, HttpClient client) {
         try {
-            return new WsClient(uri);
+            return new WsClient(uri, client);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("WebSocket connect failed: " + e, e);
         } catch (InterruptedException e) {

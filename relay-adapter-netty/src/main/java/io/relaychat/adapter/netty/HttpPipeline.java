@@ -42,6 +42,7 @@ final class HttpPipeline {
     private final BodyBudget budget;
     private final ConnectionCount connections;
     private final AccessLog accessLog;
+    private final SecurityHeaders headers;
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
         this(core, settings, webSockets, () -> false);
@@ -65,6 +66,7 @@ final class HttpPipeline {
         this.bodyGate = api.bodyGate();
         this.budget = new BodyBudget(settings.maxBodyBytesInFlight());
         this.connections = new ConnectionCount(settings.maxConnections());
+        this.headers = SecurityHeaders.forTls(settings.tls().isPresent());
     }
 
     /**
@@ -100,7 +102,7 @@ final class HttpPipeline {
         if (!connections.opened(channel)) {
             channel.pipeline()
                     .addLast("http-codec", new HttpServerCodec())
-                    .addLast("http-headers", SecurityHeaders.INSTANCE)
+                    .addLast("http-headers", headers)
                     .addLast("cors", new CorsHandler(cors))
                     .addLast("server-full", new ServerFull());
             return;
@@ -110,7 +112,7 @@ final class HttpPipeline {
         channel.pipeline()
                 .addLast("http-decoder", decoder)
                 .addLast("http-encoder", new ResponseEncoder(decoder))
-                .addLast("http-headers", SecurityHeaders.INSTANCE)
+                .addLast("http-headers", headers)
                 .addLast("http-exchanges", exchanges)
                 .addLast("http-chunks", new ChunkedWriteHandler())
                 .addLast("cors", new CorsHandler(cors))

@@ -20,11 +20,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP and WebSocket server: the REST API, the real-time protocol on {@code /api/ws}, uploaded
- * files and CORS, over raw Netty. Start it with the core's use cases; stop it to shut down gracefully.
+ * files and CORS, over raw Netty, in the clear or over TLS ({@link TransportSettings#tls()}). Start it with the
+ * core's use cases; stop it to shut down gracefully.
  */
 public final class NettyTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
@@ -38,6 +40,8 @@ public final class NettyTransport implements AutoCloseable {
     private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
     private final ConnectionDrain drain = new ConnectionDrain(webSockets);
     private final HttpPipeline http;
+    /** Read once, here: a certificate that cannot be used stops start-up before the port is bound. */
+    private final Optional<ServerTls> tls;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private Channel serverChannel;
@@ -52,6 +56,7 @@ public final class NettyTransport implements AutoCloseable {
     public NettyTransport(RelayUseCases core, TransportSettings settings, RelayMetrics metrics) {
         this.settings = settings;
         this.http = new HttpPipeline(core, settings, webSockets, () -> draining, metrics);
+        this.tls = settings.tls().map(files -> ServerTls.load(files, settings.headTimeout()));
     }
 
     /** Binds and starts serving; returns the port actually bound (useful with port 0). */
@@ -71,14 +76,17 @@ public final class NettyTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         drain.track(channel);
+                        tls.ifPresent(serverTls -> channel.pipeline().addLast("tls", serverTls.newHandler(channel)));
                         channel.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                         http.install(channel);
                     }
                 });
         serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening on http://{}:{} (WebSocket at {}); at most {} connections", settings.host(), port,
-                WebSocketUpgrade.PATH, settings.maxConnections() == 0 ? "unlimited" : settings.maxConnections());
+        log.info("listening on {}://{}:{} (WebSocket at {}{}); at most {} connections", tls.isPresent() ? "https" : "http",
+                settings.host(), port, WebSocketUpgrade.PATH,
+                settings.compression().enabled() ? ", permessage-deflate offered" : "",
+                settings.maxConnections() == 0 ? "unlimited" : settings.maxConnections());
         return port;
     }
 

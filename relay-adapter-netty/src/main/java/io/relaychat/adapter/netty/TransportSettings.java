@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the transport listens and what it accepts. {@link #defaults()} is the one place the transport's
@@ -43,6 +44,10 @@ import java.util.Objects;
  * @param trustedProxies       addresses and networks ({@code 10.0.0.0/8}) of the proxies in front of the node, whose
  *                             {@code X-Forwarded-For} names the client for per-address limits; empty: the socket's
  *                             peer is the client, whatever a header says
+ * @param tls                  the certificate chain and key the public port serves HTTPS and wss:// with; empty:
+ *                             plain HTTP and ws:// (TLS ends at a proxy in front, or nowhere)
+ * @param compression          whether WebSockets may negotiate permessage-deflate, and from what size a frame is
+ *                             compressed
  */
 public record TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
                                 int maxFrameBytes, Duration idleTimeout, int ioThreads,
@@ -50,7 +55,8 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                                 Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
                                 int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
                                 int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
-                                int minBodyBytesPerSecond, List<String> trustedProxies) {
+                                int minBodyBytesPerSecond, List<String> trustedProxies, Optional<TlsFiles> tls,
+                                WebSocketCompression compression) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8001;
     public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
@@ -111,7 +117,23 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
             throw new IllegalArgumentException("limits must not be negative (0 turns one off)");
         }
         trustedProxies = List.copyOf(trustedProxies);
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(compression, "compression");
         new ClientAddressResolver(trustedProxies); // refuses an entry that is no address or network, at start-up
+    }
+
+    /** Every setting but TLS and compression: plain HTTP, WebSockets uncompressed. */
+    public TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
+                             int maxFrameBytes, Duration idleTimeout, int ioThreads,
+                             Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
+                             Duration writeTimeout, int maxOtherBodyBytes, long maxBodyBytesInFlight,
+                             int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
+                             int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
+                             int minBodyBytesPerSecond, List<String> trustedProxies) {
+        this(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads, headTimeout, bodyReadTimeout,
+                keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight, maxConnections,
+                maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow, answerTimeout,
+                minBodyBytesPerSecond, trustedProxies, Optional.empty(), WebSocketCompression.OFF);
     }
 
     /** Every setting but the trusted proxies: none, so every client is its socket's peer. */
@@ -185,7 +207,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     /** The four HTTP phase timeouts: head, each body read, between kept-alive requests, writing an answer. */
@@ -193,7 +215,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 head, bodyRead, keepAlive, write, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     /** The bounds on request bodies: the JSON routes', every other route's, and the node's total. */
@@ -201,14 +223,14 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, json, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, other, inFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     public TransportSettings withMaxConnections(int value) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     /** What one WebSocket may hold: requests in flight, bytes queued to it, rate-limit refusals in a window. */
@@ -217,7 +239,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     /** The longest the server may work on one request before its connection is closed; 0: no deadline. */
@@ -225,7 +247,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                value, minBodyBytesPerSecond, trustedProxies);
+                value, minBodyBytesPerSecond, trustedProxies, tls, compression);
     }
 
     /** The slowest a request body may arrive, in bytes a second; 0: no minimum. */
@@ -233,7 +255,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, value, trustedProxies);
+                answerTimeout, value, trustedProxies, tls, compression);
     }
 
     /** The proxies whose X-Forwarded-For names the client: addresses and networks such as {@code 10.0.0.0/8}. */
@@ -241,6 +263,22 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, value);
+                answerTimeout, minBodyBytesPerSecond, value, tls, compression);
+    }
+
+    /** Serves HTTPS and wss:// with these files; empty: plain HTTP. */
+    public TransportSettings withTls(Optional<TlsFiles> value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, value, compression);
+    }
+
+    /** Whether WebSockets may negotiate permessage-deflate, and from what size a frame is compressed. */
+    public TransportSettings withCompression(WebSocketCompression value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, value);
     }
 }

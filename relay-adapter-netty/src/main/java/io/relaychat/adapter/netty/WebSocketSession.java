@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -256,12 +257,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     /**
      * A message over the limit (one frame, from the decoder, or fragments, from the aggregator) is answered
-     * with an error frame, so the client can tell why, then closed with 1009 and the same text. Other
+     * with an error frame, so the client can tell why, then closed with 1009 and the same text; so is a compressed
+     * frame that would inflate past it, and one that does not inflate at all is closed 1007. Other
      * protocol violations close with the status the decoder found: a text frame that is not UTF-8, 1007.
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException
+        if (cause instanceof TooLongFrameException || MessageCompression.inflatedTooLarge(cause)
                 || cause instanceof CorruptedWebSocketFrameException corrupted
                 && corrupted.closeStatus().equals(WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
             Refusal tooLarge = Refusal.frameTooLarge(settings.maxFrameBytes());
@@ -270,6 +272,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             log.debug("protocol violation from user {}: {}", user.id(), LogSafe.text(cause.getMessage()));
             out.close(corrupted.closeStatus(), cause.getMessage() == null ? corrupted.closeStatus().reasonText() : cause.getMessage());
+        } else if (cause instanceof DecompressionException) {
+            // A compressed frame that does not inflate: RFC 7692 says fail the connection.
+            log.debug("undecodable compressed frame from user {}: {}", user.id(), LogSafe.text(cause.getMessage()));
+            out.close(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "Invalid compressed data");
         } else {
             log.debug("WebSocket of user {} failed", user.id(), LogSafe.error(cause));
             ctx.close();

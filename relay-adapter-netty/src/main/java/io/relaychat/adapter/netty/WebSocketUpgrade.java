@@ -4,7 +4,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -25,7 +27,8 @@ import java.util.concurrent.CompletionStage;
  * Turns a request for {@link #PATH} into a {@link WebSocketSession}. The token is checked first, off the
  * event loop. A refused token still gets the handshake, followed at once by a close with the reason:
  * a browser tells a page nothing about a refused handshake, but does show it a close frame's status and text.
- * Such a socket is a line of the {@link AccessLog} too, without a user.
+ * Such a socket is a line of the {@link AccessLog} too, without a user. With compression enabled, a client that
+ * offers permessage-deflate gets it ({@link MessageCompression}).
  */
 final class WebSocketUpgrade {
     static final String PATH = "/api/ws";
@@ -40,6 +43,9 @@ final class WebSocketUpgrade {
     private final TransportSettings settings;
     private final ChannelGroup webSockets;
     private final AccessLog accessLog;
+    /** Empty unless compression is enabled. */
+    private final Optional<MessageCompression> compression;
+    private final String scheme;
 
     private final RelayMetrics metrics;
 
@@ -50,6 +56,10 @@ final class WebSocketUpgrade {
         this.settings = settings;
         this.webSockets = webSockets;
         this.accessLog = accessLog;
+        this.compression = settings.compression().enabled()
+                ? Optional.of(new MessageCompression(settings.compression(), settings.maxFrameBytes()))
+                : Optional.empty();
+        this.scheme = settings.tls().isPresent() ? "wss://" : "ws://";
     }
 
     /** Takes over {@code request} (and releases it); the handler of {@code ctx} is replaced by the session. */
@@ -85,7 +95,7 @@ final class WebSocketUpgrade {
     /** Completes the handshake, then either starts the session or, with no user, closes as {@code refused} says. */
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, User user, Refused refused, long started) {
         String client = accessLog.client(ctx.channel(), request.headers());
-        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
+        String location = scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
                 WebSocketSession.decoderConfig(settings.maxFrameBytes())).newHandshaker(request);
         if (handshaker == null) {
@@ -93,13 +103,18 @@ final class WebSocketUpgrade {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        Optional<MessageCompression.Agreed> compressed = compression.flatMap(agreeing -> agreeing.negotiate(request.headers()));
+        HttpHeaders answer = new DefaultHttpHeaders();
+        compressed.ifPresent(agreed -> answer.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                MessageCompression.responseHeader(agreed)));
         // From here on nothing is HTTP: no deadlines of requests, no bodies, no CORS.
         HttpPipeline.leaveHttp(ctx.pipeline());
-        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+        handshaker.handshake(ctx.channel(), request, answer, ctx.newPromise()).addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
                 done.channel().close();
                 return;
             }
+            compressed.ifPresent(agreed -> MessageCompression.install(ctx.pipeline(), agreed));
             if (user == null) {
                 done.channel().writeAndFlush(new CloseWebSocketFrame(refused.status().code(), refused.refusal().message()))
                         .addListener(ChannelFutureListener.CLOSE);
