@@ -15,6 +15,7 @@ import io.relaychat.ports.model.UserAccount;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.TokenIssuer;
 import io.relaychat.ports.out.TokenVerifier;
@@ -37,6 +38,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private final IdSource ids;
     private final RateLimiter<UserId> searches;
     private final RateLimiter<String> failedLogins;
+    private final RelayMetrics metrics;
     private final RateLimiter<String> failedLoginsPerAddress;
     private final RateLimiter<String> registrationsPerAddress;
     /**
@@ -46,13 +48,14 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private CompletionStage<String> decoyHash;
 
     AccountService(UserStore users, PasswordHasher hasher, TokenIssuer tokenIssuer, TokenVerifier tokenVerifier,
-                   TimeSource time, IdSource ids, Limits.Rates rates) {
+                   TimeSource time, IdSource ids, Limits.Rates rates, RelayMetrics metrics) {
         this.users = users;
         this.hasher = hasher;
         this.tokenIssuer = tokenIssuer;
         this.tokenVerifier = tokenVerifier;
         this.time = time;
         this.ids = ids;
+        this.metrics = metrics;
         this.searches = new RateLimiter<>(rates.searches(), time);
         this.failedLogins = new RateLimiter<>(rates.logins(), time);
         this.failedLoginsPerAddress = new RateLimiter<>(rates.loginsPerAddress(), time);
@@ -98,6 +101,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         Optional<Refusal> tooOften = longerWait(failedLogins.check(email),
                 network.flatMap(failedLoginsPerAddress::check));
         if (tooOften.isPresent()) {
+            metrics.rateLimited(RelayMetrics.Limited.LOGIN);
             return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
         return users.findAccountByEmail(command.email()).thenCompose(account -> {

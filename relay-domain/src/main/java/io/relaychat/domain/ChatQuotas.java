@@ -2,6 +2,8 @@ package io.relaychat.domain;
 
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.RelayMetrics.Limited;
 import io.relaychat.ports.out.TimeSource;
 
 import java.util.Optional;
@@ -17,9 +19,14 @@ final class ChatQuotas {
     private final int maxRoomsPerConnection;
 
     ChatQuotas(Limits limits, TimeSource time) {
-        this.sends = new RateLimiter<>(limits.rates().sends(), time);
-        this.typing = new RateLimiter<>(limits.rates().typing(), time);
-        this.joins = new RateLimiter<>(limits.rates().joins(), time);
+        this(limits, time, RelayMetrics.NONE);
+    }
+
+    /** Each limiter's refusals are counted under their own kind, the callback made once here, not per request. */
+    ChatQuotas(Limits limits, TimeSource time, RelayMetrics metrics) {
+        this.sends = new RateLimiter<>(limits.rates().sends(), time, () -> metrics.rateLimited(Limited.SEND));
+        this.typing = new RateLimiter<>(limits.rates().typing(), time, () -> metrics.rateLimited(Limited.TYPING));
+        this.joins = new RateLimiter<>(limits.rates().joins(), time, () -> metrics.rateLimited(Limited.JOIN));
         this.maxRoomsPerConnection = limits.maxRoomsPerConnection();
     }
 

@@ -17,6 +17,7 @@ import io.relaychat.ports.model.ServerEvent.SystemNotice;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.RelayMetrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +41,11 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
     private final ChatQuotas quotas;
     private final int maxConnectionsPerUser;
     private final IdSource ids;
+    private final RelayMetrics metrics;
 
     ChatRequests(RoomDirectory directory, LocalConnections connections, RoomRouter router, PresenceAnnouncer presence,
                  MessageSending sending, ContentPolicy content, ChatQuotas quotas, int maxConnectionsPerUser,
-                 IdSource ids) {
+                 IdSource ids, RelayMetrics metrics) {
         this.directory = directory;
         this.connections = connections;
         this.router = router;
@@ -53,6 +55,7 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
         this.quotas = quotas;
         this.maxConnectionsPerUser = maxConnectionsPerUser;
         this.ids = ids;
+        this.metrics = metrics;
     }
 
     @Override
@@ -67,7 +70,11 @@ final class ChatRequests implements ChatUseCase, ConnectionRequests {
     @Override
     public Optional<Refusal> admit(LiveConnection connection, SendMessageCommand command) {
         Optional<Refusal> tooLong = content.check(command.content());
-        return tooLong.isPresent() ? tooLong : quotas.toSend(connection.user().id());
+        Optional<Refusal> refusal = tooLong.isPresent() ? tooLong : quotas.toSend(connection.user().id());
+        if (refusal.isPresent()) {
+            metrics.messageRefused(refusal.get().reason());
+        }
+        return refusal;
     }
 
     /**

@@ -12,12 +12,14 @@ import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.TimeSource;
 
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,15 +33,17 @@ final class MessageSending {
     private final RoomRouter router;
     private final TimeSource time;
     private final IdSource ids;
+    private final RelayMetrics metrics;
 
     MessageSending(RoomDirectory directory, MessageStore messages, SendForwarding forwarding, RoomRouter router,
-                   TimeSource time, IdSource ids) {
+                   TimeSource time, IdSource ids, RelayMetrics metrics) {
         this.directory = directory;
         this.messages = messages;
         this.forwarding = forwarding;
         this.router = router;
         this.time = time;
         this.ids = ids;
+        this.metrics = metrics;
     }
 
     /**
@@ -53,6 +57,7 @@ final class MessageSending {
         return directory.asSeenBy(command.roomId(), sender.id()).thenCompose(room -> {
             Optional<Refusal> refusal = RoomAccessPolicy.toPost(room, sender.id());
             if (refusal.isPresent()) {
+                metrics.messageRefused(refusal.get().reason());
                 return CompletableFuture.completedFuture(Outcome.rejected(refusal.get()));
             }
             NewMessage message = new NewMessage(new MessageId(ids.newId()), command.roomId(), sender.id(),
@@ -62,6 +67,7 @@ final class MessageSending {
                 if (appended.duplicate()) {
                     connection.tell(new MessagePosted(appended.message()));
                 }
+                metrics.messageAccepted();
                 return Outcome.accepted(appended.message());
             });
         });
@@ -76,6 +82,7 @@ final class MessageSending {
         if (forwarding.storesHere(message.roomId())) {
             return storeHere(message);
         }
+        metrics.sendForwarded();
         return forwarding.forward(message).thenApply(appended -> {
             if (!appended.duplicate()) {
                 router.route(appended.message());
@@ -104,7 +111,13 @@ final class MessageSending {
 
     /** Stores a send taken here or forwarded by another node, routes it here and publishes it for the others. */
     CompletionStage<Appended> storeHere(NewMessage message) {
-        return messages.append(message).thenApply(appended -> {
+        long started = metrics.timestamp();
+        // One stage either way, as before metrics: timing it takes no stage of its own.
+        return messages.append(message).handle((appended, error) -> {
+            metrics.storeAppended(started, error != null);
+            if (error != null) {
+                throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
+            }
             if (!appended.duplicate()) {
                 router.routeAndPublish(appended.message());
             }

@@ -20,11 +20,18 @@ final class RateLimiter<K> {
 
     private final Rate rate;
     private final TimeSource time;
+    /** Told of each refusal of {@link #tryAcquire}, for the metrics. */
+    private final Runnable onRefusal;
     private final Map<K, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     RateLimiter(Rate rate, TimeSource time) {
+        this(rate, time, () -> { });
+    }
+
+    RateLimiter(Rate rate, TimeSource time, Runnable onRefusal) {
         this.rate = rate;
         this.time = time;
+        this.onRefusal = onRefusal;
     }
 
     /** Empty when {@code key} may go ahead (and is charged for it); else the refusal saying when it may. */
@@ -37,7 +44,11 @@ final class RateLimiter<K> {
         if (ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
-        return refusalAfter(buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now));
+        Duration wait = buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now);
+        if (wait != null) {
+            onRefusal.run();
+        }
+        return refusalAfter(wait);
     }
 
     /** Empty when {@code key} could go ahead now, without charging it; else the refusal saying when it could. */

@@ -17,6 +17,7 @@ import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.RoomStore;
@@ -56,12 +57,13 @@ public final class RelayCore implements RelayUseCases {
     private final ChatRequests chat;
     private final ClusterInbox cluster;
     private final NodeHealth health;
+    private final RoomRouter router;
 
     private RelayCore(Builder b) {
         Faults faults = new Faults(b.faultListener);
         RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
-                b.timeSource, b.idSource, b.limits.rates());
+                b.timeSource, b.idSource, b.limits.rates(), b.metrics);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
                 b.limits);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
@@ -77,13 +79,15 @@ public final class RelayCore implements RelayUseCases {
                 new ReadinessProbes(probes, b.readinessBounds, b.scheduler, b.timeSource));
 
         LocalConnections connections = new LocalConnections();
-        RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults);
+        RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults,
+                b.metrics);
+        this.router = router;
         PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
         MessageSending sending = new MessageSending(directory, b.messageStore, b.sendForwarding, router, b.timeSource,
-                b.idSource);
+                b.idSource, b.metrics);
         this.chat = new ChatRequests(directory, connections, router, announcer, sending,
-                new ContentPolicy(b.limits.maxContentChars()), new ChatQuotas(b.limits, b.timeSource),
-                b.limits.maxConnectionsPerUser(), b.idSource);
+                new ContentPolicy(b.limits.maxContentChars()), new ChatQuotas(b.limits, b.timeSource, b.metrics),
+                b.limits.maxConnectionsPerUser(), b.idSource, b.metrics);
         this.cluster = new ClusterInbox(router, sending, announcer);
     }
 
@@ -145,9 +149,14 @@ public final class RelayCore implements RelayUseCases {
         return cluster;
     }
 
+    /** Rooms this node has a connection joined to, and so subscribes to on the bus: read when metrics are scraped. */
+    public int joinedRooms() {
+        return router.joinedRooms();
+    }
+
     /**
-     * Every port is required except send forwarding, time, ids, limits, the fault listener and the readiness
-     * probes and bounds, which have defaults.
+     * Every port is required except send forwarding, time, ids, limits, the fault listener, the readiness
+     * probes and bounds, and the metrics, which have defaults.
      */
     public static final class Builder {
         private UserStore userStore;
@@ -168,6 +177,7 @@ public final class RelayCore implements RelayUseCases {
         private DependencyProbe storeProbe;
         private DependencyProbe busProbe;
         private ReadinessBounds readinessBounds = ReadinessBounds.defaults();
+        private RelayMetrics metrics = RelayMetrics.NONE;
 
         private Builder() {
         }
@@ -264,6 +274,12 @@ public final class RelayCore implements RelayUseCases {
             return this;
         }
 
+        /** Where the core reports what it does, for an operator; by default nowhere ({@link RelayMetrics#NONE}). */
+        public Builder metrics(RelayMetrics value) {
+            this.metrics = value;
+            return this;
+        }
+
         public RelayCore build() {
             Objects.requireNonNull(userStore, "userStore");
             Objects.requireNonNull(roomStore, "roomStore");
@@ -281,6 +297,7 @@ public final class RelayCore implements RelayUseCases {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(faultListener, "faultListener");
             Objects.requireNonNull(readinessBounds, "readinessBounds");
+            Objects.requireNonNull(metrics, "metrics");
             return new RelayCore(this);
         }
     }

@@ -114,30 +114,32 @@ final class RoomChannel {
             List<LiveConnection> senders = localConnectionsOf.apply(message.userId());
             if (orderer.isBehind(message.seq())) {
                 // Stored before this node watched the room: only its sender still needs the echo.
-                echo(message, senders);
+                echo(message, senders, 0);
             } else {
-                offer(message, senders);
+                offer(message, senders, 0);
             }
         }
     }
 
     /**
      * A stored message for this room, from this node or another. It goes to every subscription and to
-     * the sender's own connections that are not joined here, once, and in seq order.
+     * the sender's own connections that are not joined here, once, and in seq order. {@code acceptedAt} is when
+     * the core took it in, for timing its deliveries (0: not timed); messages it releases from behind a gap go out
+     * with it too, since that is when they could go.
      */
-    synchronized void offer(ChatMessage message, List<LiveConnection> senderConnections) {
+    synchronized void offer(ChatMessage message, List<LiveConnection> senderConnections, long acceptedAt) {
         if (orderer == null) {
             early.putIfAbsent(message.seq(), message);
             return;
         }
         if (orderer.isBehind(message.seq())) {
             if (orderer.arrivedAfterSkip(message.seq())) {
-                echo(message, senderConnections);
+                echo(message, senderConnections, acceptedAt);
             }
             return;
         }
         for (ChatMessage released : orderer.offer(message)) {
-            deliver(released, released == message ? senderConnections : List.of());
+            deliver(released, released == message ? senderConnections : List.of(), acceptedAt);
         }
         watchForGap();
     }
@@ -175,23 +177,23 @@ final class RoomChannel {
                               Function<UserId, List<LiveConnection>> localConnectionsOf) {
         for (ChatMessage message : found) {
             if (message.seq() < before) {
-                offer(message, localConnectionsOf.apply(message.userId()));
+                offer(message, localConnectionsOf.apply(message.userId()), 0);
             }
         }
         for (ChatMessage released : orderer.skipTo(before - 1)) {
-            deliver(released, localConnectionsOf.apply(released.userId()));
+            deliver(released, localConnectionsOf.apply(released.userId()), 0);
         }
         watchForGap();
     }
 
     /** A message whose turn has passed, to its sender's own connections only, so they see it was sent. */
-    private void echo(ChatMessage message, List<LiveConnection> senderConnections) {
-        Broadcast broadcast = new Broadcast(new MessagePosted(message));
+    private void echo(ChatMessage message, List<LiveConnection> senderConnections, long acceptedAt) {
+        Broadcast broadcast = new Broadcast(new MessagePosted(message), acceptedAt);
         senderConnections.forEach(connection -> connection.deliver(broadcast));
     }
 
-    private void deliver(ChatMessage message, List<LiveConnection> senderConnections) {
-        Broadcast broadcast = new Broadcast(new MessagePosted(message));
+    private void deliver(ChatMessage message, List<LiveConnection> senderConnections, long acceptedAt) {
+        Broadcast broadcast = new Broadcast(new MessagePosted(message), acceptedAt);
         for (RoomSubscription subscription : subscriptions.values()) {
             subscription.take(message, broadcast);
         }

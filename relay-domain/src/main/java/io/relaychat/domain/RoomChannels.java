@@ -37,6 +37,10 @@ final class RoomChannels {
         return open.get(roomId);
     }
 
+    int count() {
+        return open.size();
+    }
+
     Collection<RoomChannel> all() {
         return open.values();
     }

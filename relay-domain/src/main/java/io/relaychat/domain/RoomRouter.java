@@ -7,6 +7,7 @@ import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.RoomEvent.Typing;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.Scheduler;
 
@@ -31,6 +32,7 @@ final class RoomRouter {
     private final Scheduler scheduler;
     private final Limits limits;
     private final Faults faults;
+    private final RelayMetrics metrics;
     /**
      * Per room, the newest message stored here that the bus may not have carried (it was down, or the
      * publication failed). Nodes that stayed connected have no reason to catch up, so once the bus is back it
@@ -39,14 +41,20 @@ final class RoomRouter {
     private final Map<RoomId, ChatMessage> unpublished = new ConcurrentHashMap<>();
 
     RoomRouter(LocalConnections connections, MessageStore messages, RoomEventBus bus, Scheduler scheduler,
-               Limits limits, Faults faults) {
+               Limits limits, Faults faults, RelayMetrics metrics) {
         this.connections = connections;
         this.messages = messages;
         this.bus = bus;
         this.scheduler = scheduler;
         this.limits = limits;
         this.faults = faults;
+        this.metrics = metrics;
         this.channels = new RoomChannels(bus, messages, connections, this::scheduleGapCheck, faults);
+    }
+
+    /** Rooms with a connection of this node joined: those whose traffic the node subscribes to. */
+    int joinedRooms() {
+        return channels.count();
     }
 
     RoomChannel attach(LiveConnection connection, RoomId roomId) {
@@ -57,14 +65,18 @@ final class RoomRouter {
         channels.detach(connection, roomId);
     }
 
-    /** A message stored by this node or another: to the room's joined connections and the sender's own. */
+    /**
+     * A message stored by this node or another: to the room's joined connections and the sender's own. This is
+     * the moment the node takes it in, which its deliveries are timed from.
+     */
     void route(ChatMessage message) {
+        long acceptedAt = metrics.timestamp();
         List<LiveConnection> senderConnections = connections.of(message.userId());
         RoomChannel channel = channels.get(message.roomId());
         if (channel != null) {
-            channel.offer(message, senderConnections);
+            channel.offer(message, senderConnections, acceptedAt);
         } else {
-            Broadcast broadcast = new Broadcast(new MessagePosted(message));
+            Broadcast broadcast = new Broadcast(new MessagePosted(message), acceptedAt);
             senderConnections.forEach(connection -> connection.deliver(broadcast));
         }
     }
@@ -198,7 +210,7 @@ final class RoomRouter {
                 faults.report(error);
                 return;
             }
-            found.forEach(message -> channel.offer(message, connections.of(message.userId())));
+            found.forEach(message -> channel.offer(message, connections.of(message.userId()), 0));
             if (found.size() == limits.catchUpPageSize()) {
                 catchUpFromStore(channel, found.get(found.size() - 1).seq());
             }
@@ -222,6 +234,7 @@ final class RoomRouter {
         long after = gap[0];
         long before = gap[1];
         int missing = (int) Math.min(before - after - 1, limits.catchUpPageSize());
+        metrics.gapFilled();
         messages.since(channel.roomId(), after, missing).whenComplete((found, error) -> {
             if (error != null) {
                 faults.report(error);

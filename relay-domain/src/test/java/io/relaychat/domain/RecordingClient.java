@@ -13,10 +13,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A client sink that remembers every event it was sent, in order. */
 class RecordingClient implements ClientSink {
     private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
+    /** Of each message delivered, when the core took it in (0: not timed). */
+    private final List<Long> acceptedAt = new CopyOnWriteArrayList<>();
 
     @Override
     public void send(Broadcast broadcast) {
         events.add(broadcast.event());
+        if (broadcast.event() instanceof RoomEvent.MessagePosted) {
+            acceptedAt.add(broadcast.acceptedAt());
+        }
+    }
+
+    /** Of each message delivered, in order, when the core took it in; 0 for one not timed (stored history). */
+    List<Long> messagesAcceptedAt() {
+        return List.copyOf(acceptedAt);
     }
 
     List<ServerEvent> events() {
@@ -60,5 +70,6 @@ class RecordingClient implements ClientSink {
 
     void clear() {
         events.clear();
+        acceptedAt.clear();
     }
 }

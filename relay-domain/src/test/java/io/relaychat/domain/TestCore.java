@@ -17,6 +17,7 @@ import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
+import io.relaychat.testkit.RecordingMetrics;
 
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,8 @@ final class TestCore {
     final List<Throwable> faults = new CopyOnWriteArrayList<>();
     /** The core's time: it moves only when a test advances it, so rate limits are tested without waiting. */
     final TestClock clock = new TestClock();
+    /** What the core reported. */
+    final RecordingMetrics metrics = new RecordingMetrics();
     final RelayCore core;
 
     TestCore() {
@@ -78,6 +81,7 @@ final class TestCore {
                 .limits(limits)
                 .timeSource(clock)
                 .onFault(faults::add)
+                .metrics(metrics)
                 .build();
     }
 

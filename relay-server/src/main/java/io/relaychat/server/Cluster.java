@@ -8,6 +8,7 @@ import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwarding, Consumer<ClusterEvents> attachCore,
                DependencyProbe probe, Runnable release, String description) implements AutoCloseable {
 
-    static Cluster from(ServerConfig config) {
+    static Cluster from(ServerConfig config, RelayMetrics metrics) {
         if (config.redisUrl() == null) {
             return new Cluster(InProcessEventBus.standalone(), new InMemoryPresence(), SendForwarding.NONE, core -> { },
                     InProcessProbe.INSTANCE, () -> { },
@@ -35,7 +36,7 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
         } catch (IllegalArgumentException e) {
             throw new ConfigException("REDIS_URL is not a usable Redis URI: " + e.getMessage());
         }
-        RedisNode node = RedisNode.connect(settings);
+        RedisNode node = RedisNode.connect(settings, metrics);
         return new Cluster(node.bus(), node.presence(), node.forwarding(), node::attach, node.busProbe(), node::close,
                 "event bus and presence: " + node.describe());
     }

@@ -5,9 +5,14 @@ import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.domain.RelayCore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,53 +29,97 @@ public final class RelayServer implements AutoCloseable {
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final String auth;
+    /** Null while metrics are off (RELAY_METRICS_PORT unset or 0). */
+    private final PrometheusMeterRegistry registry;
+    private NodeMeters meters;
+    private MetricsEndpoint metricsEndpoint;
     /** Set once closing starts: faults from then on come from the closing itself. */
     private volatile boolean closing;
 
     public RelayServer(ServerConfig config) {
         this.config = config;
+        this.registry = config.metrics().enabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        RelayMetrics metrics = registry == null ? RelayMetrics.NONE : new MicrometerRelayMetrics(registry);
         this.storage = Storage.from(config);
         try {
-            this.cluster = Cluster.from(config);
+            this.cluster = Cluster.from(config, metrics);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
 
-        String secret = config.jwtSecret();
-        if (secret == null) {
-            secret = JwtTokens.randomSecret();
-            log.warn("auth: JWT_SECRET_KEY is not set; using a random secret, so tokens die with this process");
-            this.auth = "auth: JWT HS256 with a random secret";
-        } else {
-            this.auth = "auth: JWT HS256 with the secret from JWT_SECRET_KEY";
-        }
-        JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
-        this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait());
+        // What is built so far is closed if a later part fails (a TLS file that cannot be read, say), so that a
+        // program embedding the server does not keep a MongoDB client or a Redis connection it never got.
+        BcryptPasswordHasher hasherBuilt = null;
+        try {
+            String secret = config.jwtSecret();
+            if (secret == null) {
+                secret = JwtTokens.randomSecret();
+                log.warn("auth: JWT_SECRET_KEY is not set; using a random secret, so tokens die with this process");
+                this.auth = "auth: JWT HS256 with a random secret";
+            } else {
+                this.auth = "auth: JWT HS256 with the secret from JWT_SECRET_KEY";
+            }
+            JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
+            this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait(),
+                    metrics);
+            hasherBuilt = hasher;
 
-        this.core = RelayCore.builder()
-                .userStore(storage.users())
-                .roomStore(storage.rooms())
-                .messageStore(storage.messages())
-                .blobStore(storage.blobs())
-                .eventBus(cluster.bus())
-                .sendForwarding(cluster.forwarding())
-                .presence(cluster.presence())
-                .scheduler(scheduler)
-                .passwordHasher(hasher)
-                .tokens(tokens, tokens)
-                .limits(config.limits())
-                .onFault(this::fault)
-                .probes(storage.probe(), cluster.probe())
-                .readinessBounds(config.readiness())
-                .build();
-        cluster.attach(storage.observing().apply(core.clusterEvents()));
-        this.transport = new NettyTransport(core, config.transport());
+            this.core = RelayCore.builder()
+                    .userStore(storage.users())
+                    .roomStore(storage.rooms())
+                    .messageStore(storage.messages())
+                    .blobStore(storage.blobs())
+                    .eventBus(cluster.bus())
+                    .sendForwarding(cluster.forwarding())
+                    .presence(cluster.presence())
+                    .scheduler(scheduler)
+                    .passwordHasher(hasher)
+                    .tokens(tokens, tokens)
+                    .limits(config.limits())
+                    .onFault(this::fault)
+                    .probes(storage.probe(), cluster.probe())
+                    .readinessBounds(config.readiness())
+                    .metrics(metrics)
+                    .build();
+            cluster.attach(storage.observing().apply(core.clusterEvents()));
+            this.transport = new NettyTransport(core, config.transport(), metrics);
+        } catch (RuntimeException e) {
+            if (hasherBuilt != null) {
+                hasherBuilt.close();
+            }
+            scheduler.close();
+            cluster.close();
+            storage.close();
+            throw e;
+        }
     }
 
-    /** Starts listening; returns the bound port. */
+    /** Starts listening, and serving /metrics on its own port when that is set; returns the bound public port. */
     public int start() throws InterruptedException {
-        return transport.start();
+        int port = transport.start();
+        if (registry != null) {
+            Duration probeBound = config.readiness().probeTimeout();
+            meters = new NodeMeters(registry, new NodeMeters.Sources(transport::openConnections,
+                    transport::openWebSockets, core::joinedRooms, hasher::queued, core.health(),
+                    (probeBound.isZero() ? Duration.ofSeconds(5) : probeBound).plusSeconds(1)));
+            try {
+                metricsEndpoint = new MetricsEndpoint(config.metrics(), registry);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot serve /metrics on " + config.metrics().host() + ":"
+                        + config.metrics().port(), e);
+            }
+            log.info("metrics on http://{}:{}/metrics", config.metrics().host(), metricsEndpoint.port());
+        }
+        return port;
+    }
+
+    /** The port /metrics is served on; fails while metrics are off or not started. */
+    public int metricsPort() {
+        if (metricsEndpoint == null) {
+            throw new IllegalStateException("metrics are off (RELAY_METRICS_PORT) or not started");
+        }
+        return metricsEndpoint.port();
     }
 
     public int port() {
@@ -116,6 +165,10 @@ public final class RelayServer implements AutoCloseable {
         closing = true;
         Duration grace = config.shutdownGrace();
         transport.stop(grace.minus(closeReserve(grace)), config.shutdownSpread());
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+            meters.close();
+        }
         hasher.close();
         scheduler.close();
         cluster.close();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything the server reads from its environment, checked once at start-up. Names follow the
@@ -36,7 +37,8 @@ public record ServerConfig(
         Duration bcryptMaxWait,
         Duration shutdownGrace,
         Duration shutdownSpread,
-        ReadinessBounds readiness) {
+        ReadinessBounds readiness,
+        MetricsSettings metrics) {
 
     public static final int MIN_SECRET_BYTES = 32;
     /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
@@ -64,8 +66,9 @@ public record ServerConfig(
      */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
+        TransportSettings transport = TransportConfig.fromEnvironment(read);
         return new ServerConfig(
-                TransportConfig.fromEnvironment(read),
+                transport,
                 read.text(Setting.MONGO_URL),
                 read.text(Setting.DB_NAME),
                 Duration.ofMillis(read.integer(Setting.RELAY_MONGO_TIMEOUT_MS)),
@@ -88,6 +91,9 @@ public record ServerConfig(
                 Duration.ofSeconds(read.integer(Setting.RELAY_SHUTDOWN_SPREAD_SECONDS)),
                 new ReadinessBounds(
                         Duration.ofMillis(read.integer(Setting.RELAY_READY_TIMEOUT_MS)),
-                        Duration.ofMillis(read.integer(Setting.RELAY_READY_CACHE_MS))));
+                        Duration.ofMillis(read.integer(Setting.RELAY_READY_CACHE_MS))),
+                // A port of its own, off by default: the public port never shows the metrics.
+                new MetricsSettings(Objects.requireNonNullElse(read.text(Setting.RELAY_METRICS_HOST), transport.host()),
+                        read.integer(Setting.RELAY_METRICS_PORT)));
     }
 }

@@ -55,6 +55,10 @@ enum Setting {
             "certificate chain (the server's first): the port then serves HTTPS and wss:// only (TLS 1.2 and 1.3)"),
     RELAY_TLS_KEY(NETWORK, text(null, "a readable unencrypted PKCS#8 PEM file; needs RELAY_TLS_CERT"),
             "the certificate's private key; both files are read once at start-up"),
+    RELAY_METRICS_PORT(NETWORK, integer(0, 0, 65535).shown("0 (off)"),
+            "port of its own serving GET /metrics in Prometheus format; the public port never serves it (0: off)"),
+    RELAY_METRICS_HOST(NETWORK, text(null, "an address").shown("HOST's value"),
+            "address the metrics port binds to, e.g. 127.0.0.1 to keep scrapes on the machine"),
     RELAY_IO_THREADS(NETWORK, integer(Defaults.TRANSPORT.ioThreads(), 0, 1024).shown("0 (Netty's: 2 × cores)"),
             "event loop threads"),
 

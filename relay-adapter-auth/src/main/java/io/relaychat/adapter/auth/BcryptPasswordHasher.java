@@ -1,6 +1,7 @@
 package io.relaychat.adapter.auth;
 
 import io.relaychat.ports.out.PasswordHasher;
+import io.relaychat.ports.out.RelayMetrics;
 import org.mindrot.jbcrypt.BCrypt;
 
 import java.time.Duration;
@@ -32,6 +33,11 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
      * @param maxWait the longest a hash may be expected to wait for a thread; zero: no bound but the pool's count
      */
     public BcryptPasswordHasher(int cost, int threads, Duration maxWait) {
+        this(cost, threads, maxWait, RelayMetrics.NONE);
+    }
+
+    /** {@code metrics}: told how long each hash waited for a thread. */
+    public BcryptPasswordHasher(int cost, int threads, Duration maxWait, RelayMetrics metrics) {
         if (cost < MIN_COST || cost > MAX_COST) {
             throw new IllegalArgumentException("bcrypt cost must be between " + MIN_COST + " and " + MAX_COST);
         }
@@ -39,7 +45,7 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
         long started = System.nanoTime();
         BCrypt.hashpw("calibration", BCrypt.gensalt(cost));
         Duration oneHash = Duration.ofNanos(System.nanoTime() - started);
-        this.pool = new WaitBoundedPool("relay-bcrypt", threads, maxWait, oneHash, System::nanoTime);
+        this.pool = new WaitBoundedPool("relay-bcrypt", threads, maxWait, oneHash, System::nanoTime, metrics);
     }
 
     public static BcryptPasswordHasher withCost(int cost) {
@@ -70,6 +76,11 @@ public final class BcryptPasswordHasher implements PasswordHasher, AutoCloseable
     /** jbcrypt reads only $2a$; $2b$ and $2y$ (what Python's bcrypt writes) hash the same way. */
     private static String normalize(String hash) {
         return hash.startsWith("$2b$") || hash.startsWith("$2y$") ? "$2a$" + hash.substring(4) : hash;
+    }
+
+    /** Hashes waiting for a thread now. */
+    public int queued() {
+        return pool.queued();
     }
 
     /** Stops the pool; hashing still queued is dropped and fails with {@link RejectedExecutionException}. */

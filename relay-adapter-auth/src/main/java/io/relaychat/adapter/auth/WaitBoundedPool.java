@@ -1,5 +1,7 @@
 package io.relaychat.adapter.auth;
 
+import io.relaychat.ports.out.RelayMetrics;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +38,7 @@ final class WaitBoundedPool implements AutoCloseable {
     /** Tasks admitted and not yet finished: queued and running. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong averageNanos;
+    private final RelayMetrics metrics;
 
     /**
      * @param threads         how many tasks run at once
@@ -45,6 +48,13 @@ final class WaitBoundedPool implements AutoCloseable {
      * @param nanoClock       the clock tasks are timed with ({@code System::nanoTime}, or a test's)
      */
     WaitBoundedPool(String name, int threads, Duration maxWait, Duration initialEstimate, LongSupplier nanoClock) {
+        this(name, threads, maxWait, initialEstimate, nanoClock, RelayMetrics.NONE);
+    }
+
+    /** {@code metrics}: told how long each task waited for a thread. */
+    WaitBoundedPool(String name, int threads, Duration maxWait, Duration initialEstimate, LongSupplier nanoClock,
+                    RelayMetrics metrics) {
+        this.metrics = metrics;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
@@ -110,6 +120,11 @@ final class WaitBoundedPool implements AutoCloseable {
         return Duration.ofNanos(estimatedWaitNanos(inFlight.get()));
     }
 
+    /** Tasks admitted that wait for a thread: read when metrics are scraped. */
+    int queued() {
+        return pool.getQueue().size();
+    }
+
     /** The running average of a task's time. */
     Duration averageTaskTime() {
         return Duration.ofNanos(averageNanos.get());
@@ -123,6 +138,7 @@ final class WaitBoundedPool implements AutoCloseable {
     private final class Task<T> implements Runnable {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private final Supplier<T> work;
+        private final long queuedAt = metrics.timestamp();
 
         Task(Supplier<T> work) {
             this.work = work;
@@ -131,6 +147,7 @@ final class WaitBoundedPool implements AutoCloseable {
         /** Its place is given back before its caller hears, so that what the caller does next finds it free. */
         @Override
         public void run() {
+            metrics.bcryptStarted(queuedAt);
             long started = nanoClock.getAsLong();
             T value = null;
             Throwable failure = null;

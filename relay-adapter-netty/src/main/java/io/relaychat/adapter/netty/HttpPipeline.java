@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.out.RelayMetrics;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -49,11 +50,16 @@ final class HttpPipeline {
 
     /** {@code draining}: whether the transport has started to stop, which readiness tells the load balancers. */
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, BooleanSupplier draining) {
+        this(core, settings, webSockets, draining, RelayMetrics.NONE);
+    }
+
+    HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, BooleanSupplier draining,
+                 RelayMetrics metrics) {
         this.settings = settings;
         ClientAddressResolver addresses = new ClientAddressResolver(settings.trustedProxies());
         this.accessLog = new AccessLog(addresses);
         this.api = new RestApi(core, addresses, draining);
-        this.webSocket = new WebSocketUpgrade(core, settings, webSockets, accessLog);
+        this.webSocket = new WebSocketUpgrade(core, settings, webSockets, accessLog, metrics);
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
                 settings.maxOtherBodyBytes());

@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,13 @@ public final class NettyTransport implements AutoCloseable {
     private volatile boolean draining;
 
     public NettyTransport(RelayUseCases core, TransportSettings settings) {
+        this(core, settings, RelayMetrics.NONE);
+    }
+
+    /** {@code metrics}: told of every frame written to a WebSocket, live messages' latency, and slow readers closed. */
+    public NettyTransport(RelayUseCases core, TransportSettings settings, RelayMetrics metrics) {
         this.settings = settings;
-        this.http = new HttpPipeline(core, settings, webSockets, () -> draining);
+        this.http = new HttpPipeline(core, settings, webSockets, () -> draining, metrics);
         this.tls = settings.tls().map(files -> ServerTls.load(files, settings.headTimeout()));
     }
 
@@ -126,6 +132,11 @@ public final class NettyTransport implements AutoCloseable {
     /** Open connections, HTTP and WebSocket: what {@link TransportSettings#maxConnections()} bounds. */
     public int openConnections() {
         return http.openConnections();
+    }
+
+    /** Open WebSockets. */
+    public int openWebSockets() {
+        return webSockets.size();
     }
 
     /** Request body bytes held now, all connections together: what the body budget bounds. */

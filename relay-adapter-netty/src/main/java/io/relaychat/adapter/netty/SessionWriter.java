@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ final class SessionWriter {
     private final Channel channel;
     private final long maxQueuedBytes;
     private final UserId user;
+    private final RelayMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Bytes handed to the event loop and not yet written into the channel, which Netty counts from there on. */
     private volatile long queuedBytes;
@@ -73,6 +75,11 @@ final class SessionWriter {
 
     /** {@code maxQueuedBytes} 0: no bound, and no client is ever too slow. */
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user) {
+        this(channel, maxQueuedBytes, user, RelayMetrics.NONE);
+    }
+
+    SessionWriter(Channel channel, long maxQueuedBytes, UserId user, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.user = user;
@@ -87,8 +94,17 @@ final class SessionWriter {
         return closing.get();
     }
 
-    /** One text frame, from any thread: the per-recipient hot path, an atomic add and a task. */
+    /** One text frame that is not a timed live message. */
     void text(byte[] text) {
+        text(text, 0);
+    }
+
+    /**
+     * One text frame, from any thread: the per-recipient hot path, an atomic add and a task. {@code acceptedAt}: when
+     * the core took the live message in ({@code RelayMetrics.timestamp()}), timed once handed to the socket; 0: not
+     * timed. It rides in the task that is queued anyway, so timing costs no allocation.
+     */
+    void text(byte[] text, long acceptedAt) {
         if (closing.get() || !channel.isActive()) {
             return;
         }
@@ -98,17 +114,23 @@ final class SessionWriter {
             tooSlow();
             return;
         }
-        if (!inOrder(() -> textNow(text))) {
+        if (!inOrder(() -> textNow(text, acceptedAt))) {
             QUEUED.addAndGet(this, -text.length);
         }
     }
 
     /** On the event loop, in turn: from here on Netty's outbound buffer counts the bytes. */
-    private void textNow(byte[] text) {
+    private void textNow(byte[] text, long acceptedAt) {
         QUEUED.addAndGet(this, -text.length);
         framesOut++;
         bytesOut += text.length;
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        // Handed to the socket (the flush handler writes it out with the others of this loop's turn): no listener
+        // per frame, which would cost an allocation on every delivery.
+        metrics.frameWritten();
+        if (acceptedAt != 0) {
+            metrics.deliveryWritten(acceptedAt);
+        }
         if (maxQueuedBytes > 0 && !channel.isWritable() && unread() > maxQueuedBytes) {
             tooSlow();
         }
@@ -184,6 +206,7 @@ final class SessionWriter {
 
     private void tooSlow() {
         if (close(WebSocketCloseStatus.TRY_AGAIN_LATER, CLIENT_TOO_SLOW)) {
+            metrics.slowConsumerClosed();
             log.info("closing slow WebSocket of user {}", user);
         }
     }

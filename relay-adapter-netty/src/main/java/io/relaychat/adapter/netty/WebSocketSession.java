@@ -30,6 +30,7 @@ import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
+import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,15 +70,17 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private boolean draining;
     /** For the access log: when the session began, and the text frames and bytes read. Event loop only. */
     private long started;
+    private final RelayMetrics metrics;
     private long framesIn;
     private long bytesIn;
 
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings) {
-        this(chat, user, settings, "unknown");
+        this(chat, user, settings, "unknown", RelayMetrics.NONE);
     }
 
     /** {@code client}: the address the upgrade came from, as the access log names it. */
-    WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client) {
+    WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.chat = chat;
         this.user = user;
         this.settings = settings;
@@ -102,7 +105,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id());
+        out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics);
         started = channel.eventLoop().ticker().nanoTime();
         channel.closeFuture().addListener(closed -> ended());
         long idleMillis = settings.idleTimeout().toMillis();
@@ -155,7 +158,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void send(Broadcast broadcast) {
         if (!out.isClosing()) {
-            out.text(broadcast.encoded(WireFormat::encode));
+            out.text(broadcast.encoded(WireFormat::encode), broadcast.acceptedAt());
         }
     }
 

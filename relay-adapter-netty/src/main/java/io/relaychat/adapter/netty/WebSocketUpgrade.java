@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
@@ -46,7 +47,11 @@ final class WebSocketUpgrade {
     private final Optional<MessageCompression> compression;
     private final String scheme;
 
-    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog) {
+    private final RelayMetrics metrics;
+
+    WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog,
+                     RelayMetrics metrics) {
+        this.metrics = metrics;
         this.core = core;
         this.settings = settings;
         this.webSockets = webSockets;
@@ -118,7 +123,7 @@ final class WebSocketUpgrade {
                 return;
             }
             // The session turns reading back on: from here on its InFlightRequests is the one to say.
-            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client));
+            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client, metrics));
             webSockets.add(done.channel());
         });
     }

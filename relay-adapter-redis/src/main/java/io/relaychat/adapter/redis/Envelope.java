@@ -25,11 +25,15 @@ import java.util.Map;
  * How room events travel between nodes: a JSON array of positional fields, not the client JSON with its
  * field names, opening with the format version and the node that published it.
  * <pre>
- * [1, origin, "m", id, room_id, user_id, username, content, timestamp_millis, [attachments], seq, client_id|null]
+ * [1, origin, "m", id, room_id, user_id, username, content, timestamp_millis, [attachments], seq, client_id|null,
+ *     published_at_millis]
  * [1, origin, "j", room_id, user_id, username]            user joined
  * [1, origin, "t", room_id, user_id, username]            typing
  * [1, origin, "p", room_id, {user_id: username, ...}]     presence
  * </pre>
+ * {@code published_at_millis} (the publishing node's wall clock, for the bus latency on the receiving node) was added
+ * at the end of version 1: a node that does not know it reads the fields before it and ignores the rest, and a
+ * message without it (from a node that does not write it) is read with 0, not timed.
  * A reader skips envelopes of a version it does not know, so a cluster can be upgraded node by node once
  * a new version exists. Sends handed from node to node have forms of their own ({@link #encodeForward}).
  */
@@ -37,20 +41,28 @@ final class Envelope {
     static final int VERSION = 1;
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** A decoded envelope: who published it and what. */
-    record Received(String origin, RoomEvent event) {
+    /** A decoded envelope: who published it and what, and when for a message (0: not said). */
+    record Received(String origin, RoomEvent event, long publishedAtMillis) {
+        Received(String origin, RoomEvent event) {
+            this(origin, event, 0);
+        }
     }
 
     private Envelope() {
     }
 
     static String encode(String origin, RoomEvent event) {
+        return encode(origin, event, System.currentTimeMillis());
+    }
+
+    static String encode(String origin, RoomEvent event, long publishedAtMillis) {
         return write(json -> {
             json.writeNumber(VERSION);
             json.writeString(origin);
             if (event instanceof RoomEvent.MessagePosted posted) {
                 json.writeString("m");
                 writeMessage(json, posted.message());
+                json.writeNumber(publishedAtMillis);
             } else if (event instanceof RoomEvent.UserJoined joined) {
                 json.writeString("j");
                 json.writeString(joined.roomId().value());
@@ -83,8 +95,13 @@ final class Envelope {
                 return null;
             }
             String type = header.type();
+            long[] publishedAt = {0};
             RoomEvent event = switch (type) {
-                case "m" -> new RoomEvent.MessagePosted(readMessage(json));
+                case "m" -> {
+                    RoomEvent.MessagePosted posted = new RoomEvent.MessagePosted(readMessage(json));
+                    publishedAt[0] = json.nextLongValue(0); // absent from an older node's envelope: 0
+                    yield posted;
+                }
                 case "j" -> new RoomEvent.UserJoined(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
                         json.nextTextValue());
                 case "t" -> new RoomEvent.Typing(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
@@ -92,7 +109,7 @@ final class Envelope {
                 case "p" -> new RoomEvent.PresenceUpdate(new RoomId(json.nextTextValue()), users(json));
                 default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
             };
-            return new Received(header.origin(), event);
+            return new Received(header.origin(), event, publishedAt[0]);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed envelope: " + e.getMessage(), e);
         }

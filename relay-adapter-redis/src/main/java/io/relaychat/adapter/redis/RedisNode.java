@@ -16,6 +16,7 @@ import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class RedisNode implements AutoCloseable {
     private final RedisSendForwarding forwarding;
     private final ConnectionWatch watch = new ConnectionWatch();
 
-    private RedisNode(RedisSettings settings) {
+    private RedisNode(RedisSettings settings, RelayMetrics metrics) {
         this.settings = settings;
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -82,7 +83,7 @@ public final class RedisNode implements AutoCloseable {
         }
         Channels channels = new Channels(settings.sharded(), commands, pubSub);
         this.roster = new NodeRoster(nodeId, commands, settings.nodeTtl());
-        this.bus = new RedisRoomEventBus(nodeId, channels, timer);
+        this.bus = new RedisRoomEventBus(nodeId, channels, timer, metrics);
         this.presence = new RedisPresence(nodeId, commands, roster);
         roster.addListener(presence);
         this.forwarding = new RedisSendForwarding(nodeId, channels, timer, roster, bus::isAvailable);
@@ -100,7 +101,12 @@ public final class RedisNode implements AutoCloseable {
 
     /** Connects both connections; fails with the reason when Redis cannot be reached at start-up. */
     public static RedisNode connect(RedisSettings settings) {
-        return new RedisNode(settings);
+        return connect(settings, RelayMetrics.NONE);
+    }
+
+    /** {@code metrics}: told of each message received from another node (its bus latency) and of bus errors. */
+    public static RedisNode connect(RedisSettings settings, RelayMetrics metrics) {
+        return new RedisNode(settings, metrics);
     }
 
     /**

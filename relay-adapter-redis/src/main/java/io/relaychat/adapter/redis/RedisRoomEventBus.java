@@ -3,12 +3,14 @@ package io.relaychat.adapter.redis;
 import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,12 +32,18 @@ final class RedisRoomEventBus implements RoomEventBus {
     private final String nodeId;
     private final Channels channels;
     private final Executor background;
+    private final RelayMetrics metrics;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
     private volatile ClusterEvents core;
     private volatile boolean available = true;
 
     RedisRoomEventBus(String nodeId, Channels channels, Executor background) {
+        this(nodeId, channels, background, RelayMetrics.NONE);
+    }
+
+    RedisRoomEventBus(String nodeId, Channels channels, Executor background, RelayMetrics metrics) {
+        this.metrics = metrics;
         this.nodeId = nodeId;
         this.channels = channels;
         this.background = background;
@@ -55,12 +63,16 @@ final class RedisRoomEventBus implements RoomEventBus {
         try {
             received = Envelope.decode(message);
         } catch (RuntimeException e) {
+            metrics.busError();
             log.warn("dropping a malformed bus envelope: {}", e.getMessage());
             return;
         }
         ClusterEvents receiver = core;
         if (received == null || received.origin().equals(nodeId) || receiver == null) {
             return; // a newer format, our own publication coming back, or not wired yet
+        }
+        if (received.publishedAtMillis() > 0) {
+            metrics.busReceived(received.publishedAtMillis());
         }
         receiver.published(received.event());
     }
@@ -72,7 +84,13 @@ final class RedisRoomEventBus implements RoomEventBus {
         }
         String channel = channelOf(event.roomId());
         String envelope = Envelope.encode(nodeId, event);
-        return channels.publish(channel, envelope).thenApply(receivers -> null);
+        return channels.publish(channel, envelope).handle((receivers, error) -> {
+            if (error != null) {
+                metrics.busError();
+                throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
+            }
+            return null;
+        });
     }
 
     @Override
@@ -85,6 +103,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         }
         return channels.subscribe(channel)
                 .exceptionally(error -> {
+                    metrics.busError();
                     log.warn("subscribing to {} failed; retried when Redis is back: {}", channel, error.getMessage());
                     return null;
                 });

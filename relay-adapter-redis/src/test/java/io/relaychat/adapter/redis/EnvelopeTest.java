@@ -45,9 +45,20 @@ class EnvelopeTest {
     void aMessageEnvelopeIsCompact() {
         ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi", Instant.EPOCH, List.of(), 7, null);
 
-        String envelope = Envelope.encode("n", new RoomEvent.MessagePosted(message));
+        String envelope = Envelope.encode("n", new RoomEvent.MessagePosted(message), 1767225600000L);
 
-        assertEquals("[1,\"n\",\"m\",\"m1\",\"r1\",\"u1\",\"ann\",\"hi\",0,[],7,null]", envelope);
+        assertEquals("[1,\"n\",\"m\",\"m1\",\"r1\",\"u1\",\"ann\",\"hi\",0,[],7,null,1767225600000]", envelope);
+        assertEquals(1767225600000L, Envelope.decode(envelope).publishedAtMillis());
+    }
+
+    @Test
+    void aMessageEnvelopeOfAnOlderNodeWithoutItsPublicationTimeIsStillRead() {
+        ChatMessage message = new ChatMessage(new MessageId("m1"), ROOM, ANN, "ann", "hi", Instant.EPOCH, List.of(), 7, null);
+
+        Envelope.Received received = Envelope.decode("[1,\"n\",\"m\",\"m1\",\"r1\",\"u1\",\"ann\",\"hi\",0,[],7,null]");
+
+        assertEquals(new RoomEvent.MessagePosted(message), received.event());
+        assertEquals(0, received.publishedAtMillis(), "not timed");
     }
 
     @Test
