@@ -56,10 +56,11 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         this.time = time;
         this.ids = ids;
         this.metrics = metrics;
-        this.searches = new RateLimiter<>(rates.searches(), time);
+        this.searches = new RateLimiter<>(rates.searches(), time, () -> metrics.rateLimited(RelayMetrics.Limited.SEARCH));
         this.failedLogins = new RateLimiter<>(rates.logins(), time);
         this.failedLoginsPerAddress = new RateLimiter<>(rates.loginsPerAddress(), time);
-        this.registrationsPerAddress = new RateLimiter<>(rates.registrationsPerAddress(), time);
+        this.registrationsPerAddress = new RateLimiter<>(rates.registrationsPerAddress(), time,
+                () -> metrics.rateLimited(RelayMetrics.Limited.REGISTRATION));
     }
 
     /**

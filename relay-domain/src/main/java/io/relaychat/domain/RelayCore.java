@@ -65,9 +65,9 @@ public final class RelayCore implements RelayUseCases {
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
                 b.timeSource, b.idSource, b.limits.rates(), b.metrics);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
-                b.limits);
+                b.limits, b.metrics);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
-                b.timeSource);
+                b.timeSource, b.metrics);
         Map<String, DependencyProbe> probes = new LinkedHashMap<>();
         if (b.storeProbe != null) {
             probes.put("store", b.storeProbe);

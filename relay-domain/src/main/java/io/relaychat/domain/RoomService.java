@@ -15,6 +15,7 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.UserStore;
@@ -43,7 +44,7 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     private final RateLimiter<UserId> creations;
 
     RoomService(RoomStore rooms, UserStore users, MessageStore messages, RoomDirectory directory,
-                TimeSource time, IdSource ids, Limits limits) {
+                TimeSource time, IdSource ids, Limits limits, RelayMetrics metrics) {
         this.rooms = rooms;
         this.users = users;
         this.messages = messages;
@@ -51,7 +52,8 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
         this.time = time;
         this.ids = ids;
         this.maxMembersPerCreation = limits.maxMembersPerRoomCreation();
-        this.creations = new RateLimiter<>(limits.rates().roomCreations(), time);
+        this.creations = new RateLimiter<>(limits.rates().roomCreations(), time,
+                () -> metrics.rateLimited(RelayMetrics.Limited.ROOM_CREATION));
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.IdSource;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.TimeSource;
 
 import java.nio.ByteBuffer;
@@ -56,11 +57,11 @@ final class UploadService implements UploadsUseCase {
     private final long maxBytes;
     private final RateLimiter<UserId> uploads;
 
-    UploadService(BlobStore blobs, IdSource ids, long maxBytes, Rate uploadRate, TimeSource time) {
+    UploadService(BlobStore blobs, IdSource ids, long maxBytes, Rate uploadRate, TimeSource time, RelayMetrics metrics) {
         this.blobs = blobs;
         this.ids = ids;
         this.maxBytes = maxBytes;
-        this.uploads = new RateLimiter<>(uploadRate, time);
+        this.uploads = new RateLimiter<>(uploadRate, time, () -> metrics.rateLimited(RelayMetrics.Limited.UPLOAD));
     }
 
     /** A whole file: its size is known, so it is checked first; then the rate, then it goes to the store. */

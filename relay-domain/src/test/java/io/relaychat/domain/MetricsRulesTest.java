@@ -4,6 +4,7 @@ import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.local.InMemoryPresence;
 import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.domain.Limits.Rates;
+import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.MessageId;
@@ -12,6 +13,7 @@ import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomEvent.MessagePosted;
+import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.out.RelayMetrics;
@@ -87,6 +89,28 @@ class MetricsRulesTest {
         assertEquals(0, test.metrics.rateLimitedCount(Limited.JOIN));
         annClient.join(room); // a second join within the minute
         assertEquals(1, test.metrics.rateLimitedCount(Limited.JOIN));
+    }
+
+    @Test
+    void roomCreationsAndSearchesOverTheirRateAreCountedByTheirKind() {
+        Rates oneEach = new Rates(Rate.OFF, Rate.OFF, Rate.OFF, Rate.of(1, Duration.ofHours(1)),
+                Rate.of(1, Duration.ofMinutes(1)), Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF);
+        TestCore limited = new TestCore(Limits.defaults().withRates(oneEach));
+        try {
+            User dan = limited.register("dan");
+            limited.groupRoom(dan);
+            Outcome<Room> second = result(limited.core.rooms().createRoom(
+                    new CreateRoomCommand(dan.id(), "another", RoomType.GROUP, List.of())));
+            result(limited.core.searchUsers().search(dan.id(), "an"));
+            result(limited.core.searchUsers().search(dan.id(), "an"));
+
+            assertEquals(Reason.RATE_LIMITED, ((Outcome.Rejected<Room>) second).reason());
+            assertEquals(1, limited.metrics.rateLimitedCount(Limited.ROOM_CREATION));
+            assertEquals(1, limited.metrics.rateLimitedCount(Limited.SEARCH));
+            assertEquals(0, limited.metrics.rateLimitedCount(Limited.SEND));
+        } finally {
+            limited.scheduler.close();
+        }
     }
 
     @Test

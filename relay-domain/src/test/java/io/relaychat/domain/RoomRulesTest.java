@@ -14,6 +14,7 @@ import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.adapter.local.InMemoryRoomStore;
+import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomStore;
 import org.junit.jupiter.api.Test;
 
@@ -159,7 +160,7 @@ class RoomRulesTest {
         CountDownLatch allRead = new CountDownLatch(joiners);
         RoomStore racing = new RacingRoomStore(store, allRead);
         RoomService service = new RoomService(racing, test.users, test.messages, new RoomDirectory(racing, 100),
-                Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults());
+                Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults(), RelayMetrics.NONE);
         ExecutorService threads = Executors.newFixedThreadPool(joiners);
         try {
             List<Future<Outcome<Membership>>> joins = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Reason;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.out.RelayMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ class UploadRulesTest {
     private final TestDoubles.MemoryBlobs blobs = new TestDoubles.MemoryBlobs();
     private final TestClock clock = new TestClock();
     private final UploadService uploads = new UploadService(blobs, () -> "generated-id", 1024,
-            Rate.of(3, Duration.ofMinutes(1)), clock);
+            Rate.of(3, Duration.ofMinutes(1)), clock, RelayMetrics.NONE);
     private final UserId ann = new UserId("ann");
 
     @Test
@@ -69,7 +70,7 @@ class UploadRulesTest {
     void uploadsOverTheUsersRateAreRefusedSayingWhenToTryAgainAndStoreNothing() {
         java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
         UploadService limited = new UploadService(blobs, () -> "id-" + ids.incrementAndGet(), 1024,
-                Rate.of(3, Duration.ofMinutes(1)), clock);
+                Rate.of(3, Duration.ofMinutes(1)), clock, RelayMetrics.NONE);
         for (int i = 0; i < 3; i++) {
             result(limited.upload(ann, "f.txt", new byte[1])).value();
         }
@@ -88,7 +89,7 @@ class UploadRulesTest {
 
     @Test
     void anUploadIsAdmittedForItsRateBeforeAnyOfItIsReadAndEveryAdmissionCounts() {
-        UploadService limited = new UploadService(blobs, () -> "id", 1024, Rate.of(2, Duration.ofMinutes(1)), clock);
+        UploadService limited = new UploadService(blobs, () -> "id", 1024, Rate.of(2, Duration.ofMinutes(1)), clock, RelayMetrics.NONE);
 
         assertTrue(limited.beginUpload(ann) instanceof Outcome.Accepted<IncomingFile>);
         assertTrue(limited.beginUpload(ann) instanceof Outcome.Accepted<IncomingFile>, "never finished, still counted");

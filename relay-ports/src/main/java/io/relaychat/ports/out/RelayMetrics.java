@@ -20,7 +20,7 @@ public interface RelayMetrics {
 
     /** What a rate limit refused; its {@link #tag()} is the value of the {@code what} label. */
     enum Limited {
-        SEND, TYPING, JOIN, LOGIN;
+        SEND, TYPING, JOIN, LOGIN, REGISTRATION, SEARCH, ROOM_CREATION, UPLOAD;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);
