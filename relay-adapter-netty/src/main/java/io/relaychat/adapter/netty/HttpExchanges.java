@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.function.BooleanSupplier;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -98,6 +99,7 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private boolean goesOn;
     /** The node is stopping: the request under way is answered, with Connection: close, and no other is read. */
     private boolean draining;
+    private final BooleanSupplier stopping;
 
     /** For the access log: when the request under way began (0: not yet), its answer's status and body bytes. */
     private long requestStart;
@@ -120,7 +122,13 @@ final class HttpExchanges extends ChannelDuplexHandler {
     private long outProgress;
     private long outPending;
 
-    HttpExchanges(TransportSettings settings, BodyBounds bounds, AccessLog accessLog) {
+    /**
+     * {@code stopping}: whether the transport has begun to stop. Answers say {@code Connection: close} from that
+     * moment, not only once the drain's event has reached this connection: a request finished in between is the
+     * connection's last too.
+     */
+    HttpExchanges(TransportSettings settings, BodyBounds bounds, AccessLog accessLog, BooleanSupplier stopping) {
+        this.stopping = stopping;
         this.bounds = bounds;
         this.accessLog = accessLog;
         this.headNanos = settings.headTimeout().toNanos();
@@ -310,7 +318,8 @@ final class HttpExchanges extends ChannelDuplexHandler {
         if (response instanceof FullHttpResponse full) {
             answerBytes += full.content().readableBytes();
         }
-        if (draining) {
+        if (draining || stopping.getAsBoolean()) {
+            draining = true;
             HttpUtil.setKeepAlive(response, false);
         }
         boolean keepAlive = HttpUtil.isKeepAlive(response);

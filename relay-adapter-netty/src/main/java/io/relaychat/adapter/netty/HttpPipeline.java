@@ -43,6 +43,7 @@ final class HttpPipeline {
     private final ConnectionCount connections;
     private final AccessLog accessLog;
     private final SecurityHeaders headers;
+    private final BooleanSupplier draining;
 
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets) {
         this(core, settings, webSockets, () -> false);
@@ -56,6 +57,7 @@ final class HttpPipeline {
     HttpPipeline(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, BooleanSupplier draining,
                  RelayMetrics metrics) {
         this.settings = settings;
+        this.draining = draining;
         ClientAddressResolver addresses = new ClientAddressResolver(settings.trustedProxies());
         this.accessLog = new AccessLog(addresses);
         this.api = new RestApi(core, addresses, draining);
@@ -107,7 +109,7 @@ final class HttpPipeline {
                     .addLast("server-full", new ServerFull());
             return;
         }
-        HttpExchanges exchanges = new HttpExchanges(settings, bounds, accessLog);
+        HttpExchanges exchanges = new HttpExchanges(settings, bounds, accessLog, draining);
         OneRequestDecoder decoder = exchanges.decoder();
         channel.pipeline()
                 .addLast("http-decoder", decoder)
