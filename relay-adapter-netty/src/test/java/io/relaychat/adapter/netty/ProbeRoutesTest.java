@@ -79,10 +79,17 @@ class ProbeRoutesTest {
         assertEquals(503, ready.status());
         assertEquals("{\"status\":\"draining\"}", ready.body());
         assertEquals("no-store", ready.header("Cache-Control"));
+        assertEquals("close", ready.header("Connection"), "once the node stops, every answer is its connection's last");
 
-        HttpHarness.Answer live = http.exchange(get("/api/live", ""));
-        assertEquals(200, live.status());
-        assertEquals("{\"status\":\"live\"}", live.body());
+        HttpHarness another = new HttpHarness(new HttpPipeline(core, HttpHarness.settings(),
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), () -> draining));
+        try {
+            HttpHarness.Answer live = another.exchange(get("/api/live", ""));
+            assertEquals(200, live.status());
+            assertEquals("{\"status\":\"live\"}", live.body());
+        } finally {
+            another.finish();
+        }
     }
 
     @Test
