@@ -1,12 +1,9 @@
 package io.relaychat.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,21 +39,14 @@ class DrainedNodeResumeTest {
     /** Sends a sender keeps unacknowledged at most: enough for some to be in flight whenever the drain comes. */
     private static final int WINDOW = 8;
 
-    private MongoServer mongo;
-    private RedisProcess redis;
+    private SharedServices services;
     private Map<String, String> env;
     private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startServices() {
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind("127.0.0.1", 0);
-        redis = RedisProcess.start();
-        env = Map.of(
-                "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
-                "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
-                "REDIS_URL", redis.url(),
-                "RELAY_PRESENCE_TTL_MS", "1500",
+        services = SharedServices.start();
+        env = services.nodeEnv(
                 "RELAY_SHUTDOWN_GRACE_SECONDS", "4",
                 "RELAY_SHUTDOWN_SPREAD_SECONDS", "1");
     }
@@ -67,8 +56,7 @@ class DrainedNodeResumeTest {
         for (AutoCloseable closeable : toClose) {
             closeable.close();
         }
-        redis.close();
-        mongo.shutdownNow();
+        services.close();
     }
 
     @Test

@@ -1,11 +1,8 @@
 package io.relaychat.server;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,21 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @IntegrationTest
 class MultiNodeMetricsTest {
-    private MongoServer mongo;
-    private RedisProcess redis;
+    private SharedServices services;
     private Map<String, String> env;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void startServices() {
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind("127.0.0.1", 0);
-        redis = RedisProcess.start();
-        env = Map.of(
-                "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
-                "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
-                "REDIS_URL", redis.url(),
-                "RELAY_PRESENCE_TTL_MS", "1500");
+        services = SharedServices.start();
+        env = services.nodeEnv();
     }
 
     @AfterEach
@@ -49,8 +38,7 @@ class MultiNodeMetricsTest {
         for (AutoCloseable closeable : toClose) {
             closeable.close();
         }
-        redis.close();
-        mongo.shutdownNow();
+        services.close();
     }
 
     private RunningServer nodeWithMetrics() throws IOException {

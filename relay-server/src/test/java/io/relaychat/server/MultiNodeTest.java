@@ -1,8 +1,6 @@
 package io.relaychat.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -10,7 +8,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -34,8 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @IntegrationTest
 class MultiNodeTest {
-    private MongoServer mongo;
-    private RedisProcess redis;
+    private SharedServices services;
     /** The test's own look at Redis: what the nodes keep there. */
     private RedisClient probe;
     private Map<String, String> env;
@@ -43,15 +38,9 @@ class MultiNodeTest {
 
     @BeforeEach
     void startServices() {
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind("127.0.0.1", 0);
-        redis = RedisProcess.start();
-        probe = RedisClient.create(redis.url());
-        env = Map.of(
-                "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
-                "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
-                "REDIS_URL", redis.url(),
-                "RELAY_PRESENCE_TTL_MS", "1500");
+        services = SharedServices.start();
+        probe = RedisClient.create(services.redis.url());
+        env = services.nodeEnv();
     }
 
     @AfterEach
@@ -60,8 +49,7 @@ class MultiNodeTest {
             closeable.close();
         }
         probe.shutdown();
-        redis.close();
-        mongo.shutdownNow();
+        services.close();
     }
 
     private RunningServer node() {
@@ -195,7 +183,7 @@ class MultiNodeTest {
         int deliveredLocallyDuringOutage = 0;
         for (int n = 1; n <= 60; n++) {
             if (n == 21) {
-                redis.kill();
+                services.redis.kill();
             }
             sender.say(room, "message " + n);
             if (n == 40) {
@@ -204,7 +192,7 @@ class MultiNodeTest {
                 Await.until("node a reports Redis down", () -> api.get("/api/health", null).body()
                         .equals(Api.JSON.valueToTree(Map.of("status", "degraded", "event_bus", "unavailable",
                                 "presence", "unavailable"))));
-                redis.restart();
+                services.redis.restart();
             }
             // Paces the sends on purpose; it waits for nothing. Spread over about 0.2 s after the crash and again
             // after the restart, some sends meet the connections as they drop and some as Lettuce reconnects

@@ -4,13 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.server.Api.Account;
 import io.relaychat.server.Api.Response;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import io.relaychat.testkit.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,8 +45,7 @@ class NginxInFrontTest {
     /** A client address other than nginx's own (127.0.0.1), so that the nodes can tell the two apart. */
     private static final String CLIENT_ADDRESS = "127.0.0.2";
 
-    private MongoServer mongo;
-    private RedisProcess redis;
+    private SharedServices services;
     private RunningServer nodeA;
     private RunningServer nodeB;
     private NginxProcess nginx;
@@ -66,14 +61,8 @@ class NginxInFrontTest {
         Assumptions.assumeTrue(!Files.exists(debianTemp) || Files.isWritable(debianTemp), "Debian's nginx keeps "
                 + "its temporary files in /var/lib/nginx, which this user cannot write: run as root to run the "
                 + "nginx configuration (CI does)");
-        mongo = new MongoServer(new MemoryBackend());
-        mongo.bind("127.0.0.1", 0);
-        redis = RedisProcess.start();
-        Map<String, String> env = Map.of(
-                "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
-                "DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""),
-                "REDIS_URL", redis.url(),
-                "RELAY_PRESENCE_TTL_MS", "1500",
+        services = SharedServices.start();
+        Map<String, String> env = services.nodeEnv(
                 // nginx connects from 127.0.0.1: as in docker-compose.yml, the nodes believe only its X-Forwarded-For.
                 "RELAY_TRUSTED_PROXIES", "127.0.0.1");
         nodeA = RunningServer.start(env);
@@ -97,11 +86,8 @@ class NginxInFrontTest {
         if (nodeA != null) {
             nodeA.close();
         }
-        if (redis != null) {
-            redis.close();
-        }
-        if (mongo != null) {
-            mongo.shutdownNow();
+        if (services != null) {
+            services.close();
         }
     }
 
