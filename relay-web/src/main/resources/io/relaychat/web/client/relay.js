@@ -178,6 +178,11 @@ export class RelayClient {
     return this.#request('POST', `/api/rooms/${encodeURIComponent(roomId)}/join`);
   }
 
+  /** Stops being a member of the room (a protocol extension); unwatch() it too, to stop receiving it. */
+  leaveRoom(roomId) {
+    return this.#request('POST', `/api/rooms/${encodeURIComponent(roomId)}/leave`);
+  }
+
   addMember(roomId, email) {
     return this.#request('POST', `/api/rooms/${encodeURIComponent(roomId)}/members/add`, { query: { user_email: email } });
   }
