@@ -2,6 +2,8 @@
 // menu button that slides the list in and out.
 import { el, byId } from './dom.js';
 
+const LOCK = new URL('../lock.svg', import.meta.url).pathname;
+
 export class Sidebar {
   #list = byId('room-list');
   #empty = byId('no-rooms');
@@ -25,7 +27,9 @@ export class Sidebar {
     this.#empty.hidden = rooms.length > 0;
     this.#list.replaceChildren(...rooms.map((room) => {
       const unread = room.unread > 0
-        ? el('span', { class: 'unread', 'aria-label': `${room.unread} unread`, text: room.unread > 99 ? '99+' : String(room.unread) })
+        ? el('span', { class: 'unread' },
+          el('span', { 'aria-hidden': 'true', text: room.unread > 99 ? '99+' : String(room.unread) }),
+          el('span', { class: 'visually-hidden', text: `, ${room.unread} unread` }))
         : null;
       return el('li', {},
         el('button', {
@@ -33,7 +37,9 @@ export class Sidebar {
           'aria-current': room.id === currentId ? 'true' : null,
           onclick: () => this.#onSelect(room.id),
         },
-        el('span', { class: 'room-kind', 'aria-label': room.type === 'private' ? 'Private room' : 'Group room', text: room.type === 'private' ? '🔒' : '#' }),
+        room.type === 'private'
+          ? el('img', { class: 'room-kind icon', src: LOCK, alt: 'Private:' })
+          : el('span', { class: 'room-kind', 'aria-hidden': 'true', text: '#' }),
         el('span', { class: 'room-name', text: room.name }),
         unread));
     }));

@@ -149,6 +149,6 @@ function attachmentsOf(urls) {
       return el('li', {}, el('a', { href: safe, target: '_blank', rel: 'noopener noreferrer' },
         el('img', { src: safe, alt: `Image ${name}`, class: 'preview', loading: 'lazy' })));
     }
-    return el('li', {}, el('a', { href: safe, download: name, class: 'file-link', text: `📄 ${name}` }));
+    return el('li', {}, el('a', { href: safe, download: name, class: 'file-link', text: name }));
   }));
 }
