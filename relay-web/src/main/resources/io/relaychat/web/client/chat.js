@@ -10,6 +10,11 @@ import { Dialogs } from './views/dialogs.js';
 import { ConnectionState, SendState } from './relay.js';
 
 const PAGE = 50;
+/**
+ * The server tells nobody that they were added to a room (a direct message, a member added by someone else), so
+ * the room list is asked again this often, whenever the socket comes back, and when the tab comes to the front.
+ */
+const ROOMS_REFRESH_MS = 20000;
 const STATUS_TEXT = {
   [ConnectionState.ONLINE]: 'Connected',
   [ConnectionState.CONNECTING]: 'Connecting…',
@@ -28,6 +33,7 @@ export class Chat {
   #header = new RoomHeader();
   #dialogs;
   #unsubscribe = [];
+  #refreshTimer = null;
 
   constructor(client, notices) {
     this.#client = client;
@@ -49,7 +55,9 @@ export class Chat {
     byId('add-member-button').addEventListener('click', () => this.#current() && this.#dialogs.addMember(this.#current()));
     byId('leave-button').addEventListener('click', () => this.#current() && this.#dialogs.confirmLeave(this.#current()));
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible' && this.#current()) this.#markRead(this.#current());
+      if (document.visibilityState !== 'visible' || !this.#client.signedIn) return;
+      if (this.#current()) this.#markRead(this.#current());
+      this.#refreshRooms();
     });
   }
 
@@ -69,9 +77,32 @@ export class Chat {
     } catch (e) {
       this.#notices.error(e);
     }
+    this.#refreshTimer = setInterval(() => this.#refreshRooms(), ROOMS_REFRESH_MS);
+  }
+
+  /**
+   * Picks up rooms the user was put in since the list was read. Their newest page is read at once: those messages
+   * are new to this user, so the others' count as unread.
+   */
+  async #refreshRooms() {
+    let rooms;
+    try {
+      rooms = await this.#client.rooms();
+    } catch (e) {
+      return; // the socket's state already says when the server is away; the next refresh tries again
+    }
+    for (const room of rooms) {
+      if (this.#rooms.has(room.id)) continue;
+      const state = this.#add(room);
+      await this.#loadNewest(state);
+      state.unread = state.messages.filter((m) => m.user_id !== this.#client.user?.id).length;
+      state.lastActivity = state.messages.at(-1)?.timestamp ?? state.lastActivity;
+    }
+    this.#renderRooms();
   }
 
   stop() {
+    clearInterval(this.#refreshTimer);
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#unsubscribe = [];
     this.#rooms.clear();
@@ -85,7 +116,10 @@ export class Chat {
 
   #listen() {
     const on = (type, fn) => this.#unsubscribe.push(this.#client.on(type, fn));
-    on('state', (state) => this.#showStatus(state));
+    on('state', (state) => {
+      this.#showStatus(state);
+      if (state === ConnectionState.ONLINE) this.#refreshRooms();
+    });
     on('message', (message) => this.#message(message));
     on('outgoing', (send) => this.#outgoing(send));
     on('presence', ({ roomId, online }) => {
