@@ -198,6 +198,11 @@ class RoomRulesTest {
         }
 
         @Override
+        public CompletionStage<Boolean> removeMember(RoomId roomId, UserId member) {
+            return delegate.removeMember(roomId, member);
+        }
+
+        @Override
         public CompletionStage<Void> insert(Room room) {
             return delegate.insert(room);
         }
