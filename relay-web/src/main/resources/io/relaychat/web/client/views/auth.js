@@ -22,8 +22,10 @@ export class AuthView {
     });
   }
 
+  /** Shows the form in log-in mode (whatever mode it was left in), with `message` as its first line. */
   show(message = '') {
     this.#section.hidden = false;
+    this.#mode(false);
     this.#error.textContent = message;
     byId('auth-password').value = '';
     byId('auth-email').focus();
