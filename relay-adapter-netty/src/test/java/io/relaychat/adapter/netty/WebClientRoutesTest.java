@@ -89,6 +89,27 @@ class WebClientRoutesTest {
     }
 
     @Test
+    void theIconBrowsersAskForByThemselvesIsNoContentWhenTheClientHasNone() {
+        HttpHarness.Answer icon = http.exchange(get("/favicon.ico", ""));
+
+        assertEquals(204, icon.status());
+        assertEquals(WebClientRoutes.ICON_CACHING, icon.header("Cache-Control"));
+    }
+
+    @Test
+    void theClientsOwnIconIsServedWhenItHasOne() {
+        HttpHarness withIcon = new HttpHarness(new FakeCore(), HttpHarness.settings().withWebClient(Optional.of(
+                WebClient.of(files(Map.of("index.html", PAGE, "favicon.ico", "icon-bytes"))))));
+
+        HttpHarness.Answer icon = withIcon.exchange(get("/favicon.ico", ""));
+        withIcon.finish();
+
+        assertEquals(200, icon.status());
+        assertEquals("icon-bytes", icon.body());
+        assertEquals("image/x-icon", icon.header("Content-Type"));
+    }
+
+    @Test
     void theApiIsAnsweredAsBefore() {
         HttpHarness.Answer api = http.exchange(get("/api/", ""));
         HttpHarness.Answer unknown = http.exchange(get("/api/nothing", ""));
