@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The served web client in a real browser: its page loads and its script runs, with nothing in red in the console and
+ * The served web client in a real browser: its page loads and its script runs (it shows the log-in view, which the page
+ * keeps hidden for it), with nothing in red in the console and
  * nothing refused by the page's Content-Security-Policy; and that policy is live, so a script written into the page
  * does not run. Skips where Chromium or chromedriver is not installed.
  */
@@ -44,14 +46,22 @@ class BrowserSmokeTest {
         }
     }
 
+    /**
+     * The client's script has run once it shows the log-in view (the page has it hidden until then): its title's text,
+     * once shown.
+     */
+    private static String started(Browser browser) {
+        return browser.await(page -> {
+            WebElement view = page.findElement(By.id("auth-view"));
+            return view.isDisplayed() ? page.findElement(By.id("auth-title")).getText() : null;
+        });
+    }
+
     @Test
     void thePageLoadsAndItsScriptRunsWithACleanConsole() throws Exception {
         browser.open(server.http() + "/");
 
-        String app = browser.await(page -> {
-            String text = page.findElement(By.id("app")).getText();
-            return text.equals("RelayChat") ? text : null;
-        });
+        String app = started(browser);
         Path shot = browser.screenshot("page-loaded");
         List<LogEntry> console = browser.newConsole();
 
@@ -92,7 +102,7 @@ class BrowserSmokeTest {
 
         try (Browser second = browser.another(Browser.DESKTOP)) {
             second.open(server.http() + "/");
-            second.await(page -> page.findElement(By.id("app")).getText().equals("RelayChat"));
+            assertEquals("RelayChat", started(second));
             second.screenshot("second-browser");
 
             assertEquals(null, second.run("return window.localStorage.getItem('relaychat.who')"));

@@ -54,7 +54,10 @@ class WebClientServedTest {
         assertEquals(PAGE_POLICY, header(page, "Content-Security-Policy"));
         assertEquals("DENY", header(page, "X-Frame-Options"));
         assertEquals("nosniff", header(page, "X-Content-Type-Options"));
-        assertTrue(page.body().contains("id=\"app\""), page.body());
+        Matcher named = SCRIPT.matcher(page.body());
+        assertTrue(named.find(), "the page names its script under a version");
+        assertEquals(new String(resource("index.html"), StandardCharsets.UTF_8)
+                .replace("%ASSETS%", "/assets/" + named.group(2)), page.body());
         assertFalse(page.body().contains("%ASSETS%"), page.body());
     }
 
