@@ -25,8 +25,9 @@ import java.util.function.Function;
 
 /**
  * Answers each whole HTTP request (a route of the REST API, or the web client's page and files when there is one)
- * and hands {@code /api/ws} to the WebSocket upgrade. Use cases complete on other threads and nothing here waits on the event loop; when to read the
- * next request, and when to close, is {@link HttpExchanges}' business, told by the Connection header.
+ * and hands {@code /api/ws} to the WebSocket upgrade. Use cases complete on other threads and nothing here waits on
+ * the event loop; when to read the next request, and when to close, is {@link HttpExchanges}' business, told by the
+ * Connection header.
  */
 final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);

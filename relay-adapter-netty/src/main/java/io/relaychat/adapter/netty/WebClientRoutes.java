@@ -10,10 +10,9 @@ import java.util.Optional;
 
 /**
  * Answers the web client's URLs, when the transport was given one ({@link TransportSettings#webClient()}): its index
- * page at {@code /}, its files under {@code /assets/<version>/}, and {@code /favicon.ico}, which browsers ask for
- * by themselves. Refusals are the API's (404, 405 and the same
- * JSON), so a client sees one server. Without a web client nothing here answers, and {@code /} is the API's 404 as
- * it always was.
+ * page at {@code /}, its files under {@code /assets/<version>/}, and {@code /favicon.ico}, which browsers ask for by
+ * themselves. Refusals are the API's (404, 405 and the same JSON), so a client sees one server. Without a web client
+ * nothing here answers, and {@code /} is the API's 404 as it always was.
  * <p>
  * The page is asked for again on every visit ({@code no-cache}: a browser may keep it but must check), since it
  * names the current version; a file under a version never changes, so browsers and caches keep it for a year
