@@ -131,6 +131,14 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /**
+     * Runs {@code script} in the page and waits at most {@link #WAIT} for it to call its last argument with the result,
+     * as {@link JavascriptExecutor#executeAsyncScript} does.
+     */
+    Object runAsync(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script, arguments);
+    }
+
     /** Waits at most {@link #WAIT} until {@code condition} holds (is neither null nor false), and returns its value. */
     <T> T await(Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, WAIT).until(condition);

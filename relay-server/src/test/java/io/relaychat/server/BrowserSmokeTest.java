@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The served web client in a real browser: its page loads and its script runs (it shows the log-in view, which the page
- * keeps hidden for it), with nothing in red in the console and
- * nothing refused by the page's Content-Security-Policy; and that policy is live, so a script written into the page
- * does not run. Skips where Chromium or chromedriver is not installed.
+ * keeps hidden for it), with nothing in red in the console and nothing refused by the page's Content-Security-Policy;
+ * and that policy is live, so a script written into the page does not run, and the page reaches its own origin (HTTP
+ * and WebSocket) and no other. Skips where Chromium or chromedriver is not installed.
  */
 @IntegrationTest
 class BrowserSmokeTest {
@@ -93,6 +93,33 @@ class BrowserSmokeTest {
         });
         assertTrue(refusals.get(0).contains("inline script"), refusals.toString());
         assertTrue(refusals.get(0).contains("script-src 'self'"), refusals.toString());
+    }
+
+    @Test
+    void thePageTalksToItsOwnOriginOverHttpAndWebSocketAndToNoOther() {
+        Api.Account user = new Api(server).register("browser" + System.nanoTime() % 1_000_000);
+        browser.open(server.http() + "/");
+        browser.newConsole();
+        String otherOrigin = "http://localhost:" + server.port;
+
+        Object reached = browser.runAsync("""
+                const [otherOrigin, socketUrl, done] = arguments;
+                const status = url => fetch(url).then(answer => answer.status, () => 'refused');
+                const socket = () => new Promise(resolve => {
+                  const ws = new WebSocket(socketUrl);
+                  ws.onopen = () => { ws.close(); resolve('open'); };
+                  ws.onerror = () => resolve('refused');
+                });
+                (async () => [await status('/api/health'), await status(otherOrigin + '/api/health'), await socket()])()
+                  .then(done);""", otherOrigin, "ws://127.0.0.1:" + server.port + "/api/ws?token=" + user.token());
+
+        assertEquals(List.of(200L, "refused", "open"), reached, "own origin, another origin, the WebSocket");
+        List<String> refusals = browser.await(page -> {
+            List<String> found = Browser.policyViolations(browser.newConsole());
+            return found.isEmpty() ? null : found;
+        });
+        assertTrue(refusals.stream().allMatch(refusal -> refusal.contains(otherOrigin)), refusals.toString());
+        assertTrue(refusals.stream().anyMatch(refusal -> refusal.contains("connect-src 'self'")), refusals.toString());
     }
 
     @Test
