@@ -86,10 +86,11 @@ final class Browser implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        Path driverLog = profile.resolveSibling(profile.getFileName() + "-chromedriver.log");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
-                .withLogFile(TARGET.resolve("browser-profiles").resolve(profile.getFileName() + "-chromedriver.log").toFile())
+                .withLogFile(driverLog.toFile())
                 .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
