@@ -247,6 +247,17 @@ test('typing is sent at most once per three seconds per room', async () => {
   assert.equal(ws.last().sent('typing').length, 2);
 });
 
+test('typing right after a send is told again: the message ended the others\' typing indicator', async () => {
+  const { client, clock, ws } = await signedInClient();
+  client.watch('r1', 0);
+  client.connect();
+  ws.last().open();
+  assert.equal(client.typing('r1'), true);
+  client.send('r1', 'done');
+  await clock.advance(500);
+  assert.equal(client.typing('r1'), true);
+});
+
 test('REST refusals come back as errors carrying the protocol code', async () => {
   const { client } = await signedInClient();
   await assert.rejects(client.history('unknown-room'), (e) => e instanceof RelayError && e.code === 'not_found' && e.status === 404);

@@ -9,8 +9,8 @@ import io.relaychat.ports.out.TimeSource;
 import java.util.Optional;
 
 /**
- * How much each user may do in real time on this node: how often they may send, type and join, and how many
- * rooms one connection may hold. A refusal says when to try again where waiting helps.
+ * How much each user may do in real time on this node: how often they may send, type, and join or leave rooms, and
+ * how many rooms one connection may hold. A refusal says when to try again where waiting helps.
  */
 final class ChatQuotas {
     private final RateLimiter<UserId> sends;
@@ -38,7 +38,10 @@ final class ChatQuotas {
         return typing.tryAcquire(user);
     }
 
-    /** Every {@code join_room}, a repeated one too: each costs a presence read and a greeting. */
+    /**
+     * Every {@code join_room}, a repeated one too: each costs a presence read and a greeting; and every leaving of a
+     * room, which costs a presence change on every node.
+     */
     Optional<Refusal> toJoin(UserId user) {
         return joins.tryAcquire(user);
     }

@@ -4,6 +4,7 @@ import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.RoomEvent.MemberLeft;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
@@ -15,20 +16,27 @@ final class ClusterInbox implements ClusterEvents {
     private final RoomRouter router;
     private final MessageSending sending;
     private final PresenceAnnouncer presence;
+    private final MemberDepartures departures;
 
-    ClusterInbox(RoomRouter router, MessageSending sending, PresenceAnnouncer presence) {
+    ClusterInbox(RoomRouter router, MessageSending sending, PresenceAnnouncer presence, MemberDepartures departures) {
         this.router = router;
         this.sending = sending;
         this.presence = presence;
+        this.departures = departures;
     }
 
     @Override
     public void published(RoomEvent event) {
-        router.received(event);
+        if (event instanceof MemberLeft left) {
+            departures.heard(left);
+        } else {
+            router.received(event);
+        }
     }
 
     @Override
     public void busResumed() {
+        departures.busResumed(router.joinedUsers());
         router.busResumed();
     }
 

@@ -32,7 +32,7 @@ public record Limits(int maxContentChars, long maxUploadBytes, int catchUpPageSi
      *
      * @param sends                   {@code send_message}
      * @param typing                  {@code typing}
-     * @param joins                   {@code join_room}
+     * @param joins                   {@code join_room}, and leaving a room (REST)
      * @param roomCreations           rooms created (REST)
      * @param searches                user searches (REST)
      * @param uploads                 file uploads (REST)

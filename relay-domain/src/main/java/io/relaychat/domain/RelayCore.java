@@ -61,11 +61,15 @@ public final class RelayCore implements RelayUseCases {
 
     private RelayCore(Builder b) {
         Faults faults = new Faults(b.faultListener);
-        RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize());
+        RoomDirectory directory = new RoomDirectory(b.roomStore, b.limits.roomCacheSize(), b.eventBus::isAvailable);
+        LocalConnections connections = new LocalConnections();
+        MemberDepartures departures = new MemberDepartures(directory, connections, b.eventBus, faults);
+        // One allowance for joining and leaving rooms, over REST and WebSocket alike.
+        ChatQuotas quotas = new ChatQuotas(b.limits, b.timeSource, b.metrics);
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
                 b.timeSource, b.idSource, b.limits.rates(), b.metrics);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
-                b.limits, b.metrics);
+                b.limits, b.metrics, quotas, departures);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
                 b.timeSource, b.metrics);
         Map<String, DependencyProbe> probes = new LinkedHashMap<>();
@@ -78,17 +82,16 @@ public final class RelayCore implements RelayUseCases {
         this.health = new NodeHealth(b.eventBus, b.presence,
                 new ReadinessProbes(probes, b.readinessBounds, b.scheduler, b.timeSource));
 
-        LocalConnections connections = new LocalConnections();
-        RoomRouter router = new RoomRouter(connections, b.messageStore, b.eventBus, b.scheduler, b.limits, faults,
-                b.metrics);
+        RoomRouter router = new RoomRouter(connections, directory, b.messageStore, b.eventBus, b.scheduler, b.limits,
+                faults, b.metrics);
         this.router = router;
         PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
         MessageSending sending = new MessageSending(directory, b.messageStore, b.sendForwarding, router, b.timeSource,
                 b.idSource, b.metrics);
         this.chat = new ChatRequests(directory, connections, router, announcer, sending,
-                new ContentPolicy(b.limits.maxContentChars()), new ChatQuotas(b.limits, b.timeSource, b.metrics),
+                new ContentPolicy(b.limits.maxContentChars()), quotas,
                 b.limits.maxConnectionsPerUser(), b.idSource, b.metrics);
-        this.cluster = new ClusterInbox(router, sending, announcer);
+        this.cluster = new ClusterInbox(router, sending, announcer, departures);
     }
 
     public static Builder builder() {

@@ -43,6 +43,11 @@ final class RoomAccessPolicy {
         return membersOnly(room, actor);
     }
 
+    /** Leaving a room: members only, in any room, a direct-message room too. */
+    static Optional<Refusal> toLeave(Optional<Room> room, UserId user) {
+        return membersOnly(room, user);
+    }
+
     /**
      * Joining a room by asking: anyone may join a group room; a private room (a direct-message room is one)
      * takes members only by a member adding them. Here the room's existence is no secret: discovery lists

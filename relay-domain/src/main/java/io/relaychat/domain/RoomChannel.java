@@ -8,9 +8,11 @@ import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -212,6 +214,15 @@ final class RoomChannel {
                 subscription.connection().deliver(broadcast);
             }
         }
+    }
+
+    /** The users with a connection attached here. */
+    synchronized Set<UserId> users() {
+        Set<UserId> users = new HashSet<>();
+        for (RoomSubscription subscription : subscriptions.values()) {
+            users.add(subscription.connection().user().id());
+        }
+        return users;
     }
 
     /** The seq up to which messages have been released here; later ones will reach every subscription live. */

@@ -12,22 +12,25 @@ import java.util.function.Consumer;
 
 /**
  * The rooms this node has joined connections in, one {@link RoomChannel} each: opened with the room's first
- * local join (subscribed on the bus, its last stored seq read), closed with the last leave (unsubscribed).
+ * local join (subscribed on the bus, its last stored seq read), closed with the last leave (unsubscribed). The
+ * room directory is told which rooms are subscribed, since only their leavings reach this node.
  */
 final class RoomChannels {
     private final RoomEventBus bus;
     private final MessageStore messages;
     private final LocalConnections connections;
+    private final RoomDirectory directory;
     private final Consumer<RoomChannel> onGap;
     private final Faults faults;
     private final Map<RoomId, RoomChannel> open = new ConcurrentHashMap<>();
 
     /** @param onGap told when a message of a channel has to wait for a gap before it */
-    RoomChannels(RoomEventBus bus, MessageStore messages, LocalConnections connections, Consumer<RoomChannel> onGap,
-                 Faults faults) {
+    RoomChannels(RoomEventBus bus, MessageStore messages, LocalConnections connections, RoomDirectory directory,
+                 Consumer<RoomChannel> onGap, Faults faults) {
         this.bus = bus;
         this.messages = messages;
         this.connections = connections;
+        this.directory = directory;
         this.onGap = onGap;
         this.faults = faults;
     }
@@ -72,13 +75,17 @@ final class RoomChannels {
         RoomId roomId = channel.roomId();
         bus.subscribe(roomId)
                 .exceptionally(faults::report) // delivery here goes on; the bus subscribes once it can
-                .thenCompose(ignored -> messages.history(roomId, 1, null, null))
+                .thenCompose(ignored -> {
+                    directory.hearing(roomId, channel);
+                    return messages.history(roomId, 1, null, null);
+                })
                 .whenComplete((last, error) -> {
                     if (error == null) {
                         long lastSeq = last.isEmpty() ? 0 : last.get(last.size() - 1).seq();
                         channel.ready(lastSeq, connections::of);
                     } else {
                         open.remove(roomId, channel);
+                        directory.deaf(roomId, channel);
                         channel.failed(Failures.cause(error));
                     }
                 });
@@ -89,6 +96,7 @@ final class RoomChannels {
         RoomChannel channel = open.get(roomId);
         if (channel != null && channel.detach(connection.id())) {
             open.remove(roomId, channel);
+            directory.deaf(roomId, channel);
             bus.unsubscribe(roomId).exceptionally(faults::report);
         }
     }

@@ -6,13 +6,16 @@ import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.RoomEvent.Typing;
 import io.relaychat.ports.model.RoomId;
+import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.Scheduler;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +43,8 @@ final class RoomRouter {
      */
     private final Map<RoomId, ChatMessage> unpublished = new ConcurrentHashMap<>();
 
-    RoomRouter(LocalConnections connections, MessageStore messages, RoomEventBus bus, Scheduler scheduler,
-               Limits limits, Faults faults, RelayMetrics metrics) {
+    RoomRouter(LocalConnections connections, RoomDirectory directory, MessageStore messages, RoomEventBus bus,
+               Scheduler scheduler, Limits limits, Faults faults, RelayMetrics metrics) {
         this.connections = connections;
         this.messages = messages;
         this.bus = bus;
@@ -49,12 +52,19 @@ final class RoomRouter {
         this.limits = limits;
         this.faults = faults;
         this.metrics = metrics;
-        this.channels = new RoomChannels(bus, messages, connections, this::scheduleGapCheck, faults);
+        this.channels = new RoomChannels(bus, messages, connections, directory, this::scheduleGapCheck, faults);
     }
 
     /** Rooms with a connection of this node joined: those whose traffic the node subscribes to. */
     int joinedRooms() {
         return channels.count();
+    }
+
+    /** Per room with a connection of this node joined, the users whose connections are joined. */
+    Map<RoomId, Set<UserId>> joinedUsers() {
+        Map<RoomId, Set<UserId>> joined = new HashMap<>();
+        channels.all().forEach(channel -> joined.put(channel.roomId(), channel.users()));
+        return joined;
     }
 
     RoomChannel attach(LiveConnection connection, RoomId roomId) {

@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Rooms and membership: creating, listing, discovering, joining, adding members, direct messages, history.
+ * Rooms and membership: creating, listing, discovering, joining, leaving, adding members, direct messages, history.
  * Who may do what is {@link RoomAccessPolicy}'s to say; this class looks up and stores.
  */
 final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
@@ -42,9 +42,12 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     private final IdSource ids;
     private final int maxMembersPerCreation;
     private final RateLimiter<UserId> creations;
+    private final ChatQuotas quotas;
+    private final MemberDepartures departures;
 
     RoomService(RoomStore rooms, UserStore users, MessageStore messages, RoomDirectory directory,
-                TimeSource time, IdSource ids, Limits limits, RelayMetrics metrics) {
+                TimeSource time, IdSource ids, Limits limits, RelayMetrics metrics, ChatQuotas quotas,
+                MemberDepartures departures) {
         this.rooms = rooms;
         this.users = users;
         this.messages = messages;
@@ -54,6 +57,8 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
         this.maxMembersPerCreation = limits.maxMembersPerRoomCreation();
         this.creations = new RateLimiter<>(limits.rates().roomCreations(), time,
                 () -> metrics.rateLimited(RelayMetrics.Limited.ROOM_CREATION));
+        this.quotas = quotas;
+        this.departures = departures;
     }
 
     @Override
@@ -121,6 +126,29 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
         });
     }
 
+    /**
+     * Counts against the rate of joins: each costs a presence change in the room on every node, as a join does.
+     * The store is read, not the cache: leaving is rare, and the answer must be the store's. The answer comes once
+     * the user's connections on this node have left the room; other nodes are told and detach theirs as they hear.
+     */
+    @Override
+    public CompletionStage<Outcome<RoomId>> leaveRoom(UserId userId, RoomId roomId) {
+        Optional<Refusal> tooOften = quotas.toJoin(userId);
+        if (tooOften.isPresent()) {
+            return done(Outcome.rejected(tooOften.get()));
+        }
+        return directory.find(roomId).thenCompose(room -> {
+            Optional<Refusal> refusal = RoomAccessPolicy.toLeave(room, userId);
+            if (refusal.isPresent()) {
+                return done(Outcome.<RoomId>rejected(refusal.get()));
+            }
+            // Whether this call or a concurrent one removed them, they are gone: both are told so.
+            return rooms.removeMember(roomId, userId)
+                    .thenCompose(removed -> departures.left(roomId, userId))
+                    .thenApply(ignored -> Outcome.accepted(roomId));
+        });
+    }
+
     @Override
     public CompletionStage<Outcome<User>> addMember(UserId actor, RoomId roomId, String email) {
         return directory.asSeenBy(roomId, actor).thenCompose(room -> {
@@ -167,9 +195,16 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                 Room candidate = new Room(new RoomId(ids.newId()), "DM: " + callerName + " & " + peer.username(),
                         RoomType.PRIVATE, List.of(caller, peer.id()), now(), caller,
                         Room.directKeyOf(caller, peer.id()));
-                return rooms.findOrInsertDirect(candidate).thenApply(room -> {
-                    directory.remember(room);
-                    return Outcome.accepted(room);
+                long mark = directory.mark();
+                return rooms.findOrInsertDirect(candidate).thenCompose(room -> {
+                    if (room.hasMember(caller)) {
+                        directory.remember(room, mark);
+                        return done(Outcome.accepted(room));
+                    }
+                    // The caller had left it: still the one room of the pair, the caller a member again. The
+                    // other user is not brought back by this: only their own call or a member's add does that.
+                    return rooms.addMember(room.id(), caller).thenCompose(added -> directory.find(room.id()))
+                            .thenApply(updated -> Outcome.accepted(updated.orElse(room)));
                 });
             });
         });

@@ -10,6 +10,7 @@ import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.Outcome;
+import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.PresenceUpdate;
 import io.relaychat.ports.model.Room;
@@ -272,6 +273,42 @@ class ClusterRulesTest {
         onReceiver.events().awaitMessages(3);
         assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
         assertEquals(List.of(1L, 2L, 3L), onSender.events().seqs());
+    }
+
+    @Test
+    void aLeavingSaidWhileOnlyItsNodeWasCutOffReachesTheOtherNodeOnceItsBusResumes() {
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, SendForwarding.NONE);
+        Room shared = nodes.room();
+        UserId eve = nodes.onSender().connection().user().id();
+        assertTrue(nodes.onReceiver().say(shared, "before") instanceof Outcome.Accepted); // remembered as a member there
+
+        // The receiving node stays connected: it hears of the cut-off from no one, and nothing makes it re-read the room.
+        nodes.senderBus().cutOff();
+        assertEquals(Outcome.accepted(shared.id()), result(nodes.sender().core.rooms().leaveRoom(eve, shared.id())));
+        result(nodes.receiver().rooms.removeMember(shared.id(), eve)); // as the store both nodes share would have it
+        nodes.senderBus().resume();
+
+        assertEquals(Outcome.rejected(Refusal.notMember()), nodes.onReceiver().say(shared, "after"));
+        assertEquals(Outcome.rejected(Refusal.notJoined()), result(nodes.onReceiver().connection().typing(shared.id())),
+                "eve's connection left the room");
+    }
+
+    @Test
+    void aLeavingANodeMissedWhileItsBusWasCutOffTakesItsConnectionsOutOfTheRoomOnceItResumes() {
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, SendForwarding.NONE);
+        Room shared = nodes.room();
+        UserId eve = nodes.onSender().connection().user().id();
+        assertTrue(nodes.onReceiver().say(shared, "before") instanceof Outcome.Accepted);
+
+        // The leaving node stays connected and says it; only the receiving node does not hear.
+        nodes.receiverBus().cutOff();
+        assertEquals(Outcome.accepted(shared.id()), result(nodes.sender().core.rooms().leaveRoom(eve, shared.id())));
+        result(nodes.receiver().rooms.removeMember(shared.id(), eve)); // as the store both nodes share would have it
+        nodes.receiverBus().resume();
+
+        assertEquals(Outcome.rejected(Refusal.notJoined()), result(nodes.onReceiver().connection().typing(shared.id())),
+                "eve's connection left the room");
+        assertEquals(Outcome.rejected(Refusal.notMember()), nodes.onReceiver().say(shared, "after"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.adapter.local.InMemoryRoomStore;
+import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.RoomStore;
 import org.junit.jupiter.api.Test;
@@ -159,8 +160,12 @@ class RoomRulesTest {
         // Every join has read the room (without the joiner) before any of them adds the joiner: the race at its worst.
         CountDownLatch allRead = new CountDownLatch(joiners);
         RoomStore racing = new RacingRoomStore(store, allRead);
-        RoomService service = new RoomService(racing, test.users, test.messages, new RoomDirectory(racing, 100),
-                Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults(), RelayMetrics.NONE);
+        RoomDirectory directory = new RoomDirectory(racing, 100, () -> true);
+        RoomService service = new RoomService(racing, test.users, test.messages, directory,
+                Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults(), RelayMetrics.NONE,
+                new ChatQuotas(Limits.defaults(), Instant::now),
+                new MemberDepartures(directory, new LocalConnections(), InProcessEventBus.standalone(),
+                        new Faults(error -> { })));
         ExecutorService threads = Executors.newFixedThreadPool(joiners);
         try {
             List<Future<Outcome<Membership>>> joins = new ArrayList<>();
@@ -195,6 +200,11 @@ class RoomRulesTest {
                 Thread.currentThread().interrupt();
             }
             return delegate.addMember(roomId, member);
+        }
+
+        @Override
+        public CompletionStage<Boolean> removeMember(RoomId roomId, UserId member) {
+            return delegate.removeMember(roomId, member);
         }
 
         @Override

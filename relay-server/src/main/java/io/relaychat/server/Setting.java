@@ -121,8 +121,9 @@ enum Setting {
             "typing events per user per second; over it: rate_limited, nothing fanned out"),
     RELAY_TYPING_BURST(RATES, burst(Defaults.RATES.typing().burst()), "typing events one user may send at once"),
     RELAY_JOIN_RATE_PER_SECOND(RATES, perSecond(Defaults.RATES.joins().perSecond()),
-            "join_room per user per second (repeated joins count); over it: rate_limited"),
-    RELAY_JOIN_BURST(RATES, burst(Defaults.RATES.joins().burst()), "joins one user may make at once"),
+            "join_room and leaving a room (POST /api/rooms/{id}/leave) per user per second, repeated joins count; "
+                    + "over it: rate_limited"),
+    RELAY_JOIN_BURST(RATES, burst(Defaults.RATES.joins().burst()), "joins and leaves one user may make at once"),
     RELAY_SEARCH_RATE_PER_SECOND(RATES, perSecond(Defaults.RATES.searches().perSecond()),
             "user searches per user per second; over it: 429 rate_limited"),
     RELAY_SEARCH_BURST(RATES, burst(Defaults.RATES.searches().burst()), "searches one user may make at once"),

@@ -71,13 +71,15 @@ public abstract class RoomEventBusContract {
         RoomEvent.MessagePosted posted = new RoomEvent.MessagePosted(aMessage().in(room).build().withSeq(1));
         RoomEvent.PresenceUpdate presence = new RoomEvent.PresenceUpdate(room, Map.of(new UserId(newId()), "alice"));
         RoomEvent.UserJoined joined = new RoomEvent.UserJoined(room, new UserId(newId()), "bob");
+        RoomEvent.MemberLeft left = new RoomEvent.MemberLeft(room, new UserId(newId()));
 
         result(first.publish(posted));
         result(first.publish(presence));
         result(first.publish(joined));
+        result(first.publish(left));
 
-        Await.until("all three events arrive", () -> heardBySecond.size() == 3);
-        assertEquals(List.of(posted, presence, joined), heardBySecond);
+        Await.until("all four events arrive", () -> heardBySecond.size() == 4);
+        assertEquals(List.of(posted, presence, joined, left), heardBySecond);
     }
 
     @Test

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What every {@link RoomStore} must do: a room is found by id and by member, a member's rooms oldest first;
  * a member is added once, and concurrent adds of different members all land while concurrent adds of one
- * member answer "added" exactly once; discovery lists the newest group rooms a user is not
+ * member answer "added" exactly once; a member is removed once, the others kept in their order, and a room left
+ * empty is kept; discovery lists the newest group rooms a user is not
  * in; a pair's direct room is created once, whichever side asks and however many ask at once. Extend it
  * with a fresh, empty store per test.
  */
@@ -76,6 +77,48 @@ public abstract class RoomStoreContract {
         Room updated = result(store.findById(room.id())).orElseThrow();
         assertEquals(List.of(alice, bob), updated.members());
         assertEquals(List.of(room.id()), result(store.findByMember(bob)).stream().map(Room::id).toList());
+    }
+
+    @Test
+    void removeMemberRemovesOnceAndKeepsTheOthersInOrder() {
+        UserId carol = new UserId(newId());
+        Room room = aGroupRoom().withMembers(alice, bob, carol).build();
+        result(store.insert(room));
+
+        assertTrue(result(store.removeMember(room.id(), bob)));
+        assertFalse(result(store.removeMember(room.id(), bob)), "removing again changes nothing");
+        assertFalse(result(store.removeMember(new RoomId("missing"), bob)));
+
+        assertEquals(List.of(alice, carol), result(store.findById(room.id())).orElseThrow().members());
+        assertTrue(result(store.findByMember(bob)).isEmpty());
+        assertEquals(List.of(room.id()), result(store.findByMember(carol)).stream().map(Room::id).toList());
+        assertEquals(List.of(room.id()), result(store.findGroupRoomsWithout(bob, 50)).stream().map(Room::id).toList(),
+                "a group room left is discoverable again");
+    }
+
+    @Test
+    void aRoomLeftByEveryoneIsKeptAndCanBeRejoined() {
+        Room room = aGroupRoom().withMembers(alice).build();
+        result(store.insert(room));
+
+        assertTrue(result(store.removeMember(room.id(), alice)));
+        assertEquals(List.of(), result(store.findById(room.id())).orElseThrow().members());
+        assertTrue(result(store.addMember(room.id(), alice)));
+        assertEquals(List.of(alice), result(store.findById(room.id())).orElseThrow().members());
+    }
+
+    @Test
+    void concurrentRemovalsOfOneMemberAnswerRemovedExactlyOnce() {
+        Room room = aGroupRoom().withMembers(alice, bob).build();
+        result(store.insert(room));
+        List<CompletableFuture<Boolean>> removals = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            removals.add(CompletableFuture.supplyAsync(() -> store.removeMember(room.id(), bob))
+                    .thenCompose(CompletionStage::toCompletableFuture));
+        }
+
+        assertEquals(1, removals.stream().filter(Await::result).count());
+        assertEquals(List.of(alice), result(store.findById(room.id())).orElseThrow().members());
     }
 
     @Test

@@ -80,6 +80,26 @@ public final class InMemoryRoomStore implements RoomStore {
     }
 
     @Override
+    public synchronized CompletionStage<Boolean> removeMember(RoomId roomId, UserId member) {
+        Room room = byId.get(roomId);
+        if (room == null || !room.hasMember(member)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        List<UserId> members = new ArrayList<>(room.members());
+        members.remove(member);
+        byId.put(roomId, new Room(room.id(), room.name(), room.type(), members, room.createdAt(), room.createdBy(),
+                room.directKey()));
+        Set<RoomId> own = byMember.get(member);
+        if (own != null) {
+            own.remove(roomId);
+            if (own.isEmpty()) {
+                byMember.remove(member);
+            }
+        }
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
     public synchronized CompletionStage<Room> findOrInsertDirect(Room candidate) {
         if (candidate.directKey() == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a direct room: " + candidate));

@@ -69,6 +69,18 @@ final class MongoRoomStore implements RoomStore {
                 .thenApply(result -> result.map(update -> update.getModifiedCount() > 0).orElse(false));
     }
 
+    /**
+     * One conditional update, the mirror of {@link #addMember}: only a room that lists the member matches, so
+     * of concurrent removals of one member exactly one answers true. {@code $pull} keeps the others' order.
+     */
+    @Override
+    public CompletionStage<Boolean> removeMember(RoomId roomId, UserId member) {
+        return Reactive.first(rooms.updateOne(
+                        Filters.and(Filters.eq("id", roomId.value()), Filters.eq("members", member.value())),
+                        Updates.pull("members", member.value())))
+                .thenApply(result -> result.map(update -> update.getModifiedCount() > 0).orElse(false));
+    }
+
     @Override
     public CompletionStage<Room> findOrInsertDirect(Room candidate) {
         if (candidate.directKey() == null) {

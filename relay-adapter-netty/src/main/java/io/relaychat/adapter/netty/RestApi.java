@@ -83,6 +83,9 @@ final class RestApi {
                     "message", membership.alreadyMember() ? "Already a member" : "Joined successfully",
                     "room_id", roomId.value())));
         });
+        authenticated(HttpMethod.POST, "/api/rooms/([^/]+)/leave", (request, user) ->
+                core.rooms().leaveRoom(user.id(), new RoomId(request.pathParam(0)))
+                        .thenApply(outcome -> answer(outcome, left -> Map.of("message", "Left the room", "room_id", left.value()))));
         authenticated(HttpMethod.POST, "/api/rooms/([^/]+)/members/add", (request, user) ->
                 core.rooms().addMember(user.id(), new RoomId(request.pathParam(0)), request.requiredQuery("user_email"))
                         .thenApply(outcome -> answer(outcome, added -> Map.of(

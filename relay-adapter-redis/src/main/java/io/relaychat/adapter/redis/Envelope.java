@@ -30,10 +30,13 @@ import java.util.Map;
  * [1, origin, "j", room_id, user_id, username]            user joined
  * [1, origin, "t", room_id, user_id, username]            typing
  * [1, origin, "p", room_id, {user_id: username, ...}]     presence
+ * [1, origin, "l", room_id, user_id]                      a member left the room
  * </pre>
  * {@code published_at_millis} (the publishing node's wall clock, for the bus latency on the receiving node) was added
  * at the end of version 1: a node that does not know it reads the fields before it and ignores the rest, and a
- * message without it (from a node that does not write it) is read with 0, not timed.
+ * message without it (from a node that does not write it) is read with 0, not timed. "l" was added to version 1
+ * too: a node that predates it drops such an envelope as malformed, and until it is upgraded it learns that a member
+ * left only when it next reads the room from the store.
  * A reader skips envelopes of a version it does not know, so a cluster can be upgraded node by node once
  * a new version exists. Sends handed from node to node have forms of their own ({@link #encodeForward}).
  */
@@ -81,6 +84,10 @@ final class Envelope {
                     json.writeStringField(online.getKey().value(), online.getValue());
                 }
                 json.writeEndObject();
+            } else if (event instanceof RoomEvent.MemberLeft left) {
+                json.writeString("l");
+                json.writeString(left.roomId().value());
+                json.writeString(left.userId().value());
             } else {
                 throw new IllegalArgumentException("no envelope for " + event);
             }
@@ -107,6 +114,7 @@ final class Envelope {
                 case "t" -> new RoomEvent.Typing(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()),
                         json.nextTextValue());
                 case "p" -> new RoomEvent.PresenceUpdate(new RoomId(json.nextTextValue()), users(json));
+                case "l" -> new RoomEvent.MemberLeft(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()));
                 default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
             };
             return new Received(header.origin(), event, publishedAt[0]);

@@ -32,7 +32,8 @@ class EnvelopeTest {
                         Instant.EPOCH, List.of(), 1, null)),
                 new RoomEvent.UserJoined(ROOM, ANN, "ann"),
                 new RoomEvent.Typing(ROOM, ANN, "ann"),
-                new RoomEvent.PresenceUpdate(ROOM, Map.of(ANN, "ann", new UserId("u2"), "bob")));
+                new RoomEvent.PresenceUpdate(ROOM, Map.of(ANN, "ann", new UserId("u2"), "bob")),
+                new RoomEvent.MemberLeft(ROOM, ANN));
 
         for (RoomEvent event : events) {
             Envelope.Received received = Envelope.decode(Envelope.encode("node-a", event));

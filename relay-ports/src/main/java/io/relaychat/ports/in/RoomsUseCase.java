@@ -27,13 +27,20 @@ public interface RoomsUseCase {
     /** Become a member of a group room. Refused with NOT_FOUND for no such room, ACCESS_DENIED for a private one. */
     CompletionStage<Outcome<Membership>> joinRoom(UserId userId, RoomId roomId);
 
+    /**
+     * Stop being a member: the room leaves the user's list and every connection of theirs stops receiving it, on
+     * every node. A room left empty is kept. Refused with NOT_MEMBER for a non-member or no such room (alike),
+     * RATE_LIMITED when the user joins and leaves more often than allowed.
+     */
+    CompletionStage<Outcome<RoomId>> leaveRoom(UserId userId, RoomId roomId);
+
     /** A member adds someone by email. Refused with NOT_MEMBER if the actor is not a member, NOT_FOUND for no such user. */
     CompletionStage<Outcome<User>> addMember(UserId actor, RoomId roomId, String email);
 
     /**
-     * The one private room of exactly these two users, created on the first call from either side.
-     * {@code identifier} is the other user's email or username. Refused with NOT_FOUND for no such user,
-     * SELF_DIRECT_MESSAGE for the caller themself.
+     * The one private room of exactly these two users, created on the first call from either side; a caller
+     * who had left it is a member again (the other user is not brought back). {@code identifier} is the other
+     * user's email or username. Refused with NOT_FOUND for no such user, SELF_DIRECT_MESSAGE for the caller themself.
      */
     CompletionStage<Outcome<Room>> openDirectRoom(UserId caller, String identifier);
 

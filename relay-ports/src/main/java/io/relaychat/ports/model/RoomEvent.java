@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Events that concern everyone joined to one room. They are what server nodes exchange on the
- * room event bus, and what clients joined to the room receive.
+ * room event bus, and what clients joined to the room receive; {@link MemberLeft} alone is for nodes only.
  */
 public sealed interface RoomEvent extends ServerEvent {
 
@@ -28,6 +28,17 @@ public sealed interface RoomEvent extends ServerEvent {
 
     /** Someone is typing; never stored. */
     record Typing(RoomId roomId, UserId userId, String username) implements RoomEvent {
+    }
+
+    /**
+     * A member left the room: every node drops what it remembers of the room's members and detaches the user's
+     * connections from it. Nodes tell each other; clients hear of it as a {@link PresenceUpdate} without them.
+     */
+    record MemberLeft(RoomId roomId, UserId userId) implements RoomEvent {
+        public MemberLeft {
+            Objects.requireNonNull(roomId, "roomId");
+            Objects.requireNonNull(userId, "userId");
+        }
     }
 
     /** The users with at least one connection joined to the room, by id, with their usernames. */

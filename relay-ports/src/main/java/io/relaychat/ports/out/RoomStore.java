@@ -23,6 +23,12 @@ public interface RoomStore {
     CompletionStage<Boolean> addMember(RoomId roomId, UserId member);
 
     /**
+     * Removes the member if present, keeping the order of the others; true when removed, false when not a
+     * member (or no such room). Atomic. A room left empty stays, with its history.
+     */
+    CompletionStage<Boolean> removeMember(RoomId roomId, UserId member);
+
+    /**
      * The room with {@code candidate}'s direct key, inserting {@code candidate} if there is none.
      * Atomic: concurrent calls for one pair yield one room.
      */

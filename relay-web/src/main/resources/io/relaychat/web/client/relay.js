@@ -444,6 +444,8 @@ export class RelayClient {
    * once whatever happens to the socket.
    */
   send(roomId, content, attachments = []) {
+    // The others stop showing this user as typing when the message arrives: typing right after it must tell them again.
+    this.#lastTyping.delete(roomId);
     const clientId = newClientId(this.#random);
     const send = { clientId, roomId, content, attachments, state: SendState.SENDING, error: null, transient: 0, timer: null };
     this.#pending.set(clientId, send);

@@ -17,6 +17,8 @@ export class Timeline {
   #onOlder;
   #onRetry;
   #onDiscard;
+  /** Whether the view follows the newest message: true until the reader scrolls up, again once back at the bottom. */
+  #following = true;
 
   /** `onOlder(room)` loads the page before the oldest shown; `onRetry`/`onDiscard(clientId)` act on a failed send. */
   constructor({ onOlder, onRetry, onDiscard }) {
@@ -24,8 +26,13 @@ export class Timeline {
     this.#onRetry = onRetry;
     this.#onDiscard = onDiscard;
     this.#log.addEventListener('scroll', () => {
+      this.#following = this.#nearBottom();
       if (this.#room && this.#log.scrollTop < NEAR_TOP_PX) this.#onOlder(this.#room);
     });
+    // An image grows the log when it has loaded, after the scroll to the bottom: follow it if we were following.
+    this.#list.addEventListener('load', () => {
+      if (this.#following) this.scrollToBottom();
+    }, true);
   }
 
   /** Shows `room` (its state from the chat controller), scrolled to the newest message. */
@@ -42,6 +49,7 @@ export class Timeline {
 
   scrollToBottom() {
     this.#log.scrollTop = this.#log.scrollHeight;
+    this.#following = true;
   }
 
   #nearBottom() {
@@ -147,7 +155,7 @@ function attachmentsOf(urls) {
     if (!safe) return el('li', { class: 'hint', text: String(url) });
     if (isImage(safe)) {
       return el('li', {}, el('a', { href: safe, target: '_blank', rel: 'noopener noreferrer' },
-        el('img', { src: safe, alt: `Image ${name}`, class: 'preview', loading: 'lazy' })));
+        el('img', { src: safe, alt: `Image ${name}`, class: 'preview' })));
     }
     return el('li', {}, el('a', { href: safe, download: name, class: 'file-link', text: name }));
   }));

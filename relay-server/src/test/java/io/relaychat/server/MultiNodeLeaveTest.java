@@ -1,0 +1,166 @@
+package io.relaychat.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaychat.server.Api.Account;
+import io.relaychat.testkit.Await;
+import io.relaychat.testkit.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Leaving a room through one node, as the other nodes of the service see it: two nodes sharing one store (the
+ * MongoDB-compatible server in this JVM) and one real redis-server.
+ */
+@IntegrationTest
+class MultiNodeLeaveTest {
+    private SharedServices services;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startServices() {
+        services = SharedServices.start();
+    }
+
+    @AfterEach
+    void stopServices() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        services.close();
+    }
+
+    private RunningServer node() {
+        RunningServer node = RunningServer.start(services.nodeEnv());
+        toClose.add(0, node);
+        return node;
+    }
+
+    private WsClient connect(RunningServer node, Account account) {
+        WsClient client = WsClient.connect(node.ws(account.token()));
+        toClose.add(0, client);
+        return client;
+    }
+
+    private static boolean isPresence(JsonNode frame, String room) {
+        return frame.path("type").asText().equals("presence_update") && frame.path("room_id").asText().equals(room);
+    }
+
+    @Test
+    void aUserWhoLeftOnOneNodeStopsReceivingAndSendingTheRoomOnTheOther() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        Account carol = onA.register("carol");
+        String room = onA.createRoom(ann, "spread", bob, carol);
+        WsClient annOnA = connect(a, ann);
+        annOnA.join(room);
+        WsClient carolOnB = connect(b, carol);
+        carolOnB.join(room);
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.join(room);
+        bobOnB.say(room, "bob was here"); // node b now knows bob as a member of the room
+        annOnA.awaitMessages(1);
+        carolOnB.awaitMessages(1);
+        annOnA.awaitFrame("presence with bob", frame -> isPresence(frame, room) && frame.path("online_users").has(bob.id()));
+        carolOnB.awaitFrame("presence with bob", frame -> isPresence(frame, room) && frame.path("online_users").has(bob.id()));
+        assertEquals(200, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
+        annOnA.clear();
+        carolOnB.clear();
+
+        assertEquals(200, onA.post("/api/rooms/" + room + "/leave", null, bob.token()).status());
+
+        carolOnB.awaitFrame("node b's presence without bob", frame -> isPresence(frame, room)
+                && frame.path("online_users").has(carol.id()) && !frame.path("online_users").has(bob.id()));
+        bobOnB.send(Map.of("action", "send_message", "room_id", room, "content", "let me back", "client_id", "c-9"));
+        JsonNode refused = bobOnB.nextError(0);
+        assertEquals("not_member", refused.path("code").asText());
+        assertEquals("c-9", refused.path("client_id").asText());
+        assertEquals(403, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
+
+        annOnA.say(room, "after bob left");
+        carolOnB.awaitMessages(1);
+        bobOnB.send(Map.of("action", "ping"));
+        bobOnB.awaitType("pong"); // node b wrote it after anything the room sent this socket before
+        assertEquals(List.of("bob was here"), bobOnB.chatMessages().stream()
+                .map(frame -> frame.path("content").asText()).toList(), "bob's socket on node b still got the room");
+        annOnA.awaitFrame("node a's presence without bob", frame -> isPresence(frame, room)
+                && !frame.path("online_users").has(bob.id()) && frame.path("online_users").has(carol.id()));
+    }
+
+    /**
+     * Node b remembers bob as a member of a room none of its sockets is in, so it hears nothing on that room's
+     * channel: it must not believe what it remembers.
+     */
+    @Test
+    void aNodeWithNoSocketInTheRoomDoesNotBelieveAMembershipItRemembers() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        String room = onA.createRoom(ann, "quiet", bob);
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.say(room, "from a socket not in the room"); // node b reads and remembers the room, bob a member
+        bobOnB.awaitMessages(1);
+        assertEquals(200, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
+
+        assertEquals(200, onA.post("/api/rooms/" + room + "/leave", null, bob.token()).status());
+
+        assertEquals(403, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
+        bobOnB.say(room, "still in?");
+        assertEquals("not_member", bobOnB.nextError(0).path("code").asText());
+        bobOnB.send(Map.of("action", "join_room", "room_id", room));
+        assertEquals("not_member", bobOnB.nextError(1).path("code").asText());
+    }
+
+    /**
+     * Redis is down while bob leaves through node a: node b cannot hear of it then, so it believes nothing it
+     * remembers while the bus is away, and once Redis is back it reads the room again and bob's socket leaves it.
+     */
+    @Test
+    void aLeaveDuringARedisOutageReachesTheOtherNodeOnceRedisIsBack() {
+        RunningServer a = node();
+        RunningServer b = node();
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        Account carol = onA.register("carol");
+        String room = onA.createRoom(ann, "outage", bob, carol);
+        WsClient annOnA = connect(a, ann);
+        annOnA.join(room);
+        WsClient carolOnB = connect(b, carol);
+        carolOnB.join(room);
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.join(room);
+        carolOnB.awaitFrame("presence with bob", frame -> isPresence(frame, room) && frame.path("online_users").has(bob.id()));
+
+        services.redis.kill();
+        Await.until("node b sees Redis gone", () -> onB.get("/api/health", null).body().path("status").asText()
+                .equals("degraded"));
+        assertEquals(200, onA.post("/api/rooms/" + room + "/leave", null, bob.token()).status());
+        bobOnB.say(room, "sent while node b could not hear");
+        assertEquals("not_member", bobOnB.nextError(0).path("code").asText(), "node b believed what it remembered");
+        carolOnB.clear();
+        services.redis.restart();
+
+        carolOnB.awaitFrame("node b's presence without bob", frame -> isPresence(frame, room)
+                && frame.path("online_users").has(carol.id()) && !frame.path("online_users").has(bob.id()));
+        annOnA.say(room, "after bob left");
+        carolOnB.awaitMessages(1);
+        bobOnB.send(Map.of("action", "ping"));
+        bobOnB.awaitType("pong");
+        assertEquals(List.of(), bobOnB.chatMessages(), "bob's socket on node b still got the room");
+    }
+}
