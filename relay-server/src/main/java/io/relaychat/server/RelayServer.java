@@ -4,6 +4,7 @@ import io.relaychat.adapter.auth.BcryptPasswordHasher;
 import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
+import io.relaychat.adapter.netty.WebClient;
 import io.relaychat.domain.RelayCore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,8 +16,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
-/** One server node: adapters chosen from the configuration, the core, and the transport in front. */
+/**
+ * One server node: adapters chosen from the configuration, the core, and the transport in front (serving the web
+ * client too, unless RELAY_WEB_CLIENT is false).
+ */
 public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
     private static final Duration MAX_CLOSE_RESERVE = Duration.ofSeconds(2);
@@ -29,6 +34,8 @@ public final class RelayServer implements AutoCloseable {
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final String auth;
+    /** Whether the web client is served, and which build: for the start-up line. */
+    private final String webClient;
     /** Null while metrics are off (RELAY_METRICS_PORT unset or 0). */
     private final PrometheusMeterRegistry registry;
     private NodeMeters meters;
@@ -83,7 +90,13 @@ public final class RelayServer implements AutoCloseable {
                     .metrics(metrics)
                     .build();
             cluster.attach(storage.observing().apply(core.clusterEvents()));
-            this.transport = new NettyTransport(core, config.transport(), metrics);
+            // Read here, once, before the transport listens: its event loops only ever answer from memory.
+            Optional<WebClient> site = config.webClient()
+                    ? Optional.of(WebClientFiles.load(RelayServer.class.getClassLoader()))
+                    : Optional.empty();
+            this.webClient = site.map(client -> "web client: served at / (version " + client.version() + ", "
+                    + client.fileCount() + " files)").orElse("web client: off");
+            this.transport = new NettyTransport(core, config.transport().withWebClient(site), metrics);
         } catch (RuntimeException e) {
             if (hasherBuilt != null) {
                 hasherBuilt.close();
@@ -132,7 +145,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** The adapters chosen from the configuration, for the start-up line: no secret, no credential. */
     public String adapters() {
-        return storage.description() + "; " + cluster.description() + "; " + auth;
+        return storage.description() + "; " + cluster.description() + "; " + auth + "; " + webClient;
     }
 
     /** Request body bytes the node holds now, all connections together: what the body budget bounds. */

@@ -38,7 +38,8 @@ public record ServerConfig(
         Duration shutdownGrace,
         Duration shutdownSpread,
         ReadinessBounds readiness,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        boolean webClient) {
 
     public static final int MIN_SECRET_BYTES = 32;
     /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
@@ -94,6 +95,7 @@ public record ServerConfig(
                         Duration.ofMillis(read.integer(Setting.RELAY_READY_CACHE_MS))),
                 // A port of its own, off by default: the public port never shows the metrics.
                 new MetricsSettings(Objects.requireNonNullElse(read.text(Setting.RELAY_METRICS_HOST), transport.host()),
-                        read.integer(Setting.RELAY_METRICS_PORT)));
+                        read.integer(Setting.RELAY_METRICS_PORT)),
+                read.bool(Setting.RELAY_WEB_CLIENT));
     }
 }

@@ -165,6 +165,8 @@ enum Setting {
             "the longest the server works on one request before the connection is closed"),
     RELAY_HTTP_MIN_BODY_BYTES_PER_SECOND(HTTP, integer(Defaults.TRANSPORT.minBodyBytesPerSecond(), 0, 1024 * 1024 * 1024),
             "the slowest a request body may arrive, after 5 s of grace; slower, the connection is closed"),
+    RELAY_WEB_CLIENT(HTTP, bool(WebClientFiles.SERVED_BY_DEFAULT),
+            "serve the browser client at / and its files under /assets/ (false: the API alone; / answers 404)"),
 
     // WebSocket
     RELAY_MAX_FRAME_BYTES(WEBSOCKET, integer(Defaults.TRANSPORT.maxFrameBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,

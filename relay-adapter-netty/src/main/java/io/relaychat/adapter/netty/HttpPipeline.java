@@ -36,6 +36,7 @@ final class HttpPipeline {
     private final TransportSettings settings;
     private final RestApi api;
     private final WebSocketUpgrade webSocket;
+    private final WebClientRoutes webClient;
     private final CorsConfig cors;
     private final BodyBounds bounds;
     private final BodyGate.Check bodyGate;
@@ -62,6 +63,7 @@ final class HttpPipeline {
         this.accessLog = new AccessLog(addresses);
         this.api = new RestApi(core, addresses, draining);
         this.webSocket = new WebSocketUpgrade(core, settings, webSockets, accessLog, metrics);
+        this.webClient = new WebClientRoutes(settings.webClient());
         this.cors = corsConfig(settings.corsOrigins());
         this.bounds = new BodyBounds(settings.maxJsonBytes(), uploadBodyBytes(core.uploads().maxBytes()),
                 settings.maxOtherBodyBytes());
@@ -120,7 +122,7 @@ final class HttpPipeline {
                 .addLast("cors", new CorsHandler(cors))
                 .addLast("http-gate", new BodyGate(bodyGate, exchanges))
                 .addLast("http-bodies", new RequestBodies(bounds, budget, exchanges))
-                .addLast("api", new HttpRequestHandler(api, webSocket));
+                .addLast("api", new HttpRequestHandler(api, webSocket, webClient));
     }
 
     /** Takes out what only HTTP needs; the decoder and encoder are the WebSocket handshake's to replace. */

@@ -24,19 +24,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * Answers each whole HTTP request (a route of the REST API) and hands {@code /api/ws} to the WebSocket
- * upgrade. Use cases complete on other threads and nothing here waits on the event loop; when to read the
- * next request, and when to close, is {@link HttpExchanges}' business, told by the Connection header.
+ * Answers each whole HTTP request (a route of the REST API, or the web client's page and files when there is one)
+ * and hands {@code /api/ws} to the WebSocket upgrade. Use cases complete on other threads and nothing here waits on
+ * the event loop; when to read the next request, and when to close, is {@link HttpExchanges}' business, told by the
+ * Connection header.
  */
 final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
 
     private final RestApi api;
     private final WebSocketUpgrade webSocket;
+    private final WebClientRoutes webClient;
 
-    HttpRequestHandler(RestApi api, WebSocketUpgrade webSocket) {
+    HttpRequestHandler(RestApi api, WebSocketUpgrade webSocket, WebClientRoutes webClient) {
         this.api = api;
         this.webSocket = webSocket;
+        this.webClient = webClient;
     }
 
     @Override
@@ -60,6 +63,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (path.equals(WebSocketUpgrade.PATH) && request.method().equals(HttpMethod.GET)) {
             webSocket.upgrade(ctx, request, webSocketToken(request, query));
+            return;
+        }
+        if (webClient.owns(path)) {
+            respond(ctx, request, webClient.answer(request.method(), path), true);
             return;
         }
         List<String> params = new ArrayList<>();

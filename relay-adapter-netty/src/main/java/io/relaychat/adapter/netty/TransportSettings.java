@@ -48,6 +48,8 @@ import java.util.Optional;
  *                             plain HTTP and ws:// (TLS ends at a proxy in front, or nowhere)
  * @param compression          whether WebSockets may negotiate permessage-deflate, and from what size a frame is
  *                             compressed
+ * @param webClient            the browser client served at {@code /} and under {@code /assets/}; empty: none, and
+ *                             {@code /} answers 404 like any path the API does not have
  */
 public record TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
                                 int maxFrameBytes, Duration idleTimeout, int ioThreads,
@@ -56,7 +58,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
                                 int maxConnections, int maxRequestsInFlight, long maxQueuedBytes,
                                 int rateLimitCloseCount, Duration rateLimitCloseWindow, Duration answerTimeout,
                                 int minBodyBytesPerSecond, List<String> trustedProxies, Optional<TlsFiles> tls,
-                                WebSocketCompression compression) {
+                                WebSocketCompression compression, Optional<WebClient> webClient) {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8001;
     public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
@@ -119,10 +121,11 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         trustedProxies = List.copyOf(trustedProxies);
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(webClient, "webClient");
         new ClientAddressResolver(trustedProxies); // refuses an entry that is no address or network, at start-up
     }
 
-    /** Every setting but TLS and compression: plain HTTP, WebSockets uncompressed. */
+    /** Every setting but TLS, compression and the web client: plain HTTP, WebSockets uncompressed, no page at /. */
     public TransportSettings(String host, int port, List<String> corsOrigins, int maxJsonBytes,
                              int maxFrameBytes, Duration idleTimeout, int ioThreads,
                              Duration headTimeout, Duration bodyReadTimeout, Duration keepAliveTimeout,
@@ -133,7 +136,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         this(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads, headTimeout, bodyReadTimeout,
                 keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight, maxConnections,
                 maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow, answerTimeout,
-                minBodyBytesPerSecond, trustedProxies, Optional.empty(), WebSocketCompression.OFF);
+                minBodyBytesPerSecond, trustedProxies, Optional.empty(), WebSocketCompression.OFF, Optional.empty());
     }
 
     /** Every setting but the trusted proxies: none, so every client is its socket's peer. */
@@ -207,7 +210,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, value, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     /** The four HTTP phase timeouts: head, each body read, between kept-alive requests, writing an answer. */
@@ -215,7 +218,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 head, bodyRead, keepAlive, write, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     /** The bounds on request bodies: the JSON routes', every other route's, and the node's total. */
@@ -223,14 +226,14 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, json, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, other, inFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     public TransportSettings withMaxConnections(int value) {
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 value, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     /** What one WebSocket may hold: requests in flight, bytes queued to it, rate-limit refusals in a window. */
@@ -239,7 +242,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, requestsInFlight, queuedBytes, closeAfterRefusals, refusalWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     /** The longest the server may work on one request before its connection is closed; 0: no deadline. */
@@ -247,7 +250,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                value, minBodyBytesPerSecond, trustedProxies, tls, compression);
+                value, minBodyBytesPerSecond, trustedProxies, tls, compression, webClient);
     }
 
     /** The slowest a request body may arrive, in bytes a second; 0: no minimum. */
@@ -255,7 +258,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, value, trustedProxies, tls, compression);
+                answerTimeout, value, trustedProxies, tls, compression, webClient);
     }
 
     /** The proxies whose X-Forwarded-For names the client: addresses and networks such as {@code 10.0.0.0/8}. */
@@ -263,7 +266,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, value, tls, compression);
+                answerTimeout, minBodyBytesPerSecond, value, tls, compression, webClient);
     }
 
     /** Serves HTTPS and wss:// with these files; empty: plain HTTP. */
@@ -271,7 +274,7 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, value, compression);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, value, compression, webClient);
     }
 
     /** Whether WebSockets may negotiate permessage-deflate, and from what size a frame is compressed. */
@@ -279,6 +282,14 @@ public record TransportSettings(String host, int port, List<String> corsOrigins,
         return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
                 headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
                 maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
-                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, value);
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, value, webClient);
+    }
+
+    /** Serves this browser client at {@code /} and its files under {@code /assets/<version>/}; empty: none. */
+    public TransportSettings withWebClient(Optional<WebClient> value) {
+        return new TransportSettings(host, port, corsOrigins, maxJsonBytes, maxFrameBytes, idleTimeout, ioThreads,
+                headTimeout, bodyReadTimeout, keepAliveTimeout, writeTimeout, maxOtherBodyBytes, maxBodyBytesInFlight,
+                maxConnections, maxRequestsInFlight, maxQueuedBytes, rateLimitCloseCount, rateLimitCloseWindow,
+                answerTimeout, minBodyBytesPerSecond, trustedProxies, tls, compression, value);
     }
 }
