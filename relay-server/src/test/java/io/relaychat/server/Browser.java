@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -48,6 +49,8 @@ final class Browser implements AutoCloseable {
     /** How long a page may take to load, and a wait for the page to get somewhere, at most. */
     static final Duration WAIT = Duration.ofSeconds(15);
     private static final Path TARGET = Path.of("target");
+    /** Each test class's screenshot count, so that the browsers of its tests number on and overwrite none. */
+    private static final Map<Class<?>, AtomicInteger> SCREENSHOTS = new ConcurrentHashMap<>();
     /**
      * Every flag is for a headless run as root on a shared machine with no network: no sandbox (root cannot have
      * one), no GPU, /tmp instead of a small /dev/shm, and none of the background traffic (updates, sync, QUIC,
@@ -109,7 +112,7 @@ final class Browser implements AutoCloseable {
     /** A browser of {@code window}'s size, its screenshots kept under {@code testClass}'s name. */
     static Browser start(Class<?> testClass, Dimension window) {
         assumeInstalled();
-        return new Browser(testClass, new AtomicInteger(), window);
+        return new Browser(testClass, SCREENSHOTS.computeIfAbsent(testClass, test -> new AtomicInteger()), window);
     }
 
     /** A second browser, with a profile of its own (another user), whose screenshots number on with this one's. */
@@ -142,7 +145,12 @@ final class Browser implements AutoCloseable {
 
     /** Waits at most {@link #WAIT} until {@code condition} holds (is neither null nor false), and returns its value. */
     <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return await(WAIT, condition);
+    }
+
+    /** Waits at most {@code timeout} until {@code condition} holds: for what takes longer, as a reconnect's backoff. */
+    <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout).until(condition);
     }
 
     /** Saves the window as target/browser-screenshots/&lt;test class&gt;/&lt;nn&gt;-&lt;name&gt;.png and returns the file. */
