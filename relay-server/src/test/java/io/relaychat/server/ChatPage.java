@@ -205,6 +205,11 @@ final class ChatPage {
         input.sendKeys(Keys.ENTER);
     }
 
+    /** Presses {@code key} where the focus is, as a person at the keyboard does. */
+    void press(CharSequence key) {
+        new org.openqa.selenium.interactions.Actions(browser.driver()).sendKeys(key).perform();
+    }
+
     /** The delivered messages of the open room, top to bottom. */
     List<Shown> messages() {
         @SuppressWarnings("unchecked")
