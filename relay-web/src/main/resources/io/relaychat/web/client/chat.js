@@ -192,7 +192,8 @@ export class Chat {
     this.#header.show(room, this.#client.user);
     this.#timeline.show(room, this.#client.user);
     this.#composer.open(roomId);
-    this.#markRead(room);
+    room.unread = 0;
+    this.#renderRooms(); // the list marks the open room, and the title's count drops this room's unread
     if (!room.loaded) this.#loadNewest(room);
   }
 
