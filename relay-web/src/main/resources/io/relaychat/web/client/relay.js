@@ -154,6 +154,7 @@ export class RelayClient {
     for (const send of this.#pending.values()) this.#timers.clearTimeout(send.timer);
     this.#rooms.clear();
     this.#pending.clear();
+    this.#lastTyping.clear();
     this.#setState(ConnectionState.OFFLINE);
   }
 
