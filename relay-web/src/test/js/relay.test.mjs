@@ -99,6 +99,31 @@ test('a room watched without a known seq asks the store for its newest seq first
   assert.deepEqual(ws.last().sent('join_room'), [{ action: 'join_room', room_id: 'r1', since_seq: 3 }]);
 });
 
+test('a room whose newest seq could not be read is joined once the store answers again, still from its newest seq', async () => {
+  const clock = new FakeClock();
+  const ws = fakeWebSocketClass();
+  let storeUp = false;
+  const { fetch } = fakeFetch({
+    'POST /api/auth/login': () => [200, { access_token: 't', token_type: 'bearer', user: ANN }],
+    'GET /api/rooms/r1/messages': () => (storeUp ? [200, [{ ...message('r1', 9) }]]
+      : [503, { detail: 'Service unavailable: storage is unreachable', code: 'storage_unavailable' }]),
+  });
+  const client = new RelayClient({ baseUrl: 'http://relay.test', fetch, WebSocket: ws.FakeSocket, timers: clock.timers() });
+  const errors = [];
+  client.on('error', (e) => errors.push(e.code));
+  await client.login({ email: ANN.email, password: 'pw' });
+  client.watch('r1');
+  client.connect();
+  ws.last().open();
+  await settle();
+  assert.deepEqual(ws.last().sent('join_room'), [], 'no join without knowing where the room stands');
+  assert.deepEqual(errors, ['storage_unavailable']);
+  storeUp = true;
+  await clock.advance(5000);
+  await settle();
+  assert.deepEqual(ws.last().sent('join_room'), [{ action: 'join_room', room_id: 'r1', since_seq: 9 }]);
+});
+
 test('messages are handed on in seq order: one that arrives early waits for the one before it', async () => {
   const { client, ws, events } = await signedInClient();
   client.watch('r1', 3);

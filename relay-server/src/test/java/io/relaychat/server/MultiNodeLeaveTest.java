@@ -48,12 +48,12 @@ class MultiNodeLeaveTest {
         return client;
     }
 
-    private static boolean isPresence(JsonNode frame, String room) {
-        return frame.path("type").asText().equals("presence_update") && frame.path("room_id").asText().equals(room);
+    /** ann on node a, carol and bob on node b, all three in one room and joined to it. */
+    private record ThreeInARoom(Api onA, Api onB, Account bob, Account carol, String room,
+                                WsClient annOnA, WsClient carolOnB, WsClient bobOnB) {
     }
 
-    @Test
-    void aUserWhoLeftOnOneNodeStopsReceivingAndSendingTheRoomOnTheOther() {
+    private ThreeInARoom threeInARoom(String name) {
         RunningServer a = node();
         RunningServer b = node();
         Api onA = new Api(a);
@@ -61,13 +61,31 @@ class MultiNodeLeaveTest {
         Account ann = onA.register("ann");
         Account bob = onA.register("bob");
         Account carol = onA.register("carol");
-        String room = onA.createRoom(ann, "spread", bob, carol);
+        String room = onA.createRoom(ann, name, bob, carol);
         WsClient annOnA = connect(a, ann);
         annOnA.join(room);
         WsClient carolOnB = connect(b, carol);
         carolOnB.join(room);
         WsClient bobOnB = connect(b, bob);
         bobOnB.join(room);
+        return new ThreeInARoom(onA, onB, bob, carol, room, annOnA, carolOnB, bobOnB);
+    }
+
+    private static boolean isPresence(JsonNode frame, String room) {
+        return frame.path("type").asText().equals("presence_update") && frame.path("room_id").asText().equals(room);
+    }
+
+    @Test
+    void aUserWhoLeftOnOneNodeStopsReceivingAndSendingTheRoomOnTheOther() {
+        ThreeInARoom three = threeInARoom("spread");
+        Api onA = three.onA();
+        Api onB = three.onB();
+        Account bob = three.bob();
+        Account carol = three.carol();
+        String room = three.room();
+        WsClient annOnA = three.annOnA();
+        WsClient carolOnB = three.carolOnB();
+        WsClient bobOnB = three.bobOnB();
         bobOnB.say(room, "bob was here"); // node b now knows bob as a member of the room
         annOnA.awaitMessages(1);
         carolOnB.awaitMessages(1);
@@ -130,20 +148,15 @@ class MultiNodeLeaveTest {
      */
     @Test
     void aLeaveDuringARedisOutageReachesTheOtherNodeOnceRedisIsBack() {
-        RunningServer a = node();
-        RunningServer b = node();
-        Api onA = new Api(a);
-        Api onB = new Api(b);
-        Account ann = onA.register("ann");
-        Account bob = onA.register("bob");
-        Account carol = onA.register("carol");
-        String room = onA.createRoom(ann, "outage", bob, carol);
-        WsClient annOnA = connect(a, ann);
-        annOnA.join(room);
-        WsClient carolOnB = connect(b, carol);
-        carolOnB.join(room);
-        WsClient bobOnB = connect(b, bob);
-        bobOnB.join(room);
+        ThreeInARoom three = threeInARoom("outage");
+        Api onA = three.onA();
+        Api onB = three.onB();
+        Account bob = three.bob();
+        Account carol = three.carol();
+        String room = three.room();
+        WsClient annOnA = three.annOnA();
+        WsClient carolOnB = three.carolOnB();
+        WsClient bobOnB = three.bobOnB();
         carolOnB.awaitFrame("presence with bob", frame -> isPresence(frame, room) && frame.path("online_users").has(bob.id()));
 
         services.redis.kill();

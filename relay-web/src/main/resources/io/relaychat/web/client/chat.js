@@ -15,6 +15,8 @@ const PAGE = 50;
  * the room list is asked again this often, whenever the socket comes back, and when the tab comes to the front.
  */
 const ROOMS_REFRESH_MS = 20000;
+/** Messages kept per room off screen; older ones are read again from history when scrolled to. */
+const KEPT_OFF_SCREEN = 1000;
 const STATUS_TEXT = {
   [ConnectionState.ONLINE]: 'Connected',
   [ConnectionState.CONNECTING]: 'Connecting…',
@@ -85,11 +87,16 @@ export class Chat {
    * are new to this user, so the others' count as unread.
    */
   async #refreshRooms() {
+    const known = new Set(this.#rooms.keys()); // a room entered while the list is on its way is not in it yet
     let rooms;
     try {
       rooms = await this.#client.rooms();
     } catch (e) {
       return; // the socket's state already says when the server is away; the next refresh tries again
+    }
+    const listed = new Set(rooms.map((room) => room.id));
+    for (const roomId of known) {
+      if (this.#rooms.has(roomId) && !listed.has(roomId)) this.#left(roomId); // left in another tab or device
     }
     for (const room of rooms) {
       if (this.#rooms.has(room.id)) continue;
@@ -176,6 +183,8 @@ export class Chat {
   select(roomId) {
     const room = this.#rooms.get(roomId);
     if (!room) return;
+    const previous = this.#current();
+    if (previous && previous !== room) this.#trim(previous);
     this.#currentId = roomId;
     byId('no-room').hidden = true;
     byId('room').hidden = false;
@@ -183,7 +192,8 @@ export class Chat {
     this.#header.show(room, this.#client.user);
     this.#timeline.show(room, this.#client.user);
     this.#composer.open(roomId);
-    this.#markRead(room);
+    room.unread = 0;
+    this.#renderRooms(); // the list marks the open room, and the title's count drops this room's unread
     if (!room.loaded) this.#loadNewest(room);
   }
 
@@ -261,9 +271,18 @@ export class Chat {
     if (onScreen) this.#header.showTyping(room);
     if (!fresh) return;
     if (onScreen) this.#timeline.added(message);
+    else this.#trim(room);
     const seen = onScreen && document.visibilityState === 'visible';
     if (!seen && message.user_id !== this.#client.user?.id) room.unread++;
     this.#renderRooms();
+  }
+
+  /** Keeps a room that is not on screen from growing without end: its oldest messages go, to be read again if wanted. */
+  #trim(room) {
+    const extra = room.messages.length - KEPT_OFF_SCREEN;
+    if (extra <= 0) return;
+    for (const message of room.messages.splice(0, extra)) room.ids.delete(message.id);
+    room.hasMore = true;
   }
 
   #outgoing(send) {

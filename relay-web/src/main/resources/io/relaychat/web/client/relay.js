@@ -55,6 +55,7 @@ const DEFAULTS = Object.freeze({
   heartbeatTimeoutMs: 10000,
   typingThrottleMs: 3000,
   gapWaitMs: 1000,
+  baselineRetryMs: 5000,
 });
 
 export class RelayClient {
@@ -153,6 +154,7 @@ export class RelayClient {
     for (const send of this.#pending.values()) this.#timers.clearTimeout(send.timer);
     this.#rooms.clear();
     this.#pending.clear();
+    this.#lastTyping.clear();
     this.#setState(ConnectionState.OFFLINE);
   }
 
@@ -415,8 +417,12 @@ export class RelayClient {
         const newest = await this.history(roomId, { limit: 1 });
         if (room.lastSeq === null) room.lastSeq = newest.length ? newest[newest.length - 1].seq : 0;
       } catch (e) {
+        // Without a baseline a join could hide a gap: try again shortly (a reconnect also tries again).
         this.#emit('error', e);
-        return; // the next reconnect tries again; without a baseline a join could hide a gap
+        this.#timers.setTimeout(() => {
+          if (this.#isOpen() && this.#rooms.get(roomId) === room) this.#join(roomId);
+        }, this.#options.baselineRetryMs);
+        return;
       } finally {
         room.baselining = false;
       }

@@ -37,8 +37,8 @@ export class AuthView {
 
   #mode(registering) {
     this.#registering = registering;
-    byId('tab-login').setAttribute('aria-selected', String(!registering));
-    byId('tab-register').setAttribute('aria-selected', String(registering));
+    byId('tab-login').setAttribute('aria-pressed', String(!registering));
+    byId('tab-register').setAttribute('aria-pressed', String(registering));
     byId('auth-username-row').hidden = !registering;
     byId('auth-submit').textContent = registering ? 'Create account' : 'Log in';
     byId('auth-password').autocomplete = registering ? 'new-password' : 'current-password';

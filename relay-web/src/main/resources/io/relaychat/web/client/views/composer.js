@@ -4,6 +4,9 @@
 import { el, byId, isImage } from './dom.js';
 import { describeError } from './errors.js';
 
+/** The text box grows with its text up to this height, then scrolls. */
+const MAX_INPUT_PX = 160;
+
 export class Composer {
   #form = byId('composer');
   #input = byId('message-input');
@@ -125,7 +128,8 @@ export class Composer {
 
   #grow() {
     this.#input.style.height = 'auto';
-    this.#input.style.height = `${Math.min(this.#input.scrollHeight, 160)}px`;
+    this.#input.style.height = `${Math.min(this.#input.scrollHeight, MAX_INPUT_PX)}px`;
+    this.#input.style.overflowY = this.#input.scrollHeight > MAX_INPUT_PX ? 'auto' : 'hidden';
   }
 }
 

@@ -143,7 +143,7 @@ export class Timeline {
 
 function daySeparator(date) {
   const label = dayLabel(date);
-  return el('li', { class: 'day', role: 'separator', 'aria-label': label }, el('span', { text: label }));
+  return el('li', { class: 'day' }, el('h3', { text: label }));
 }
 
 /** Links to the files, images shown as previews; a URL this server did not generate is shown as text, never linked. */
