@@ -134,7 +134,7 @@ class TwoUsersChatBrowserTest {
         ann.find("logout-button").click();
         ann.browser().await(page -> ann.find("auth-view").isDisplayed());
         assertFalse(ann.find("chat-view").isDisplayed());
-        assertEquals("true", ann.find("tab-login").getAttribute("aria-selected"));
+        assertEquals("true", ann.find("tab-login").getAttribute("aria-pressed"), "the Log in switch is on");
         assertFalse(ann.find("auth-username").isDisplayed(), "log-in mode asks for no username");
         assertEquals("Log in", ann.text("auth-submit"));
         ann.shot("ann-logged-out");
