@@ -99,6 +99,7 @@ class DeliveryAcrossOutagesBrowserTest {
         page.await("Reconnecting…", screen -> screen.connection().equals("reconnecting")
                 && screen.text("connection-status").equals("Reconnecting…"));
         page.shot("bob-reconnecting");
+        assertEquals("", page.text("online-users"), "who is online is not known while the socket is away");
         for (int i = 1; i <= 3; i++) {
             annSocket.say(room, "while bob is away " + i);
         }

@@ -126,6 +126,11 @@ export class Chat {
     on('state', (state) => {
       this.#showStatus(state);
       if (state === ConnectionState.ONLINE) this.#refreshRooms();
+      if (state === ConnectionState.RECONNECTING || state === ConnectionState.OFFLINE) {
+        // Who is online was true when the socket went; the rooms' presence comes again once they are rejoined.
+        for (const room of this.#rooms.values()) room.online = null;
+        if (this.#current()) this.#header.show(this.#current(), this.#client.user);
+      }
     });
     on('message', (message) => this.#message(message));
     on('outgoing', (send) => this.#outgoing(send));
@@ -157,7 +162,7 @@ export class Chat {
     if (this.#rooms.has(room.id)) return this.#rooms.get(room.id);
     const state = {
       id: room.id, name: room.name, type: room.type, createdAt: room.created_at,
-      messages: [], ids: new Set(), pending: new Map(), unread: 0, online: {}, typing: new Map(),
+      messages: [], ids: new Set(), pending: new Map(), unread: 0, online: null, typing: new Map(),
       loaded: false, loadingOlder: false, hasMore: true, lastActivity: room.created_at ?? '',
     };
     this.#rooms.set(room.id, state);

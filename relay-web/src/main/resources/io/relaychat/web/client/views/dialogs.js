@@ -101,7 +101,7 @@ export class Dialogs {
   }
 
   directMessage() {
-    const query = el('input', { id: 'user-search-input', type: 'search', autocomplete: 'off', placeholder: 'At least 2 letters of a name or email' });
+    const query = el('input', { id: 'user-search-input', type: 'text', autocomplete: 'off', placeholder: 'At least 2 letters of a name or email' });
     const results = el('ul', { class: 'pick-list', 'aria-label': 'People', 'aria-live': 'polite' });
     let timer = null;
     let asked = 0;

@@ -12,8 +12,12 @@ export class RoomHeader {
 
   show(room, me) {
     this.#title.textContent = room.name;
-    const names = Object.entries(room.online).map(([id, name]) => (id === me?.id ? `${name} (you)` : name)).sort();
-    this.#online.textContent = names.length ? `Online: ${names.join(', ')}` : 'Nobody online';
+    if (room.online === null) {
+      this.#online.textContent = ''; // not known: before the room is joined, or while the socket is away
+    } else {
+      const names = Object.entries(room.online).map(([id, name]) => (id === me?.id ? `${name} (you)` : name)).sort();
+      this.#online.textContent = names.length ? `Online: ${names.join(', ')}` : 'Nobody online';
+    }
     this.showTyping(room);
   }
 
