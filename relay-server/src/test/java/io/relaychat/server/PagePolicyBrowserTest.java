@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and WebSocket) and no other. Skips where Chromium or chromedriver is not installed.
  */
 @IntegrationTest
-class BrowserSmokeTest {
+class PagePolicyBrowserTest {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static RunningServer server;
     private static Browser browser;
@@ -33,7 +33,7 @@ class BrowserSmokeTest {
     static void start() {
         Browser.assumeInstalled();
         server = RunningServer.start();
-        browser = Browser.start(BrowserSmokeTest.class, Browser.PHONE);
+        browser = Browser.start(PagePolicyBrowserTest.class, Browser.PHONE);
     }
 
     @AfterAll

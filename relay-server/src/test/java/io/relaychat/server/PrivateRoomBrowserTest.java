@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * way: the signed-in page keeps its token out of every store a script could read.
  */
 @IntegrationTest
-class BrowserRoomsTest {
+class PrivateRoomBrowserTest {
     private static RunningServer server;
     private static Api api;
 
@@ -46,7 +46,7 @@ class BrowserRoomsTest {
     void aPrivateRoomIsSharedByEmailAndFoundWithItsHistoryByTheAddedMember() {
         Account bob = api.register("bob");
         Account carol = api.register("carol");
-        try (Browser ann = Browser.start(BrowserRoomsTest.class, Browser.DESKTOP)) {
+        try (Browser ann = Browser.start(PrivateRoomBrowserTest.class, Browser.DESKTOP)) {
             ann.open(server.http() + "/");
             signUp(ann, "ann");
             WebDriver page = ann.driver();

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * screen, and none may be broken. A screen reader finds every control by its name only if these hold.
  */
 @IntegrationTest
-class BrowserAccessibilityTest {
+class AccessibilityBrowserTest {
     private static RunningServer server;
 
     @BeforeAll
@@ -40,7 +40,7 @@ class BrowserAccessibilityTest {
 
     @Test
     void everyViewOnADesktopPassesTheAccessibilityRules() {
-        try (Browser browser = Browser.start(BrowserAccessibilityTest.class, Browser.DESKTOP)) {
+        try (Browser browser = Browser.start(AccessibilityBrowserTest.class, Browser.DESKTOP)) {
             browser.open(server.http() + "/");
             browser.await(driver -> driver.findElement(By.id("auth-view")).isDisplayed());
             assertAccessible(browser, "log-in view");
@@ -70,7 +70,7 @@ class BrowserAccessibilityTest {
 
     @Test
     void theRoomListOnAPhoneScreenPassesTheAccessibilityRules() {
-        try (Browser browser = Browser.start(BrowserAccessibilityTest.class, Browser.PHONE)) {
+        try (Browser browser = Browser.start(AccessibilityBrowserTest.class, Browser.PHONE)) {
             browser.open(server.http() + "/");
             browser.await(driver -> driver.findElement(By.id("auth-view")).isDisplayed());
             signUp(browser, "bea");
