@@ -41,10 +41,9 @@ class AccessibilityBrowserTest {
     @Test
     void everyViewOnADesktopPassesTheAccessibilityRules() {
         try (Browser browser = Browser.start(AccessibilityBrowserTest.class, Browser.DESKTOP)) {
-            browser.open(server.http() + "/");
-            browser.await(driver -> driver.findElement(By.id("auth-view")).isDisplayed());
+            ChatPage page = new ChatPage(browser, server.http()).open();
             assertAccessible(browser, "log-in view");
-            signUp(browser, "ada");
+            page.register("ada");
 
             click(browser, "new-room-button");
             browser.await(driver -> driver.findElement(By.id("room-name-input")).isDisplayed());
@@ -52,18 +51,18 @@ class AccessibilityBrowserTest {
             browser.driver().findElement(By.id("room-name-input")).sendKeys("accessible", Keys.ENTER);
             browser.await(driver -> driver.findElement(By.id("room-title")).getText().equals("accessible"));
 
-            WebDriver page = browser.driver();
-            page.findElement(By.id("message-input")).sendKeys("first line", Keys.SHIFT, Keys.ENTER, Keys.SHIFT, "second", Keys.ENTER);
+            WebDriver chrome = browser.driver();
+            chrome.findElement(By.id("message-input")).sendKeys("first line", Keys.SHIFT, Keys.ENTER, Keys.SHIFT, "second", Keys.ENTER);
             browser.await(driver -> !driver.findElements(By.cssSelector("li.message:not(.pending)")).isEmpty());
             browser.run("document.getElementById('message-input').value = 'x'.repeat(4001);");
-            page.findElement(By.id("message-input")).sendKeys(Keys.ENTER);
+            chrome.findElement(By.id("message-input")).sendKeys(Keys.ENTER);
             browser.await(driver -> !driver.findElements(By.cssSelector("li.message.failed")).isEmpty());
             assertAccessible(browser, "a room with a sent and a failed message");
 
             click(browser, "direct-button");
             browser.await(driver -> driver.findElement(By.id("user-search-input")).isDisplayed());
             assertAccessible(browser, "direct-message dialog");
-            page.findElement(By.id("user-search-input")).sendKeys(Keys.ESCAPE);
+            chrome.findElement(By.id("user-search-input")).sendKeys(Keys.ESCAPE);
             browser.await(driver -> !driver.findElement(By.id("dialog")).isDisplayed());
         }
     }
@@ -71,22 +70,11 @@ class AccessibilityBrowserTest {
     @Test
     void theRoomListOnAPhoneScreenPassesTheAccessibilityRules() {
         try (Browser browser = Browser.start(AccessibilityBrowserTest.class, Browser.PHONE)) {
-            browser.open(server.http() + "/");
-            browser.await(driver -> driver.findElement(By.id("auth-view")).isDisplayed());
-            signUp(browser, "bea");
+            new ChatPage(browser, server.http()).open().register("bea");
             click(browser, "menu-toggle");
             browser.await(driver -> "true".equals(driver.findElement(By.id("menu-toggle")).getAttribute("aria-expanded")));
             assertAccessible(browser, "phone, room list open");
         }
-    }
-
-    private static void signUp(Browser browser, String name) {
-        WebDriver page = browser.driver();
-        click(browser, "tab-register");
-        page.findElement(By.id("auth-email")).sendKeys(name + "@example.com");
-        page.findElement(By.id("auth-username")).sendKeys(name);
-        page.findElement(By.id("auth-password")).sendKeys("password-1", Keys.ENTER);
-        browser.await(driver -> driver.findElement(By.id("chat-view")).isDisplayed());
     }
 
     private static void click(Browser browser, String id) {

@@ -2,9 +2,8 @@ package io.relaychat.server;
 
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 
 import java.util.List;
@@ -22,25 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HistoryScrollBrowserTest {
     private static final int MESSAGES = 130;
     private static final int PAGE = 50;
-    private static RunningServer server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        Browser.assumeInstalled();
-        server = RunningServer.start(Map.of("RELAY_SEND_RATE_PER_SECOND", "0")); // 130 sends at once
-        browser = Browser.start(HistoryScrollBrowserTest.class, Browser.DESKTOP);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    /** The send rate limit off: the test sends its 130 messages at once. */
+    @RegisterExtension
+    static final ServedPage site = new ServedPage(Browser.DESKTOP, Map.of("RELAY_SEND_RATE_PER_SECOND", "0"));
 
     private static List<Long> seqs(ChatPage page) {
         return page.messages().stream().map(ChatPage.Shown::seq).toList();
@@ -48,11 +31,11 @@ class HistoryScrollBrowserTest {
 
     @Test
     void scrollingToTheTopLoadsOlderPagesUntilTheStartOfTheRoom() {
-        Api api = new Api(server);
+        Api api = new Api(site.server());
         Account writer = api.register("writer");
         Account reader = api.register("reader");
         String room = api.createRoom(writer, "Long history", reader);
-        try (WsClient ws = WsClient.connect(server.ws(writer.token()))) {
+        try (WsClient ws = WsClient.connect(site.server().ws(writer.token()))) {
             ws.join(room);
             for (int i = 1; i <= MESSAGES; i++) {
                 ws.say(room, "message " + i);
@@ -60,7 +43,7 @@ class HistoryScrollBrowserTest {
             ws.awaitMessages(MESSAGES);
         }
 
-        ChatPage page = new ChatPage(browser, server.http()).open().logIn("reader");
+        ChatPage page = new ChatPage(site.browser(), site.server().http()).open().logIn("reader");
         page.await("the newest page", screen -> screen.messages().size() == PAGE);
         page.shot("reader-newest-page");
         assertEquals(LongStream.rangeClosed(MESSAGES - PAGE + 1, MESSAGES).boxed().toList(), seqs(page));
@@ -77,7 +60,7 @@ class HistoryScrollBrowserTest {
         assertEquals("This is the start of the room.", page.text("history-status"));
         assertEquals(LongStream.rangeClosed(1, MESSAGES).boxed().toList(), seqs(page), "every message once, in order");
         assertEquals("message 1", page.contents().get(0));
-        assertTrue((Boolean) browser.run("return document.getElementById('message-log').scrollTop > 0"),
+        assertTrue((Boolean) site.browser().run("return document.getElementById('message-log').scrollTop > 0"),
                 "the log kept the reader's place instead of jumping to the top");
         page.assertCleanConsole();
     }

@@ -3,9 +3,8 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -35,29 +34,12 @@ class HostileContentBrowserTest {
     private static final String SVG = "\"><svg onload=window.__xss=1>";
     private static final String ELSEWHERE = "https://files.example/cat.png";
 
-    private static RunningServer server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        Browser.assumeInstalled();
-        server = RunningServer.start();
-        browser = Browser.start(HostileContentBrowserTest.class, Browser.DESKTOP);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedPage site = new ServedPage(Browser.DESKTOP);
 
     @Test
     void payloadsInNamesMessagesAttachmentsAndFileNamesShowAsTextAndNeverRun(@TempDir Path files) throws Exception {
-        Api api = new Api(server);
+        Api api = new Api(site.server());
         JsonNode registered = api.post("/api/auth/register", Map.of("email", "mallory@example.com", "username", IMG,
                 "password", "password-of-mallory"), null).body();
         Account mallory = new Account(registered.path("user").path("id").asText(), "mallory@example.com", IMG,
@@ -68,7 +50,7 @@ class HostileContentBrowserTest {
         String upload = api.upload(IMG + ".txt", "hello".getBytes(StandardCharsets.UTF_8), mallory.token())
                 .body().path("url").asText();
 
-        try (WsClient ws = WsClient.connect(server.ws(mallory.token()))) {
+        try (WsClient ws = WsClient.connect(site.server().ws(mallory.token()))) {
             ws.join(room);
             ws.send(Map.of("action", "send_message", "room_id", room, "content", "a link",
                     "attachments", List.of("javascript:window.__xss=1")));
@@ -81,7 +63,7 @@ class HostileContentBrowserTest {
                     "attachments", List.of(ELSEWHERE, upload)));
             ws.awaitMessages(4);
 
-            ChatPage vics = new ChatPage(browser, server.http()).open().logIn("vic");
+            ChatPage vics = new ChatPage(site.browser(), site.server().http()).open().logIn("vic");
             vics.await("mallory's messages", page -> page.contents().equals(List.of(IMG, SCRIPT, SVG, "elsewhere")));
             vics.shot("vic-sees-the-payloads");
 
@@ -89,7 +71,7 @@ class HostileContentBrowserTest {
             assertTrue(vics.find("room-list").getText().contains(SVG), vics.find("room-list").getText());
             assertEquals(List.of(IMG), vics.messages().stream().map(ChatPage.Shown::author).distinct().toList());
             vics.await("mallory online", page -> page.text("online-users").equals("Online: " + IMG + ", vic (you)"));
-            List<WebElement> attachments = browser.driver().findElements(By.cssSelector(".message-attachments li"));
+            List<WebElement> attachments = site.browser().driver().findElements(By.cssSelector(".message-attachments li"));
             assertEquals(2, attachments.size());
             assertEquals(ELSEWHERE, attachments.get(0).getText(), "another origin's URL shown as text");
             assertEquals(List.of(), attachments.get(0).findElements(By.cssSelector("a, img")), "nor linked nor loaded");

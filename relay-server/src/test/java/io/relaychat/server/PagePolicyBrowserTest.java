@@ -1,9 +1,8 @@
 package io.relaychat.server;
 
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -26,25 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @IntegrationTest
 class PagePolicyBrowserTest {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    private static RunningServer server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        Browser.assumeInstalled();
-        server = RunningServer.start();
-        browser = Browser.start(PagePolicyBrowserTest.class, Browser.PHONE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedPage site = new ServedPage(Browser.PHONE);
 
     /**
      * The client's script has run once it shows the log-in view (the page has it hidden until then): its title's text,
@@ -59,11 +41,11 @@ class PagePolicyBrowserTest {
 
     @Test
     void thePageLoadsAndItsScriptRunsWithACleanConsole() throws Exception {
-        browser.open(server.http() + "/");
+        site.browser().open(site.server().http() + "/");
 
-        String app = started(browser);
-        Path shot = browser.screenshot("page-loaded");
-        List<LogEntry> console = browser.newConsole();
+        String app = started(site.browser());
+        Path shot = site.browser().screenshot("page-loaded");
+        List<LogEntry> console = site.browser().newConsole();
 
         assertEquals("RelayChat", app);
         assertEquals(List.of(), Browser.errors(console), "console errors");
@@ -71,15 +53,15 @@ class PagePolicyBrowserTest {
         byte[] head = new byte[PNG_SIGNATURE.length];
         System.arraycopy(Files.readAllBytes(shot), 0, head, 0, head.length);
         assertArrayEquals(PNG_SIGNATURE, head, shot + " is a PNG");
-        assertEquals(360L, browser.run("return window.innerWidth"), "the window is a phone's width");
+        assertEquals(360L, site.browser().run("return window.innerWidth"), "the window is a phone's width");
     }
 
     @Test
     void aScriptWrittenIntoThePageDoesNotRunAndTheConsoleSaysWhy() {
-        browser.open(server.http() + "/");
-        browser.newConsole();
+        site.browser().open(site.server().http() + "/");
+        site.browser().newConsole();
 
-        Object ran = browser.run("""
+        Object ran = site.browser().run("""
                 window.injectedRan = false;
                 const script = document.createElement('script');
                 script.textContent = 'window.injectedRan = true';
@@ -87,8 +69,8 @@ class PagePolicyBrowserTest {
                 return window.injectedRan;""");
 
         assertEquals(false, ran, "an inline script ran despite the page's policy");
-        List<String> refusals = browser.await(page -> {
-            List<String> found = Browser.policyViolations(browser.newConsole());
+        List<String> refusals = site.browser().await(page -> {
+            List<String> found = Browser.policyViolations(site.browser().newConsole());
             return found.isEmpty() ? null : found;
         });
         assertTrue(refusals.get(0).contains("inline script"), refusals.toString());
@@ -97,12 +79,12 @@ class PagePolicyBrowserTest {
 
     @Test
     void thePageTalksToItsOwnOriginOverHttpAndWebSocketAndToNoOther() {
-        Api.Account user = new Api(server).register("browser" + System.nanoTime() % 1_000_000);
-        browser.open(server.http() + "/");
-        browser.newConsole();
-        String otherOrigin = "http://localhost:" + server.port;
+        Api.Account user = new Api(site.server()).register("browser" + System.nanoTime() % 1_000_000);
+        site.browser().open(site.server().http() + "/");
+        site.browser().newConsole();
+        String otherOrigin = "http://localhost:" + site.server().port;
 
-        Object reached = browser.runAsync("""
+        Object reached = site.browser().runAsync("""
                 const [otherOrigin, socketUrl, done] = arguments;
                 const status = url => fetch(url).then(answer => answer.status, () => 'refused');
                 const socket = () => new Promise(resolve => {
@@ -111,11 +93,11 @@ class PagePolicyBrowserTest {
                   ws.onerror = () => resolve('refused');
                 });
                 (async () => [await status('/api/health'), await status(otherOrigin + '/api/health'), await socket()])()
-                  .then(done);""", otherOrigin, "ws://127.0.0.1:" + server.port + "/api/ws?token=" + user.token());
+                  .then(done);""", otherOrigin, "ws://127.0.0.1:" + site.server().port + "/api/ws?token=" + user.token());
 
         assertEquals(List.of(200L, "refused", "open"), reached, "own origin, another origin, the WebSocket");
-        List<String> refusals = browser.await(page -> {
-            List<String> found = Browser.policyViolations(browser.newConsole());
+        List<String> refusals = site.browser().await(page -> {
+            List<String> found = Browser.policyViolations(site.browser().newConsole());
             return found.isEmpty() ? null : found;
         });
         assertTrue(refusals.stream().allMatch(refusal -> refusal.contains(otherOrigin)), refusals.toString());
@@ -124,11 +106,11 @@ class PagePolicyBrowserTest {
 
     @Test
     void twoBrowsersAreTwoUsersWhoShareNothing() {
-        browser.open(server.http() + "/");
-        browser.run("window.localStorage.setItem('relaychat.who', 'first')");
+        site.browser().open(site.server().http() + "/");
+        site.browser().run("window.localStorage.setItem('relaychat.who', 'first')");
 
-        try (Browser second = browser.another(Browser.DESKTOP)) {
-            second.open(server.http() + "/");
+        try (Browser second = site.browser().another(Browser.DESKTOP)) {
+            second.open(site.server().http() + "/");
             assertEquals("RelayChat", started(second));
             second.screenshot("second-browser");
 
@@ -136,7 +118,7 @@ class PagePolicyBrowserTest {
             assertEquals(1280L, second.run("return window.innerWidth"));
             assertEquals(List.of(), Browser.errors(second.console()), "console errors");
         }
-        assertEquals("first", browser.run("return window.localStorage.getItem('relaychat.who')"));
+        assertEquals("first", site.browser().run("return window.localStorage.getItem('relaychat.who')"));
         assertFalse(Files.exists(Path.of(System.getProperty("user.home"), ".cache", "selenium")),
                 "Selenium Manager ran: it keeps what it finds or downloads under ~/.cache/selenium");
     }

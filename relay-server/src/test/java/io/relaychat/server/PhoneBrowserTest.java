@@ -2,9 +2,8 @@ package io.relaychat.server;
 
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 
 import java.util.List;
@@ -20,25 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @IntegrationTest
 class PhoneBrowserTest {
-    private static RunningServer server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        Browser.assumeInstalled();
-        server = RunningServer.start();
-        browser = Browser.start(PhoneBrowserTest.class, Browser.PHONE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedPage site = new ServedPage(Browser.PHONE);
 
     /** The element's left and right edges, in CSS pixels of the viewport. */
     @SuppressWarnings("unchecked")
@@ -55,12 +37,12 @@ class PhoneBrowserTest {
 
     @Test
     void onA360PixelScreenTheMenuRoomsMessagesAndDialogsFit() {
-        Api api = new Api(server);
+        Api api = new Api(site.server());
         Account pat = api.register("pat");
         Account quinn = api.register("quinn");
         String room = api.createRoom(quinn, "A room with a rather long name for a phone", pat);
-        ChatPage phone = new ChatPage(browser, server.http()).open();
-        assertEquals(360L, browser.run("return window.innerWidth"), "a phone's viewport");
+        ChatPage phone = new ChatPage(site.browser(), site.server().http()).open();
+        assertEquals(360L, site.browser().run("return window.innerWidth"), "a phone's viewport");
         phone.shot("phone-log-in");
         assertFalse(phone.scrollsSideways(), "the log-in view scrolls sideways");
         phone.logIn("pat");
@@ -78,7 +60,7 @@ class PhoneBrowserTest {
         phone.await("the menu closed on the room", page -> !page.find("new-room-button").isDisplayed()
                 && page.find("room").isDisplayed());
 
-        try (WsClient ws = WsClient.connect(server.ws(quinn.token()))) {
+        try (WsClient ws = WsClient.connect(site.server().ws(quinn.token()))) {
             ws.join(room);
             phone.send("Hello from a phone");
             ws.awaitFrame("pat's message", frame -> frame.path("content").asText().equals("Hello from a phone"));

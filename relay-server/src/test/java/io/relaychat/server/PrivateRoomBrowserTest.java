@@ -47,8 +47,7 @@ class PrivateRoomBrowserTest {
         Account bob = api.register("bob");
         Account carol = api.register("carol");
         try (Browser ann = Browser.start(PrivateRoomBrowserTest.class, Browser.DESKTOP)) {
-            ann.open(server.http() + "/");
-            signUp(ann, "ann");
+            new ChatPage(ann, server.http()).open().register("ann");
             WebDriver page = ann.driver();
 
             click(ann, "new-room-button");
@@ -95,7 +94,7 @@ class PrivateRoomBrowserTest {
                 bobs.await(driver -> driver.findElement(By.id("auth-error")).getText().equals("Wrong email or password."));
                 bobs.screenshot("wrong-password");
                 bobPage.findElement(By.id("auth-password")).clear();
-                bobPage.findElement(By.id("auth-password")).sendKeys("password-of-bob", Keys.ENTER);
+                bobPage.findElement(By.id("auth-password")).sendKeys(ChatPage.password("bob"), Keys.ENTER);
                 bobs.await(driver -> driver.findElement(By.id("chat-view")).isDisplayed());
                 bobs.await(driver -> driver.findElement(By.id("room-title")).getText().equals("hideout"));
                 bobs.await(driver -> driver.findElements(By.cssSelector("li.message .content")).stream()
@@ -111,16 +110,6 @@ class PrivateRoomBrowserTest {
             List<String> errors = Browser.errors(ann.console());
             assertTrue(errors.stream().allMatch(error -> error.contains("404")), "only the unknown member: " + errors);
         }
-    }
-
-    private static void signUp(Browser browser, String name) {
-        browser.await(driver -> driver.findElement(By.id("auth-view")).isDisplayed());
-        WebDriver page = browser.driver();
-        page.findElement(By.id("tab-register")).click();
-        page.findElement(By.id("auth-email")).sendKeys(name + "@example.com");
-        page.findElement(By.id("auth-username")).sendKeys(name);
-        page.findElement(By.id("auth-password")).sendKeys("password-1", Keys.ENTER);
-        browser.await(driver -> driver.findElement(By.id("chat-view")).isDisplayed());
     }
 
     private static void click(Browser browser, String id) {
