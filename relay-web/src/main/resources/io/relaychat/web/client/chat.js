@@ -69,10 +69,10 @@ export class Chat {
     byId('current-user').textContent = this.#client.user.username;
     this.#listen();
     this.#showStatus(this.#client.state);
+    this.#client.connect(); // rooms watched later are joined on this socket as they come
     try {
       const rooms = await this.#client.rooms();
       for (const room of rooms) this.#add(room);
-      this.#client.connect();
       this.#renderRooms();
       const first = this.#ordered()[0];
       if (first) this.select(first.id);
