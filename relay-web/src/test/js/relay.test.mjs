@@ -63,6 +63,19 @@ test('a dropped socket is reopened after a backoff that grows while the server s
   assert.equal(ws.sockets.length, 4);
 });
 
+test('a refusal followed by a close does not reset the backoff: too many connections is not retried in a loop', async () => {
+  const { client, clock, ws } = await signedInClient({ random: () => 1 });
+  client.connect();
+  for (const expected of [500, 1000, 2000, 4000]) {
+    ws.last().open();
+    ws.last().receive({ type: 'error', message: 'Too many connections: at most 32 per user', code: 'too_many_connections' });
+    ws.last().drop(1008, 'Too many connections: at most 32 per user');
+    assert.deepEqual(clock.pendingDelays(), [expected]);
+    await clock.advance(expected);
+  }
+  assert.equal(client.state, ConnectionState.RECONNECTING);
+});
+
 test('every watched room is resumed from the last seq seen, after every reconnect', async () => {
   const { client, clock, ws, events } = await signedInClient();
   client.watch('r1', 0);

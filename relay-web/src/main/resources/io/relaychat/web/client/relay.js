@@ -285,7 +285,6 @@ export class RelayClient {
     };
     socket.onmessage = (event) => {
       if (this.#socket !== socket) return;
-      this.#attempt = 0; // the server talks to us: the next drop starts the backoff from the beginning
       this.#armHeartbeat();
       this.#receive(event.data);
     };
@@ -535,6 +534,9 @@ export class RelayClient {
     } catch (e) {
       return; // the server speaks JSON only; anything else is a broken proxy's doing, not ours to show
     }
+    // The server serves us: the next drop starts the backoff from the beginning. Not on an error: a refusal followed
+    // by a close (too many connections) must not turn the backoff into a loop of quick reconnects.
+    if (frame.type !== 'error') this.#attempt = 0;
     switch (frame.type) {
       case 'chat_message':
         this.#chatMessage(frame);
