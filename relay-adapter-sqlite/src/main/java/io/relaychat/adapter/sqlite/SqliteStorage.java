@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The users, rooms and messages of one node in one SQLite database, {@value #DATABASE_FILE} in the data folder:
@@ -130,15 +129,12 @@ public final class SqliteStorage implements AutoCloseable {
 
     /** Readiness's question: a read on a reader's connection (the file opens and answers). */
     public DependencyProbe probe() {
-        return () -> {
-            CompletionStage<Void> read = readers.submit("ping", connection -> {
-                try (Statement sql = connection.createStatement()) {
-                    sql.execute("SELECT 1 FROM schema_version LIMIT 1");
-                }
-                return null;
-            });
-            return read;
-        };
+        return () -> readers.<Void>submit("ping", connection -> {
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SELECT 1 FROM schema_version LIMIT 1");
+            }
+            return null;
+        });
     }
 
     /** The schema version the database was at before this open (0: it was created now). */

@@ -1,6 +1,7 @@
 package io.relaychat.adapter.sqlite;
 
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserAccount;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
+import static io.relaychat.testkit.Await.failure;
 import static io.relaychat.testkit.Await.result;
 import static io.relaychat.testkit.Fixtures.aGroupRoom;
 import static io.relaychat.testkit.Fixtures.aMessage;
@@ -118,6 +120,17 @@ class SqliteStorageTest {
             assertTrue(mode.next());
             assertEquals("wal", mode.getString(1));
         }
+    }
+
+    @Test
+    void theProbeAnswersWhileTheStoreIsOpenAndSaysUnavailableOnceItIsClosed() {
+        SqliteStorage storage = SqliteStorage.open(SqliteSettings.in(folder));
+        result(storage.probe().ping());
+        storage.close();
+
+        assertTrue(Failures.isUnavailable(failure(storage.probe().ping())), "readiness turns false");
+        assertTrue(Failures.isUnavailable(failure(storage.messages().append(aMessage().build()))),
+                "a send after close is refused as storage unavailable, never lost silently");
     }
 
     private Connection raw() throws SQLException {
