@@ -44,7 +44,8 @@ public final class SqliteStorage implements AutoCloseable {
         this.lock = lock;
         this.writerConnection = writerConnection;
         this.foundVersion = foundVersion;
-        this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait());
+        this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait(),
+                settings.maxQueuedWrites());
         this.readers = new ReadPool(settings.readers(), () -> connect(databaseFile(settings), true));
         this.users = new SqliteUserStore(writer, readers);
         this.rooms = new SqliteRoomStore(writer, readers);
@@ -150,6 +151,8 @@ public final class SqliteStorage implements AutoCloseable {
     public String describe() {
         return "SQLite at " + databaseFile(settings) + " (WAL, synchronous=FULL), batches of at most "
                 + settings.maxBatchWrites() + " writes or " + settings.maxBatchWait().toMillis() + " ms, "
+                + (settings.maxQueuedWrites() == 0 ? "no bound on writes waiting" : "at most " + settings.maxQueuedWrites()
+                        + " writes waiting") + ", "
                 + settings.readers() + " readers, "
                 + (settings.historyTtl() == null ? "history kept forever"
                         : "messages deleted " + settings.historyTtl().toDays() + " days after their timestamp");

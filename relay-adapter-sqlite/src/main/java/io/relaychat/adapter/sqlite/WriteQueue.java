@@ -50,6 +50,7 @@ final class WriteQueue implements AutoCloseable {
     private final Committer committer;
     private final int maxWrites;
     private final long maxWaitNanos;
+    private final int maxQueued;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Object admission = new Object();
     private final Thread thread;
@@ -62,11 +63,13 @@ final class WriteQueue implements AutoCloseable {
     private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
     }
 
-    WriteQueue(Connection connection, Committer committer, int maxWrites, Duration maxWait) {
+    /** @param maxQueued writes waiting at most (the batch being written aside); past it a write fails at once; 0: no bound */
+    WriteQueue(Connection connection, Committer committer, int maxWrites, Duration maxWait, int maxQueued) {
         this.connection = connection;
         this.committer = committer;
         this.maxWrites = maxWrites;
         this.maxWaitNanos = maxWait.toNanos();
+        this.maxQueued = maxQueued;
         this.thread = new Thread(this::run, "relay-sqlite-writer");
         // A store that is never closed must not keep the JVM alive; SQLite survives being stopped mid-commit.
         thread.setDaemon(true);
@@ -84,12 +87,21 @@ final class WriteQueue implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues the write; its future completes on the writer once the batch holding it is committed, or failed. */
+    /**
+     * Queues the write; its future completes on the writer once the batch holding it is committed, or failed. Fails at
+     * once, as storage unavailable, when the store is closed or {@code maxQueued} writes wait already.
+     */
     <T> CompletableFuture<T> submit(String what, Write<T> write) {
         Pending<T> pending = new Pending<>(what, write, new CompletableFuture<>());
         synchronized (admission) {
             if (closed) {
                 return CompletableFuture.failedFuture(new StorageUnavailableException("SQLite store is closed: " + what));
+            }
+            if (maxQueued > 0 && queue.size() >= maxQueued) {
+                // The disk is not keeping up (or stalled): refused now, and retried by the sender, rather than held
+                // in memory without bound.
+                return CompletableFuture.failedFuture(new StorageUnavailableException("SQLite writer is behind: "
+                        + maxQueued + " writes wait already; " + what + " refused"));
             }
             queue.add(pending);
         }

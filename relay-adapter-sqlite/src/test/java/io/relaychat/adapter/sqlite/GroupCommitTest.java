@@ -42,7 +42,11 @@ class GroupCommitTest {
     private SqliteStorage storage;
 
     private MessageStore open() {
-        storage = SqliteStorage.open(SqliteSettings.in(folder), commits);
+        return open(SqliteSettings.in(folder));
+    }
+
+    private MessageStore open(SqliteSettings settings) {
+        storage = SqliteStorage.open(settings, commits);
         return storage.messages();
     }
 
@@ -106,6 +110,31 @@ class GroupCommitTest {
             retried.add(retry.message().seq());
         }
         assertEquals(List.of(2L, 3L, 4L), retried, "the failed batch took its seqs back: no hole");
+    }
+
+    @Test
+    void givenTheWriterIsBehindByTheBound_thenTheNextWriteIsRefusedAtOnceAsUnavailableAndLaterOnesAreTakenAgain()
+            throws InterruptedException {
+        MessageStore store = open(SqliteSettings.in(folder).withMaxQueuedWrites(5));
+        commits.holdNext();
+        CompletableFuture<Appended> held = store.append(aMessage().in(room).build()).toCompletableFuture();
+        commits.awaitHeld();
+        List<CompletableFuture<Appended>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(store.append(aMessage().in(room).build()).toCompletableFuture());
+        }
+
+        CompletableFuture<Appended> over = store.append(aMessage().in(room).from(alice).withClientId("over").build())
+                .toCompletableFuture();
+
+        assertTrue(over.isCompletedExceptionally(), "refused at once, not queued");
+        assertTrue(Failures.isUnavailable(failure(over)), "as storage unavailable, which the sender may retry");
+        commits.release();
+        result(held);
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L), waiting.stream().map(a -> result(a).message().seq()).toList());
+        Appended retry = result(store.append(aMessage().in(room).from(alice).withClientId("over").build()));
+        assertFalse(retry.duplicate());
+        assertEquals(7, retry.message().seq());
     }
 
     @Test

@@ -39,7 +39,8 @@ class GroupCommitThroughputTest {
             connection.commit();
             commitNanos.addAndGet(System.nanoTime() - begin);
         };
-        try (SqliteStorage storage = SqliteStorage.open(SqliteSettings.in(folder), timed)) {
+        try (SqliteStorage storage = SqliteStorage.open(
+                SqliteSettings.in(folder).withMaxQueuedWrites(SqliteSettings.UNBOUNDED), timed)) {
             MessageStore store = storage.messages();
             List<RoomId> rooms = new ArrayList<>();
             for (int i = 0; i < ROOMS; i++) {
