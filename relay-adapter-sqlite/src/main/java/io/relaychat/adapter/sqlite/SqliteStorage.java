@@ -1,0 +1,181 @@
+package io.relaychat.adapter.sqlite;
+
+import io.relaychat.ports.model.StorageUnavailableException;
+import io.relaychat.ports.out.DependencyProbe;
+import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomStore;
+import io.relaychat.ports.out.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The users, rooms and messages of one node in one SQLite database, {@value #DATABASE_FILE} in the data folder:
+ * opening it takes the folder's lock, creates or migrates the schema, and starts the one writer thread and the
+ * readers. The database is in WAL mode with {@code synchronous=FULL}: a commit returns once the log is on disk, so
+ * whatever a store confirmed survives the process, the machine or its power going; a power cut costs only writes not
+ * yet confirmed (their senders were told nothing, and retry). The group commit is what makes FULL affordable: one
+ * fsync per batch, not per message. Blobs are not here: uploads stay files beside it.
+ */
+public final class SqliteStorage implements AutoCloseable {
+    static final String DATABASE_FILE = "relay.db";
+    private static final Logger log = LoggerFactory.getLogger(SqliteStorage.class);
+
+    private final SqliteSettings settings;
+    private final DirectoryLock lock;
+    private final Connection writerConnection;
+    private final WriteQueue writer;
+    private final ReadPool readers;
+    private final SqliteUserStore users;
+    private final SqliteRoomStore rooms;
+    private final SqliteMessageStore messages;
+    private final int foundVersion;
+
+    private SqliteStorage(SqliteSettings settings, DirectoryLock lock, Connection writerConnection, int foundVersion,
+                          WriteQueue.Committer committer) {
+        this.settings = settings;
+        this.lock = lock;
+        this.writerConnection = writerConnection;
+        this.foundVersion = foundVersion;
+        this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait(),
+                settings.maxQueuedWrites());
+        this.readers = new ReadPool(settings.readers(), () -> connect(databaseFile(settings), true));
+        this.users = new SqliteUserStore(writer, readers);
+        this.rooms = new SqliteRoomStore(writer, readers);
+        this.messages = new SqliteMessageStore(writer, readers);
+        if (settings.historyTtl() != null) {
+            writer.every(SqliteMessageStore.EXPIRY_INTERVAL, "expire old messages",
+                    SqliteMessageStore.expiry(settings.historyTtl(), settings.clock()));
+        }
+        writer.start();
+    }
+
+    /**
+     * Opens (creating when missing) the database in the settings' folder. Blocks the caller (the server's start-up)
+     * for the schema's creation or migration. Fails at once when another store holds the folder (naming its lock
+     * file), and when the database was written by a newer release.
+     */
+    public static SqliteStorage open(SqliteSettings settings) {
+        return open(settings, Connection::commit);
+    }
+
+    /** As {@link #open(SqliteSettings)}, with the writer committing through {@code committer}: for tests of failure. */
+    static SqliteStorage open(SqliteSettings settings, WriteQueue.Committer committer) {
+        try {
+            Files.createDirectories(settings.directory());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the data folder " + settings.directory() + ": " + e.getMessage(), e);
+        }
+        DirectoryLock lock = DirectoryLock.acquire(settings.directory());
+        Connection connection = null;
+        try {
+            Path file = databaseFile(settings);
+            connection = connect(file, false);
+            int found = Schema.migrate(connection, file.toString());
+            connection.setAutoCommit(false);
+            return new SqliteStorage(settings, lock, connection, found, committer);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            lock.close();
+            throw new StorageUnavailableException("cannot open the SQLite database in " + settings.directory() + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            lock.close();
+            throw e;
+        }
+    }
+
+    static Path databaseFile(SqliteSettings settings) {
+        return settings.directory().resolve(DATABASE_FILE);
+    }
+
+    /**
+     * A connection to the file. WAL lets readers read while the writer writes; FULL makes every commit durable; a
+     * reader is query-only, so a slip in a read can never write; the busy timeout covers the moments a reader
+     * waits on the log's recovery or a checkpoint.
+     */
+    private static Connection connect(Path file, boolean reader) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(5_000);
+        Connection connection = config.createConnection("jdbc:sqlite:" + file);
+        if (reader) {
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("PRAGMA query_only = true");
+            }
+        }
+        return connection;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public RoomStore rooms() {
+        return rooms;
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    /** Readiness's question: a read on a reader's connection (the file opens and answers). */
+    public DependencyProbe probe() {
+        return () -> readers.<Void>submit("ping", connection -> {
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SELECT 1 FROM schema_version LIMIT 1");
+            }
+            return null;
+        });
+    }
+
+    /** The schema version the database was at before this open (0: it was created now). */
+    int foundVersion() {
+        return foundVersion;
+    }
+
+    WriteQueue writer() {
+        return writer;
+    }
+
+    /** For logs: the file, its durability, the batch bounds and the history kept. */
+    public String describe() {
+        return "SQLite at " + databaseFile(settings) + " (WAL, synchronous=FULL), batches of at most "
+                + settings.maxBatchWrites() + " writes or " + settings.maxBatchWait().toMillis() + " ms, "
+                + (settings.maxQueuedWrites() == 0 ? "no bound on writes waiting" : "at most " + settings.maxQueuedWrites()
+                        + " writes waiting") + ", "
+                + settings.readers() + " readers, "
+                + (settings.historyTtl() == null ? "history kept forever"
+                        : "messages deleted " + settings.historyTtl().toDays() + " days after their timestamp");
+    }
+
+    /** Commits what is queued, stops the threads, closes the connections and releases the folder. */
+    @Override
+    public void close() {
+        writer.close();
+        readers.close();
+        closeQuietly(writerConnection);
+        lock.close();
+        log.debug("closed SQLite store in {}", settings.directory());
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}

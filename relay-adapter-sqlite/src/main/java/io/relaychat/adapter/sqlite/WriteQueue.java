@@ -1,0 +1,280 @@
+package io.relaychat.adapter.sqlite;
+
+import io.relaychat.ports.model.StorageUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one thread that writes, and its queue: every write of the store goes through it, so writes never wait for a
+ * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued (and, for at most
+ * {@code maxWait}, what comes next) up to {@code maxWrites}, runs them in one transaction with one commit, and only
+ * then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
+ * and fails alone; any other failure, the commit's included, undoes the batch and fails every write in it with
+ * {@link StorageUnavailableException}: none is reported stored, and none is lost silently. Callers never block:
+ * {@link #submit} only queues.
+ */
+final class WriteQueue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+    /** One write, run on the writer's connection inside the batch's transaction. */
+    @FunctionalInterface
+    interface Write<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /** How a batch is made durable: {@link Connection#commit()}; tests put a failing or pausing one in its place. */
+    @FunctionalInterface
+    interface Committer {
+        void commit(Connection connection) throws SQLException;
+    }
+
+    private record Pending<T>(String what, Write<T> write, CompletableFuture<T> outcome) {
+    }
+
+    /** Queued by {@link #close}: the writer finishes what came before it, then stops. */
+    private static final Pending<Void> STOP = new Pending<>("stop", connection -> null, new CompletableFuture<>());
+
+    private final Connection connection;
+    private final Committer committer;
+    private final int maxWrites;
+    private final long maxWaitNanos;
+    private final int maxQueued;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Object admission = new Object();
+    private final Thread thread;
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong committedWrites = new AtomicLong();
+    private boolean closed;
+    private Periodic periodic;
+
+    /** A write the writer runs by itself every so often (expiry), in a transaction of its own. */
+    private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
+    }
+
+    /** @param maxQueued writes waiting at most (the batch being written aside); past it a write fails at once; 0: no bound */
+    WriteQueue(Connection connection, Committer committer, int maxWrites, Duration maxWait, int maxQueued) {
+        this.connection = connection;
+        this.committer = committer;
+        this.maxWrites = maxWrites;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.maxQueued = maxQueued;
+        this.thread = new Thread(this::run, "relay-sqlite-writer");
+        // A store that is never closed must not keep the JVM alive; SQLite survives being stopped mid-commit.
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Runs {@code write} every {@code interval}, first right away, and again as soon as the next batch is done
+     * while it answers true (more to do); set before {@link #start}.
+     */
+    void every(Duration interval, String what, Write<Boolean> write) {
+        this.periodic = new Periodic(what, write, interval.toNanos());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * Queues the write; its future completes on the writer once the batch holding it is committed, or failed. Fails at
+     * once, as storage unavailable, when the store is closed or {@code maxQueued} writes wait already.
+     */
+    <T> CompletableFuture<T> submit(String what, Write<T> write) {
+        Pending<T> pending = new Pending<>(what, write, new CompletableFuture<>());
+        synchronized (admission) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StorageUnavailableException("SQLite store is closed: " + what));
+            }
+            if (maxQueued > 0 && queue.size() >= maxQueued) {
+                // The disk is not keeping up (or stalled): refused now, and retried by the sender, rather than held
+                // in memory without bound.
+                return CompletableFuture.failedFuture(new StorageUnavailableException("SQLite writer is behind: "
+                        + maxQueued + " writes wait already; " + what + " refused"));
+            }
+            queue.add(pending);
+        }
+        return pending.outcome();
+    }
+
+    /** Transactions committed so far. */
+    long commits() {
+        return commits.get();
+    }
+
+    /** Writes committed so far (each in one of {@link #commits}). */
+    long committedWrites() {
+        return committedWrites.get();
+    }
+
+    private void run() {
+        long nextPeriodic = System.nanoTime();
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                // At most one periodic run, then at most one batch: neither can starve the other.
+                if (periodic != null && System.nanoTime() - nextPeriodic >= 0) {
+                    boolean more = runPeriodic();
+                    nextPeriodic = System.nanoTime() + (more ? 0 : periodic.intervalNanos());
+                }
+                Pending<?> first = periodic == null ? queue.take()
+                        : queue.poll(Math.max(0, nextPeriodic - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Pending<?>> batch = gather(first);
+                stopping = batch.remove(STOP);
+                if (!batch.isEmpty()) {
+                    runBatch(batch);
+                }
+            } catch (InterruptedException e) {
+                // Only close interrupts, and only once it gave up waiting: what is still queued is failed below.
+                stopping = true;
+            }
+        }
+        failQueued();
+    }
+
+    /** True when the periodic write found more to do than it did (it then runs again after the next batch). */
+    private boolean runPeriodic() {
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        runBatch(List.of(new Pending<>(periodic.what(), periodic.write(), outcome)));
+        if (outcome.isCompletedExceptionally()) {
+            outcome.exceptionally(error -> {
+                log.warn("SQLite store: {} failed: {}", periodic.what(), error.getMessage());
+                return false;
+            });
+            return false;
+        }
+        return Boolean.TRUE.equals(outcome.getNow(false));
+    }
+
+    private List<Pending<?>> gather(Pending<?> first) throws InterruptedException {
+        List<Pending<?>> batch = new ArrayList<>(Math.min(maxWrites, 64));
+        batch.add(first);
+        queue.drainTo(batch, maxWrites - 1);
+        if (first == STOP || batch.get(batch.size() - 1) == STOP) {
+            return batch;
+        }
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (batch.size() < maxWrites) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            Pending<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+            if (next == STOP) {
+                break;
+            }
+            queue.drainTo(batch, maxWrites - batch.size());
+        }
+        return batch;
+    }
+
+    private void runBatch(List<Pending<?>> batch) {
+        Object[] results = new Object[batch.size()];
+        Throwable[] refusals = new Throwable[batch.size()];
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Pending<?> pending = batch.get(i);
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    results[i] = pending.write().apply(connection);
+                    connection.releaseSavepoint(savepoint);
+                } catch (SQLException e) {
+                    if (!SqliteFailures.isConstraint(e)) {
+                        throw e;
+                    }
+                    undo(savepoint);
+                    refusals[i] = new IllegalStateException(pending.what() + " refused: " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    undo(savepoint);
+                    refusals[i] = e;
+                }
+            }
+            committer.commit(connection);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            StorageUnavailableException failure = SqliteFailures.unavailable(
+                    "a batch of " + batch.size() + " writes was not committed", e);
+            log.warn("{}", failure.getMessage());
+            batch.forEach(pending -> pending.outcome().completeExceptionally(failure));
+            return;
+        }
+        commits.incrementAndGet();
+        committedWrites.addAndGet(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results[i], refusals[i]);
+        }
+    }
+
+    private void undo(Savepoint savepoint) throws SQLException {
+        connection.rollback(savepoint);
+        connection.releaseSavepoint(savepoint);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> pending, Object result, Throwable refusal) {
+        if (refusal != null) {
+            pending.outcome().completeExceptionally(refusal);
+        } else {
+            pending.outcome().complete((T) result);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.warn("SQLite store: rollback failed too: {}", e.getMessage());
+        }
+    }
+
+    private void failQueued() {
+        List<Pending<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        StorageUnavailableException closedFailure = new StorageUnavailableException("SQLite store closed before the write");
+        left.forEach(pending -> pending.outcome().completeExceptionally(closedFailure));
+    }
+
+    /** Refuses new writes, lets the writer commit what is queued, and waits for it to stop. */
+    @Override
+    public void close() {
+        synchronized (admission) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(STOP);
+        }
+        if (!thread.isAlive()) {
+            failQueued();
+            return;
+        }
+        try {
+            thread.join(CLOSE_WAIT.toMillis());
+            if (thread.isAlive()) {
+                log.warn("SQLite store: the writer did not finish within {}; failing what is left", CLOSE_WAIT);
+                thread.interrupt();
+                thread.join(CLOSE_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
