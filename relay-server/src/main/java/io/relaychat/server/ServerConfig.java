@@ -7,6 +7,7 @@ import io.relaychat.domain.ReadinessBounds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,6 +32,8 @@ public record ServerConfig(
         Duration tokenLifetime,
         Path uploadDir,
         int memoryHistoryPerRoom,
+        StorageKind storage,
+        Path dataDir,
         Limits limits,
         int bcryptCost,
         int bcryptThreads,
@@ -45,7 +48,32 @@ public record ServerConfig(
     /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
+    /** Where users, rooms and messages live (RELAY_STORAGE). */
+    public enum StorageKind {
+        MEMORY, SQLITE, MONGODB;
+
+        /** RELAY_STORAGE's value; unset: MongoDB when MONGO_URL is set, else memory. */
+        static StorageKind of(String name, String mongoUrl) {
+            if (name == null) {
+                return mongoUrl == null ? MEMORY : MONGODB;
+            }
+            for (StorageKind kind : values()) {
+                if (kind.name().equalsIgnoreCase(name.strip())) {
+                    return kind;
+                }
+            }
+            throw new ConfigException("RELAY_STORAGE must be memory, sqlite or mongodb, got '" + name + "'");
+        }
+    }
+
     public ServerConfig {
+        if (storage == StorageKind.MONGODB && mongoUrl == null) {
+            throw new ConfigException("RELAY_STORAGE=mongodb needs MONGO_URL");
+        }
+        if (storage != StorageKind.MONGODB && mongoUrl != null) {
+            throw new ConfigException("RELAY_STORAGE=" + storage.name().toLowerCase(Locale.ROOT)
+                    + " and MONGO_URL are both set: choose one store");
+        }
         if (redisUrl != null && jwtSecret == null) {
             throw new ConfigException("REDIS_URL is set, so JWT_SECRET_KEY must be too: a token issued by one node "
                     + "must be valid on every node, so they need one shared secret");
@@ -84,6 +112,8 @@ public record ServerConfig(
                 Duration.ofHours(read.integer(Setting.RELAY_TOKEN_TTL_HOURS)),
                 Path.of(read.text(Setting.RELAY_UPLOAD_DIR)),
                 read.integer(Setting.RELAY_MEMORY_HISTORY_PER_ROOM),
+                StorageKind.of(read.text(Setting.RELAY_STORAGE), read.text(Setting.MONGO_URL)),
+                Path.of(read.text(Setting.RELAY_DATA_DIR)),
                 CoreLimits.fromEnvironment(read),
                 read.integer(Setting.RELAY_BCRYPT_COST),
                 read.integer(Setting.RELAY_BCRYPT_THREADS),

@@ -76,9 +76,14 @@ enum Setting {
     RELAY_MONGO_MAX_POOL_SIZE(STORAGE, integer(MongoSettings.DEFAULT_MAX_POOL_SIZE, 1, 10_000),
             "MongoDB connections per node"),
     RELAY_HISTORY_TTL_DAYS(STORAGE, integer(Defaults.HISTORY_TTL_DAYS, 0, 36_500),
-            "MongoDB only: messages older than this many days are deleted (0: kept forever)"),
+            "MongoDB and SQLite: messages older than this many days are deleted (0: kept forever)"),
     RELAY_MEMORY_HISTORY_PER_ROOM(STORAGE, integer(InMemoryMessageStore.DEFAULT_MESSAGES_PER_ROOM, 0, 100_000_000),
             "embedded store only: the newest messages each room keeps (0: all)"),
+    RELAY_STORAGE(STORAGE, text(null, "memory, sqlite or mongodb").shown("mongodb when MONGO_URL is set, else memory"),
+            "where users, rooms and messages live: memory (lost on restart), an SQLite file in RELAY_DATA_DIR (one node), "
+                    + "or MongoDB at MONGO_URL"),
+    RELAY_DATA_DIR(STORAGE, text(Defaults.DATA_DIR, "a folder"),
+            "the SQLite store's folder (relay.db, relay.lock): one server per folder"),
     RELAY_UPLOAD_DIR(STORAGE, text(Defaults.UPLOAD_DIR, "a folder"), "folder for uploaded files"),
 
     // Cluster
@@ -298,6 +303,7 @@ enum Setting {
         static final Limits.Rates RATES = LIMITS.rates();
         static final String DB_NAME = "relaychat";
         static final String UPLOAD_DIR = "data/uploads";
+        static final String DATA_DIR = "data";
         static final int HISTORY_TTL_DAYS = 0;
     }
 

@@ -9,7 +9,10 @@ import io.relaychat.adapter.local.InMemoryUserStore;
 import io.relaychat.adapter.local.InProcessProbe;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.mongo.MongoStorage;
+import io.relaychat.adapter.sqlite.SqliteSettings;
+import io.relaychat.adapter.sqlite.SqliteStorage;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.DependencyProbe;
 import io.relaychat.ports.out.MessageStore;
@@ -20,7 +23,8 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
- * The four stores, chosen from the configuration: MongoDB when MONGO_URL is set, memory and a folder otherwise.
+ * The four stores, chosen from the configuration (RELAY_STORAGE): MongoDB, an SQLite file, or memory; uploads in
+ * GridFS with MongoDB, in a folder otherwise.
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
  * from it (MongoDB's seq hints); the others pass it on as it is. {@code probe} is what readiness pings;
  * {@code description} says which, for the start-up line (never a credential: MongoDB is described by its hosts).
@@ -30,21 +34,49 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         implements AutoCloseable {
 
     static Storage from(ServerConfig config) {
+        if (config.storage() == ServerConfig.StorageKind.SQLITE) {
+            return sqlite(config);
+        }
         if (config.mongoUrl() == null) {
             FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
             String kept = config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
                     : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept";
             String ignored = config.historyTtlDays() > 0
-                    ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB only: RELAY_MEMORY_HISTORY_PER_ROOM bounds this store)" : "";
+                    ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB and SQLite only: RELAY_MEMORY_HISTORY_PER_ROOM bounds this store)" : "";
             return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
                     new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(),
                     InProcessProbe.INSTANCE, blobs::close,
-                    "storage: local in-memory, " + kept + " — data is lost on restart; set MONGO_URL for durable storage"
+                    "storage: local in-memory, " + kept + " — data is lost on restart; set RELAY_STORAGE=sqlite or MONGO_URL "
+                            + "for durable storage"
                             + ignored + "; uploads: folder " + blobs.folder());
         }
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
         return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing,
                 mongo.probe(), mongo::close, "storage: " + mongo.describe() + "; uploads in GridFS");
+    }
+
+    /**
+     * The SQLite file in RELAY_DATA_DIR, uploads in their folder. A folder another server holds, or a database of a
+     * newer release, stops start-up with the store's own words (naming the lock file or the version).
+     */
+    private static Storage sqlite(ServerConfig config) {
+        SqliteStorage sqlite;
+        try {
+            sqlite = SqliteStorage.open(SqliteSettings.in(config.dataDir())
+                    .withHistoryTtl(config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays())));
+        } catch (IllegalStateException | StorageUnavailableException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
+        Runnable release = () -> {
+            try {
+                blobs.close();
+            } finally {
+                sqlite.close();
+            }
+        };
+        return new Storage(sqlite.users(), sqlite.rooms(), sqlite.messages(), blobs, UnaryOperator.identity(),
+                sqlite.probe(), release, "storage: " + sqlite.describe() + "; uploads: folder " + blobs.folder());
     }
 
     private static MongoSettings mongoSettings(ServerConfig config) {

@@ -54,6 +54,27 @@ class ServerConfigTest {
     }
 
     @Test
+    void theStoreIsMemoryOrMongoDbByDefaultAndSqliteWhenAskedInItsFolder() {
+        assertEquals(ServerConfig.StorageKind.MEMORY, ServerConfig.fromEnvironment(Map.of()).storage());
+        assertEquals(ServerConfig.StorageKind.MONGODB,
+                ServerConfig.fromEnvironment(Map.of("MONGO_URL", "mongodb://localhost:27017")).storage());
+        ServerConfig sqlite = ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "sqlite", "RELAY_DATA_DIR", "/srv/relay"));
+        assertEquals(ServerConfig.StorageKind.SQLITE, sqlite.storage());
+        assertEquals(java.nio.file.Path.of("/srv/relay"), sqlite.dataDir());
+        assertEquals(java.nio.file.Path.of("data"), ServerConfig.fromEnvironment(Map.of()).dataDir());
+    }
+
+    @Test
+    void aStoreThatCannotBeHadStopsStartUpSayingWhy() {
+        assertEquals("RELAY_STORAGE must be memory, sqlite or mongodb, got 'postgres'", assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "postgres"))).getMessage());
+        assertEquals("RELAY_STORAGE=mongodb needs MONGO_URL", assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "mongodb"))).getMessage());
+        assertEquals("RELAY_STORAGE=sqlite and MONGO_URL are both set: choose one store", assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "sqlite", "MONGO_URL", "mongodb://h"))).getMessage());
+    }
+
+    @Test
     void theShutdownGraceAndTheSpreadOfTheWebSocketClosesDefaultToTenAndThreeSecondsAndAreRead() {
         ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
         ServerConfig set = ServerConfig.fromEnvironment(Map.of(

@@ -75,7 +75,7 @@ class ServerProcessTest {
         assertTrue(server.stop(), "stops by itself after SIGTERM");
         String output = server.log();
         assertTrue(output.contains("storage: local in-memory, the newest 10000 messages of each room kept — data is lost "
-                + "on restart; set MONGO_URL for durable storage"), output);
+                + "on restart; set RELAY_STORAGE=sqlite or MONGO_URL for durable storage"), output);
         assertTrue(output.contains("JWT_SECRET_KEY is not set; using a random secret"), output);
         assertTrue(output.contains("RelayChat ready in"), output);
         assertTrue(output.contains("stopped"), "graceful shutdown ran: " + output);
