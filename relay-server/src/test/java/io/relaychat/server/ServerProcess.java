@@ -35,7 +35,9 @@ final class ServerProcess implements AutoCloseable {
         Path log = Files.createTempFile("relay-server", ".log");
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("PORT", String.valueOf(port));
-        all.put("RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString());
+        if (!all.containsKey("RELAY_UPLOAD_DIR")) { // a folder of its own, unless the test shares one between processes
+            all.put("RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString());
+        }
         ServerProcess server = new ServerProcess(launch(all, log), log, port);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create(server.http() + "/api/health")).build();
