@@ -69,6 +69,44 @@ class SqliteStorageServerTest {
         }
     }
 
+    /**
+     * The documented online backup: SQLite's own VACUUM INTO, run by another connection while the server serves and
+     * writes, makes a consistent copy; a server started on a fresh folder holding only that copy serves it.
+     */
+    @Test
+    void anOnlineBackupRestoredIntoAFreshFolderServesTheSameHistory(@TempDir Path restored) throws Exception {
+        Account ann;
+        String room;
+        try (RunningServer server = RunningServer.start(onSqlite())) {
+            Api api = new Api(server);
+            ann = api.register("ann");
+            room = api.createRoom(ann, "backed up");
+            try (WsClient ws = WsClient.connect(server.ws(ann.token()))) {
+                ws.join(room);
+                for (int i = 1; i <= 20; i++) {
+                    ws.say(room, "message " + i);
+                }
+                ws.awaitMessages(20);
+                try (java.sql.Connection copy = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("relay.db"));
+                     java.sql.Statement sql = copy.createStatement()) {
+                    sql.execute("VACUUM INTO '" + restored.resolve("relay.db") + "'");
+                }
+                ws.say(room, "after the backup");
+                ws.awaitMessages(21);
+            }
+        }
+        Map<String, String> onTheCopy = Map.of("RELAY_STORAGE", "sqlite", "RELAY_DATA_DIR", restored.toString());
+        try (RunningServer server = RunningServer.start(onTheCopy)) {
+            Api api = new Api(server);
+            String token = api.post("/api/auth/login", Map.of("email", ann.email(), "password", "password-of-ann"), null)
+                    .body().path("access_token").asText();
+            JsonNode history = api.get("/api/rooms/" + room + "/messages", token).body();
+            assertEquals(20, history.size(), "the copy holds what was stored when it was made");
+            assertEquals("message 20", history.get(19).path("content").asText());
+            assertEquals(20, history.get(19).path("seq").asLong());
+        }
+    }
+
     @Test
     void aSecondServerOnAFolderTheFirstHoldsDoesNotStart() {
         try (RunningServer first = RunningServer.start(onSqlite())) {
