@@ -34,22 +34,29 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         implements AutoCloseable {
 
     static Storage from(ServerConfig config) {
-        if (config.storage() == ServerConfig.StorageKind.SQLITE) {
-            return sqlite(config);
-        }
-        if (config.mongoUrl() == null) {
-            FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
-            String kept = config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
-                    : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept";
-            String ignored = config.historyTtlDays() > 0
-                    ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB and SQLite only: RELAY_MEMORY_HISTORY_PER_ROOM bounds this store)" : "";
-            return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
-                    new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(),
-                    InProcessProbe.INSTANCE, blobs::close,
-                    "storage: local in-memory, " + kept + " — data is lost on restart; set RELAY_STORAGE=sqlite or MONGO_URL "
-                            + "for durable storage"
-                            + ignored + "; uploads: folder " + blobs.folder());
-        }
+        return switch (config.storage()) {
+            case MEMORY -> memory(config);
+            case SQLITE -> sqlite(config);
+            case MONGODB -> mongo(config);
+        };
+    }
+
+    private static Storage memory(ServerConfig config) {
+        FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
+        String kept = config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
+                : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept";
+        String ignored = config.historyTtlDays() > 0
+                ? "; RELAY_HISTORY_TTL_DAYS ignored (MongoDB and SQLite only: RELAY_MEMORY_HISTORY_PER_ROOM bounds "
+                        + "this store)"
+                : "";
+        return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
+                new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(),
+                InProcessProbe.INSTANCE, blobs::close,
+                "storage: local in-memory, " + kept + " — data is lost on restart; set RELAY_STORAGE=sqlite or MONGO_URL "
+                        + "for durable storage" + ignored + "; uploads: folder " + blobs.folder());
+    }
+
+    private static Storage mongo(ServerConfig config) {
         MongoStorage mongo = MongoStorage.open(mongoSettings(config));
         return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing,
                 mongo.probe(), mongo::close, "storage: " + mongo.describe() + "; uploads in GridFS");
