@@ -40,9 +40,10 @@ RUN apt-get update \
  && chown -R relay:relay /data
 COPY --from=build /src/relay-server.jar /opt/relaychat/relay-server.jar
 WORKDIR /opt/relaychat
-# Uploads (the folder store, when MONGO_URL is not set; with MongoDB they are in GridFS) outlive the container.
+# Without MONGO_URL the node keeps its SQLite store and its uploads in /data, a volume that outlives the container
+# (with MongoDB, messages and uploads are there and the volume stays empty).
 ENV PORT=8001 \
-    RELAY_UPLOAD_DIR=/data/uploads
+    RELAY_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 8001
 USER relay:relay

@@ -35,7 +35,7 @@ class LoadTestSmokeTest {
     void withCompression_compressedMessagesAreInflatedAndEveryOneArrives() throws Exception {
         Path uploads = Files.createTempDirectory("relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
                 "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0",
                 "RELAY_WS_COMPRESSION", "true"));
         LoadTest.Phase phase;
@@ -58,7 +58,7 @@ class LoadTestSmokeTest {
     void everyMessageReachesEveryConnectionOfItsRoomOnceAndInOrder() throws Exception {
         Path uploads = Files.createTempDirectory("relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
                 "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         Path json = Files.createTempFile("relay-load", ".json");
         LoadTest.Phase phase;
@@ -113,7 +113,7 @@ class LoadTestSmokeTest {
     void aSoakCountsOnlyTheFleetWhileChurnAndAbusersAreTurnedAwayAndTheServersResourcesAreTakenBeforeAndAfter()
             throws Exception {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
-                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4",
+                "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
                 "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString(),
                 "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         try (RelayServer server = new RelayServer(config)) {

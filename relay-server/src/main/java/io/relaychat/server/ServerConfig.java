@@ -52,10 +52,13 @@ public record ServerConfig(
     public enum StorageKind {
         MEMORY, SQLITE, MONGODB;
 
-        /** RELAY_STORAGE's value; unset: MongoDB when MONGO_URL is set, else memory. */
+        /**
+         * RELAY_STORAGE's value; unset: MongoDB when MONGO_URL is set, else the SQLite file, so that a server started
+         * with no settings at all keeps what it is told. Memory is only ever chosen by name.
+         */
         static StorageKind of(String name, String mongoUrl) {
             if (name == null) {
-                return mongoUrl == null ? MEMORY : MONGODB;
+                return mongoUrl == null ? SQLITE : MONGODB;
             }
             for (StorageKind kind : values()) {
                 if (kind.name().equalsIgnoreCase(name.strip())) {
@@ -110,7 +113,7 @@ public record ServerConfig(
                 Duration.ofMillis(read.integer(Setting.RELAY_PRESENCE_TTL_MS)),
                 read.text(Setting.JWT_SECRET_KEY),
                 Duration.ofHours(read.integer(Setting.RELAY_TOKEN_TTL_HOURS)),
-                Path.of(read.text(Setting.RELAY_UPLOAD_DIR)),
+                uploadDir(read),
                 read.integer(Setting.RELAY_MEMORY_HISTORY_PER_ROOM),
                 StorageKind.of(read.text(Setting.RELAY_STORAGE), read.text(Setting.MONGO_URL)),
                 Path.of(read.text(Setting.RELAY_DATA_DIR)),
@@ -127,5 +130,11 @@ public record ServerConfig(
                 new MetricsSettings(Objects.requireNonNullElse(read.text(Setting.RELAY_METRICS_HOST), transport.host()),
                         read.integer(Setting.RELAY_METRICS_PORT)),
                 read.bool(Setting.RELAY_WEB_CLIENT));
+    }
+
+    /** RELAY_UPLOAD_DIR, or the data folder's {@code uploads}: one folder then holds everything a node keeps. */
+    private static Path uploadDir(EnvReader read) {
+        String named = read.text(Setting.RELAY_UPLOAD_DIR);
+        return named != null ? Path.of(named) : Path.of(read.text(Setting.RELAY_DATA_DIR)).resolve("uploads");
     }
 }

@@ -64,7 +64,7 @@ enum Setting {
 
     // Storage
     MONGO_URL(STORAGE, text(null, "a MongoDB URI").secret(Secrecy.URL_CREDENTIALS),
-            "durable storage in MongoDB; unset: the embedded in-memory store, lost on restart"),
+            "storage in MongoDB, shared by several nodes; unset: the SQLite file in RELAY_DATA_DIR"),
     DB_NAME(STORAGE, text(Defaults.DB_NAME, "a database name"), "MongoDB database"),
     RELAY_MONGO_TIMEOUT_MS(STORAGE, millis(MongoSettings.DEFAULT_TIMEOUT, 100, 120_000),
             "bound on every MongoDB wait; past it: storage unavailable"),
@@ -78,13 +78,15 @@ enum Setting {
     RELAY_HISTORY_TTL_DAYS(STORAGE, integer(Defaults.HISTORY_TTL_DAYS, 0, 36_500),
             "MongoDB and SQLite: messages older than this many days are deleted (0: kept forever)"),
     RELAY_MEMORY_HISTORY_PER_ROOM(STORAGE, integer(InMemoryMessageStore.DEFAULT_MESSAGES_PER_ROOM, 0, 100_000_000),
-            "embedded store only: the newest messages each room keeps (0: all)"),
-    RELAY_STORAGE(STORAGE, text(null, "memory, sqlite or mongodb").shown("mongodb when MONGO_URL is set, else memory"),
-            "where users, rooms and messages live: memory (lost on restart), an SQLite file in RELAY_DATA_DIR (one node), "
-                    + "or MongoDB at MONGO_URL"),
+            "memory store only: the newest messages each room keeps (0: all)"),
+    RELAY_STORAGE(STORAGE, text(null, "memory, sqlite or mongodb").shown("mongodb when MONGO_URL is set, else sqlite"),
+            "where users, rooms and messages live: an SQLite file in RELAY_DATA_DIR (one node, kept across restarts), "
+                    + "MongoDB at MONGO_URL (several nodes), or memory (lost on restart; for tests and benchmarks)"),
     RELAY_DATA_DIR(STORAGE, text(Defaults.DATA_DIR, "a folder"),
-            "the SQLite store's folder (relay.db, relay.lock): one server per folder"),
-    RELAY_UPLOAD_DIR(STORAGE, text(Defaults.UPLOAD_DIR, "a folder"), "folder for uploaded files"),
+            "the folder a node keeps its data in: the SQLite store (relay.db, relay.lock) and, unless "
+                    + "RELAY_UPLOAD_DIR says otherwise, uploads; one server per folder"),
+    RELAY_UPLOAD_DIR(STORAGE, text(null, "a folder").shown("RELAY_DATA_DIR/uploads"),
+            "folder for uploaded files (with MongoDB they are in GridFS instead)"),
 
     // Cluster
     REDIS_URL(CLUSTER, text(null, "a Redis URI").secret(Secrecy.URL_CREDENTIALS),
@@ -302,7 +304,6 @@ enum Setting {
         static final Limits LIMITS = Limits.defaults();
         static final Limits.Rates RATES = LIMITS.rates();
         static final String DB_NAME = "relaychat";
-        static final String UPLOAD_DIR = "data/uploads";
         static final String DATA_DIR = "data";
         static final int HISTORY_TTL_DAYS = 0;
     }

@@ -52,8 +52,8 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         return new Storage(new InMemoryUserStore(), new InMemoryRoomStore(),
                 new InMemoryMessageStore(config.memoryHistoryPerRoom()), blobs, UnaryOperator.identity(),
                 InProcessProbe.INSTANCE, blobs::close,
-                "storage: local in-memory, " + kept + " — data is lost on restart; set RELAY_STORAGE=sqlite or MONGO_URL "
-                        + "for durable storage" + ignored + "; uploads: folder " + blobs.folder());
+                "storage: local in-memory (RELAY_STORAGE=memory), " + kept + " — data is lost on restart; unset "
+                        + "RELAY_STORAGE to keep it in SQLite, or set MONGO_URL" + ignored + "; uploads: folder " + blobs.folder());
     }
 
     private static Storage mongo(ServerConfig config) {
@@ -69,7 +69,7 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
     private static Storage sqlite(ServerConfig config) {
         SqliteStorage sqlite;
         try {
-            sqlite = SqliteStorage.open(SqliteSettings.in(config.dataDir())
+            sqlite = SqliteStorage.open(SqliteSettings.in(config.dataDir().toAbsolutePath().normalize())
                     .withHistoryTtl(config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays())));
         } catch (IllegalStateException | StorageUnavailableException e) {
             throw new ConfigException(e.getMessage());

@@ -65,7 +65,7 @@ class LogOutputTest {
                 .orElseThrow(() -> new AssertionError("no start-up line: " + output)));
         assertTrue(startUp.get("version").matches("\\d+\\.\\d+.*"), startUp.toString());
         assertTrue(startUp.get("configuration").contains("JWT_SECRET_KEY=<masked>"), startUp.toString());
-        assertTrue(startUp.get("adapters").contains("storage: local in-memory"), startUp.toString());
+        assertTrue(startUp.get("adapters").contains("storage: SQLite at "), startUp.toString());
 
         List<Map<String, String>> http = accessLines(lines, "http");
         Map<String, String> me = only(http, "GET", "/api/auth/me");

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A real server on a free port with its own upload folder, configured like production via environment names. */
+/**
+ * A real server on a free port with its own upload folder, configured like production via environment names. It
+ * keeps its data in memory unless the test names a store (RELAY_STORAGE or MONGO_URL): the default, SQLite, would
+ * otherwise write into the working directory.
+ */
 final class RunningServer implements AutoCloseable {
     static final String SECRET = "test-secret-test-secret-test-secret-0123";
 
@@ -27,6 +31,9 @@ final class RunningServer implements AutoCloseable {
             all.put("RELAY_BCRYPT_COST", "4");
             all.put("RELAY_UPLOAD_DIR", uploads.toString());
             all.put("RELAY_SHUTDOWN_GRACE_SECONDS", "2");
+            if (!env.containsKey("RELAY_STORAGE") && !env.containsKey("MONGO_URL")) {
+                all.put("RELAY_STORAGE", "memory");
+            }
             all.putAll(env);
             server = new RelayServer(ServerConfig.fromEnvironment(all));
             port = server.start();

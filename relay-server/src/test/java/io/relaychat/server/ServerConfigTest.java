@@ -54,14 +54,20 @@ class ServerConfigTest {
     }
 
     @Test
-    void theStoreIsMemoryOrMongoDbByDefaultAndSqliteWhenAskedInItsFolder() {
-        assertEquals(ServerConfig.StorageKind.MEMORY, ServerConfig.fromEnvironment(Map.of()).storage());
+    void theStoreIsSqliteInItsFolderOrMongoDbByDefaultAndMemoryOnlyWhenAsked() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        assertEquals(ServerConfig.StorageKind.SQLITE, defaults.storage());
+        assertEquals(java.nio.file.Path.of("data"), defaults.dataDir());
+        assertEquals(java.nio.file.Path.of("data", "uploads"), defaults.uploadDir(), "uploads beside the database");
         assertEquals(ServerConfig.StorageKind.MONGODB,
                 ServerConfig.fromEnvironment(Map.of("MONGO_URL", "mongodb://localhost:27017")).storage());
-        ServerConfig sqlite = ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "sqlite", "RELAY_DATA_DIR", "/srv/relay"));
-        assertEquals(ServerConfig.StorageKind.SQLITE, sqlite.storage());
-        assertEquals(java.nio.file.Path.of("/srv/relay"), sqlite.dataDir());
-        assertEquals(java.nio.file.Path.of("data"), ServerConfig.fromEnvironment(Map.of()).dataDir());
+        assertEquals(ServerConfig.StorageKind.MEMORY,
+                ServerConfig.fromEnvironment(Map.of("RELAY_STORAGE", "memory")).storage());
+        ServerConfig moved = ServerConfig.fromEnvironment(Map.of("RELAY_DATA_DIR", "/srv/relay"));
+        assertEquals(java.nio.file.Path.of("/srv/relay"), moved.dataDir());
+        assertEquals(java.nio.file.Path.of("/srv/relay/uploads"), moved.uploadDir(), "the uploads move with the data");
+        assertEquals(java.nio.file.Path.of("/srv/files"), ServerConfig.fromEnvironment(
+                Map.of("RELAY_DATA_DIR", "/srv/relay", "RELAY_UPLOAD_DIR", "/srv/files")).uploadDir());
     }
 
     @Test

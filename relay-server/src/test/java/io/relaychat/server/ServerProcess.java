@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The server's main in its own JVM on a free port: stopped with SIGTERM, or killed like a crash. */
+/**
+ * The server's main in its own JVM on a free port: stopped with SIGTERM, or killed like a crash. It runs on the
+ * default store (SQLite) unless the test names another, in a data folder of its own unless the test names one.
+ */
 final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
@@ -35,9 +38,6 @@ final class ServerProcess implements AutoCloseable {
         Path log = Files.createTempFile("relay-server", ".log");
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("PORT", String.valueOf(port));
-        if (!all.containsKey("RELAY_UPLOAD_DIR")) { // a folder of its own, unless the test shares one between processes
-            all.put("RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString());
-        }
         ServerProcess server = new ServerProcess(launch(all, log), log, port);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create(server.http() + "/api/health")).build();
@@ -117,8 +117,12 @@ final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.equals("MONGO_URL") || name.equals("REDIS_URL")
-                || name.equals("JWT_SECRET_KEY") || name.equals("PORT") || name.startsWith("RELAY_LOG_"));
+                || name.equals("JWT_SECRET_KEY") || name.equals("PORT") || name.startsWith("RELAY_LOG_")
+                || name.equals("RELAY_STORAGE") || name.equals("RELAY_DATA_DIR") || name.equals("RELAY_UPLOAD_DIR"));
         builder.environment().putAll(env);
+        if (!env.containsKey("RELAY_DATA_DIR")) {
+            builder.environment().put("RELAY_DATA_DIR", Files.createTempDirectory("relay-data").toString());
+        }
         return builder.start();
     }
 }

@@ -70,14 +70,48 @@ class ServerProcessTest {
 
     @Test
     void startsWithNoServicesSaysWhichAdaptersItChoseAndStopsGracefullyOnSigterm() throws Exception {
-        ServerProcess server = ServerProcess.start(Map.of("HOST", "127.0.0.1"));
+        Path data = Files.createTempDirectory("relay-data");
+        ServerProcess server = ServerProcess.start(Map.of("HOST", "127.0.0.1", "RELAY_DATA_DIR", data.toString()));
 
         assertTrue(server.stop(), "stops by itself after SIGTERM");
         String output = server.log();
-        assertTrue(output.contains("storage: local in-memory, the newest 10000 messages of each room kept — data is lost "
-                + "on restart; set RELAY_STORAGE=sqlite or MONGO_URL for durable storage"), output);
+        assertTrue(output.contains("storage: SQLite at " + data.resolve("relay.db") + " (WAL, synchronous=FULL)"), output);
+        assertTrue(output.contains("uploads: folder " + data.toRealPath().resolve("uploads")), output);
         assertTrue(output.contains("JWT_SECRET_KEY is not set; using a random secret"), output);
         assertTrue(output.contains("RelayChat ready in"), output);
         assertTrue(output.contains("stopped"), "graceful shutdown ran: " + output);
+    }
+
+    @Test
+    void withNoSettingsAtAllWhatUsersSaidAndUploadedSurvivesARestart() throws Exception {
+        Path data = Files.createTempDirectory("relay-data");
+        Map<String, String> env = Map.of("HOST", "127.0.0.1", "JWT_SECRET_KEY", RunningServer.SECRET,
+                "RELAY_DATA_DIR", data.toString());
+        Api.Account ann;
+        String room;
+        String upload;
+        try (ServerProcess first = ServerProcess.start(env)) {
+            Api api = new Api(first.http());
+            ann = api.register("ann");
+            room = api.createRoom(ann, "kept");
+            upload = api.upload("notes.txt", "kept on disk".getBytes(StandardCharsets.UTF_8), ann.token())
+                    .body().path("url").asText();
+            try (WsClient ws = WsClient.connect(first.ws(ann.token()))) {
+                ws.join(room);
+                ws.say(room, "before the restart");
+                ws.awaitMessages(1);
+            }
+        }
+        try (ServerProcess second = ServerProcess.start(env)) {
+            Api api = new Api(second.http());
+            assertEquals(200, api.post("/api/auth/login", Map.of("email", ann.email(), "password", "password-of-ann"),
+                    null).status(), "the account is still there");
+            assertEquals("before the restart",
+                    api.get("/api/rooms/" + room + "/messages", ann.token()).body().path(0).path("content").asText());
+            assertEquals("kept on disk", new String(api.get(upload, null).raw().body(), StandardCharsets.UTF_8));
+        }
+        assertTrue(Files.isRegularFile(data.resolve("relay.db")), "the store is in the data folder");
+        String stored = upload.substring(upload.lastIndexOf('/') + 1);
+        assertTrue(Files.isRegularFile(data.resolve("uploads").resolve(stored)), "the upload is in the data folder too");
     }
 }
