@@ -422,7 +422,8 @@ final class MongoMessageStore implements MessageStore {
         return userId.value() + "/" + clientId;
     }
 
-    private static Document document(ChatMessage message, String clientKey) {
+    /** A stored message as this collection keeps it (also what {@link MongoImport} writes). */
+    static Document document(ChatMessage message, String clientKey) {
         Document document = new Document("id", message.id().value())
                 .append("room_id", message.roomId().value())
                 .append("user_id", message.userId().value())

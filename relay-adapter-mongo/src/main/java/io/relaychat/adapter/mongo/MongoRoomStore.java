@@ -105,7 +105,8 @@ final class MongoRoomStore implements RoomStore {
                 .thenApply(found -> found.map(MongoRoomStore::room));
     }
 
-    private static Document document(Room room) {
+    /** A room as this collection keeps it (also what {@link MongoImport} writes). */
+    static Document document(Room room) {
         Document document = new Document("id", room.id().value())
                 .append("name", room.name())
                 .append("type", room.type().wireName())

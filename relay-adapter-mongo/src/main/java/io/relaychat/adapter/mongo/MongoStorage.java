@@ -149,6 +149,11 @@ public final class MongoStorage implements AutoCloseable {
         return blobs;
     }
 
+    /** A writer of another store's records into these collections, ids and seqs kept (a move from SQLite). */
+    public MongoImport importer() {
+        return new MongoImport(database);
+    }
+
     /**
      * Readiness's question to MongoDB: a {@code ping} command on the primary (where the writes go), bounded by
      * the storage's timeout (choosing a server, connecting, the reply). A failure names only the kind of fault,

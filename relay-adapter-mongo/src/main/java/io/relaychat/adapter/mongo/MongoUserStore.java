@@ -30,14 +30,7 @@ final class MongoUserStore implements UserStore {
 
     @Override
     public CompletionStage<Boolean> insertIfEmailFree(UserAccount account) {
-        User user = account.user();
-        Document document = new Document("id", user.id().value())
-                .append("email", user.email())
-                .append("email_lower", emailKey(user.email()))
-                .append("username", user.username())
-                .append("password", account.passwordHash())
-                .append("created_at", Documents.date(user.createdAt()));
-        return Reactive.done(users.insertOne(document)).handle((ignored, error) -> {
+        return Reactive.done(users.insertOne(document(account))).handle((ignored, error) -> {
             if (error == null) {
                 return true;
             }
@@ -75,6 +68,17 @@ final class MongoUserStore implements UserStore {
                 .sort(Sorts.ascending("created_at", "_id"))
                 .limit(limit))
                 .thenApply(found -> found.stream().map(MongoUserStore::user).toList());
+    }
+
+    /** An account as this collection keeps it (also what {@link MongoImport} writes). */
+    static Document document(UserAccount account) {
+        User user = account.user();
+        return new Document("id", user.id().value())
+                .append("email", user.email())
+                .append("email_lower", emailKey(user.email()))
+                .append("username", user.username())
+                .append("password", account.passwordHash())
+                .append("created_at", Documents.date(user.createdAt()));
     }
 
     static String emailKey(String email) {
