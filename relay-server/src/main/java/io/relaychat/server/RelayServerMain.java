@@ -4,11 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * {@code java -jar relay-server.jar}: logging and configuration from the environment, graceful stop on SIGTERM, and
  * an exit within the shutdown grace (and a small margin) even if something on the way out hangs; with
- * {@code --help} or {@code --version}, only that answer.
+ * {@code --help} or {@code --version}, only that answer; with {@code export}, the copy of the SQLite store into MongoDB
+ * ({@link ExportCommand}).
  */
 public final class RelayServerMain {
     /** Past the grace, time for the last steps to log and the JVM to end before it is halted. */
@@ -67,9 +69,13 @@ public final class RelayServerMain {
 
     /**
      * What the command line asks instead of starting the server: {@code --help} and {@code --version} on standard
-     * output with exit 0, anything else a short usage on standard error with exit 2, as for a bad setting.
+     * output with exit 0, {@code export} its own exit code, anything else a short usage on standard error with exit 2,
+     * as for a bad setting.
      */
     static int answer(String[] args) {
+        if (args[0].equals(ExportCommand.NAME)) {
+            return ExportCommand.fromCommandLine(Arrays.asList(args).subList(1, args.length));
+        }
         if (args.length == 1) {
             switch (args[0]) {
                 case "--help", "-h" -> {

@@ -20,9 +20,12 @@ final class SettingsDoc {
     static String usage() {
         return """
                 usage: java -jar relay-server.jar [--help | --version]
+                       java -jar relay-server.jar export --to MONGODB_URI [--from DATA_DIR] [--uploads UPLOAD_DIR]
                   (no argument)  start the server, configured by environment variables
                   --help, -h     list every environment variable with its default, bounds and meaning
                   --version      print the version and the git commit it was built from
+                  export         copy the SQLite store (RELAY_DATA_DIR) and the uploads (RELAY_UPLOAD_DIR) into MongoDB,
+                                 the server stopped; run again, it adds nothing
                 """;
     }
 

@@ -86,7 +86,8 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
                 sqlite.probe(), release, "storage: " + sqlite.describe() + "; uploads: folder " + blobs.folder());
     }
 
-    private static MongoSettings mongoSettings(ServerConfig config) {
+    /** MongoDB as the configuration sets it up: for the server, and for the export into it. */
+    static MongoSettings mongoSettings(ServerConfig config) {
         MongoSettings settings;
         try {
             settings = new MongoSettings(config.mongoUrl(), config.dbName(), config.mongoTimeout(),

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Uploads as files in one folder, each with a small sidecar holding its content type, written and read a chunk
@@ -61,6 +62,21 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
 
     public Path folder() {
         return folder;
+    }
+
+    /**
+     * The names of the files stored, in no particular order, read from the folder as the stream is consumed (close
+     * it). Blocks on the folder: for a command that copies the uploads elsewhere, not for a server's requests.
+     */
+    public Stream<String> names() {
+        try {
+            return Files.list(folder)
+                    .filter(path -> Files.isRegularFile(path))
+                    .map(path -> path.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !name.endsWith(TYPE_SUFFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list upload folder " + folder, e);
+        }
     }
 
     /**
