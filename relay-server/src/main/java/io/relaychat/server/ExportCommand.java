@@ -177,7 +177,7 @@ final class ExportCommand {
         }
         ExportCommand command = new ExportCommand(out, err, config.mongoTimeout().multipliedBy(6));
         try {
-            return command.export(dataDir, uploadDir, mongoSettings, config.historyTtlDays());
+            return command.export(dataDir, uploadDir, mongoSettings);
         } catch (IllegalStateException | StorageUnavailableException | UncheckedIOException e) {
             err.println("relay-server export: cannot export: " + e.getMessage());
             return 1;
@@ -187,7 +187,7 @@ final class ExportCommand {
         }
     }
 
-    private int export(Path dataDir, Path uploadDir, MongoSettings mongoSettings, int historyTtlDays) {
+    private int export(Path dataDir, Path uploadDir, MongoSettings mongoSettings) {
         try (SqliteExport source = SqliteExport.open(dataDir)) {
             if (!Files.isDirectory(uploadDir)) {
                 throw new IllegalStateException("there is no upload folder " + uploadDir
@@ -204,7 +204,7 @@ final class ExportCommand {
                 out.println("users: " + users);
                 Tally rooms = new Tally();
                 Tally messages = new Tally();
-                copyRooms(source, into, rooms, messages, historyTtlDays);
+                copyRooms(source, into, rooms, messages);
                 out.println("rooms: " + rooms);
                 out.println("messages: " + messages);
                 Tally uploads = copyUploads(uploadDir, target.blobs());
@@ -240,7 +240,7 @@ final class ExportCommand {
     }
 
     /** Each room, then its messages in seq order, then its seq counter: a room is whole before the next one starts. */
-    private void copyRooms(SqliteExport source, MongoImport into, Tally rooms, Tally messages, int historyTtlDays) {
+    private void copyRooms(SqliteExport source, MongoImport into, Tally rooms, Tally messages) {
         String after = null;
         long nextProgress = PROGRESS_EVERY;
         while (true) {
@@ -268,12 +268,6 @@ final class ExportCommand {
                 long counter = source.lastSeq(room.id());
                 if (counter > 0) {
                     await(into.raiseSeqFloor(room.id(), counter), "raise the seq counter of room " + room.id().value());
-                }
-                if (counter > afterSeq && historyTtlDays == 0) {
-                    err.println("relay-server export: warning: room " + room.id().value() + " gave seqs up to " + counter
-                            + " but keeps messages only up to seq " + afterSeq + " (the rest expired): set "
-                            + Setting.RELAY_HISTORY_TTL_DAYS.variable() + " on the MongoDB servers, which then go on "
-                            + "from " + (counter + 1) + "; without it they go on from " + (afterSeq + 1));
                 }
                 messages.copied += ofRoom.copied;
                 messages.alreadyThere += ofRoom.alreadyThere;

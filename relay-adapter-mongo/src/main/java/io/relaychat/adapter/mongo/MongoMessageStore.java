@@ -76,6 +76,8 @@ final class MongoMessageStore implements MessageStore {
     private final MongoCollection<Document> messages;
     /** Null while history is kept forever: then nothing expires and the unique index alone keeps seqs unique. */
     private final MongoCollection<Document> seqFloors;
+    /** Messages expire, so every insert raises its room's floor. */
+    private final boolean writesFloors;
     /** How long a remembered seq may be trusted; {@link Long#MAX_VALUE} while history is kept forever. */
     private final long hintLifetimeNanos;
     /** Appends waiting for their room's batch in flight; a room is here only while it has one. */
@@ -98,12 +100,18 @@ final class MongoMessageStore implements MessageStore {
     }
 
     /**
-     * @param seqFloors  the {@link #SEQ_FLOORS} collection, written while {@code historyTtl} is set
+     * @param seqFloors  the {@link #SEQ_FLOORS} collection (null: none), written while {@code historyTtl} is set and
+     *                   read whenever a room has no message: a floor written while messages expired, or by an import
+     *                   of another store's counters, still holds once the TTL is gone
      * @param historyTtl how long MongoDB keeps a message (its TTL index); null when it keeps them forever
      */
     MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl) {
         this.messages = messages;
-        this.seqFloors = historyTtl == null ? null : Objects.requireNonNull(seqFloors, "seqFloors");
+        this.seqFloors = seqFloors;
+        this.writesFloors = historyTtl != null;
+        if (writesFloors) {
+            Objects.requireNonNull(seqFloors, "seqFloors");
+        }
         this.hintLifetimeNanos = historyTtl == null ? Long.MAX_VALUE : historyTtl.dividedBy(2).toNanos();
     }
 
@@ -254,7 +262,7 @@ final class MongoMessageStore implements MessageStore {
      */
     private CompletableFuture<Void> insert(RoomId roomId, List<Document> documents, long lastSeq) {
         CompletableFuture<Void> inserted = Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true)));
-        if (seqFloors == null) {
+        if (!writesFloors) {
             return inserted;
         }
         CompletableFuture<Void> floor = raiseFloor(roomId, lastSeq, true);
@@ -326,8 +334,9 @@ final class MongoMessageStore implements MessageStore {
     }
 
     /**
-     * The room's highest stored seq, from the store (an index seek on MongoDB); when none is stored and messages
-     * expire, the room's floor: every message may have expired, and their seqs are still taken.
+     * The room's highest stored seq, from the store (an index seek on MongoDB); when none is stored, the room's
+     * floor: every message may have expired (under a TTL then or now), or been copied from another store as a counter
+     * only, and their seqs are still taken.
      */
     private CompletableFuture<Long> readLastSeq(RoomId roomId) {
         return Reactive.first(messages.find(Filters.eq("room_id", roomId.value()))

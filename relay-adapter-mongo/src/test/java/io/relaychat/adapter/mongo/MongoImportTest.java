@@ -106,7 +106,7 @@ class MongoImportTest {
     }
 
     @Test
-    void aRoomsSeqFloorIsRaisedAndNeverLoweredSoThatAfterExpiryItsSeqsAreNotGivenAgain() {
+    void aRoomsSeqFloorIsRaisedAndNeverLoweredSoThatAfterExpiryItsSeqsAreNotGivenAgainWithOrWithoutATtl() {
         String database = freshDatabase();
         RoomId room = new RoomId(Fixtures.newId());
         MongoImport into = mongo.openStorage(database).importer();
@@ -114,9 +114,15 @@ class MongoImportTest {
         result(into.raiseSeqFloor(room, 40));
         result(into.raiseSeqFloor(room, 12));
 
+        RoomId other = new RoomId(Fixtures.newId());
+        result(into.raiseSeqFloor(other, 7));
+
         MongoStorage withTtl = mongo.openStorage(MongoSettings.of(mongo.connectionString(), database)
                 .withHistoryTtl(Duration.ofDays(30)));
         assertEquals(41, result(withTtl.messages().append(aMessage().in(room).build())).message().seq(),
                 "a room whose copied messages had all expired goes on after the seqs it gave");
+        MongoStorage keepingEverything = mongo.openStorage(database);
+        assertEquals(8, result(keepingEverything.messages().append(aMessage().in(other).build())).message().seq(),
+                "so does one on servers that keep every message from now on");
     }
 }
