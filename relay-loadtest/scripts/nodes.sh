@@ -29,15 +29,19 @@ if [ "$nodes" -gt 1 ]; then
     sleep 0.5
 fi
 urls=()
+node_pids=()
 for ((i = 1; i <= nodes; i++)); do
     port=$((8000 + i))
     env $SERVER_ENV ${NODE_ENV:-} MONGO_URL=$MONGO_URL DB_NAME=loadtest_$name $cluster_env PORT=$port \
       java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" > "$OUT/$name.node$port.log" 2>&1 &
     pids+=($!)
+    node_pids+=($!)
     urls+=(http://127.0.0.1:$port)
 done
 for url in "${urls[@]}"; do
     wait_for "$url"
 done
-java $GEN_JAVA_OPTS -jar "$LOADTEST_JAR" --url "$(IFS=,; echo "${urls[*]}")" --json "$OUT/$name.json" "$@" \
+# The nodes' CPU is measured (each, and summed); the store's and Redis's are not.
+java $GEN_JAVA_OPTS -jar "$LOADTEST_JAR" --url "$(IFS=,; echo "${urls[*]}")" --server-pid "$(IFS=,; echo "${node_pids[*]}")" \
+  --json "$OUT/$name.json" "$@" \
   | tee "$OUT/$name.log"

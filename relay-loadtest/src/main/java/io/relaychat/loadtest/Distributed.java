@@ -39,7 +39,7 @@ final class Distributed {
         Files.createDirectories(dir);
         Setup.Plan plan = new Setup(options).prepare();
         writePlan(dir.resolve("plan.tsv"), plan);
-        ServerProbe probe = new ServerProbe(options.serverPid());
+        ServerProbe probe = new ServerProbe(options.memoryProbePid());
         Map<String, Object> server = new LinkedHashMap<>();
         if (options.idle()) {
             probe.fullGc();
@@ -57,6 +57,10 @@ final class Distributed {
                     .redirectOutput(dir.resolve("worker-" + i + ".log").toFile()).start());
         }
         System.out.printf("%d generator processes started; logs in %s%n", options.processes(), dir);
+        // The generator is every process of it: this one and the workers that hold the connections.
+        List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+        workers.forEach(worker -> generatorPids.add(worker.pid()));
+        CpuMeter cpu = new CpuMeter(options.serverPids(), generatorPids);
         try {
             double joined = 0;
             for (int i = 0; i < options.processes(); i++) {
@@ -70,8 +74,10 @@ final class Distributed {
             setup.put("processes", options.processes());
             setup.put("all_joined_seconds", LoadTest.round(joined));
             List<LoadTest.Phase> phases = new ArrayList<>();
+            LoadTest.Idle idle = null;
             if (options.idle()) {
                 Thread.sleep(3000);
+                idle = LoadTest.holdIdle(options, cpu);
                 probe.fullGc();
                 server.put("after", probe.memory());
                 server.put("per_connection", probe.perConnection(server, options.connections()));
@@ -79,11 +85,16 @@ final class Distributed {
             } else {
                 long start = System.nanoTime() + 1_000_000_000L;
                 Files.writeString(dir.resolve("go"), String.valueOf(start));
+                // The workers send from start for the duration: the CPU of that stretch, read from here.
+                LockSupport.parkNanos(Math.max(0, start - System.nanoTime()));
+                CpuMeter.Reading cpuAtStart = cpu.read();
+                LockSupport.parkNanos(Math.max(0, start + options.duration().toNanos() - System.nanoTime()));
+                CpuMeter.Reading cpuAtEnd = cpu.read();
                 List<JsonNode> results = new ArrayList<>();
                 for (int i = 0; i < options.processes(); i++) {
                     results.add(JSON.readTree(await(dir.resolve("result-" + i + ".json"), workers.get(i))));
                 }
-                LoadTest.Phase phase = merge(options, results);
+                LoadTest.Phase phase = merge(options, results, cpuAtStart, cpuAtEnd, cpu);
                 System.out.printf("  => %s%n", Report.line(phase));
                 phases.add(phase);
                 server.put("now", probe.memory());
@@ -91,7 +102,10 @@ final class Distributed {
             for (Process worker : workers) {
                 worker.waitFor(30, TimeUnit.SECONDS);
             }
-            return new LoadTest.Result(setup, phases, server);
+            if (!cpu.notes().isEmpty()) {
+                server.put("cpu_not_measured", cpu.notes());
+            }
+            return new LoadTest.Result(setup, phases, server, idle);
         } finally {
             workers.forEach(Process::destroy);
         }
@@ -114,7 +128,8 @@ final class Distributed {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
-    private static LoadTest.Phase merge(Options options, List<JsonNode> results) throws java.util.zip.DataFormatException {
+    private static LoadTest.Phase merge(Options options, List<JsonNode> results, CpuMeter.Reading cpuAtStart,
+                                        CpuMeter.Reading cpuAtEnd, CpuMeter cpu) throws java.util.zip.DataFormatException {
         long[] sentToRoom = new long[options.rooms()];
         Histogram latency = new Histogram(60_000_000L, 3);
         Histogram acrossNodes = new Histogram(60_000_000L, 3);
@@ -147,10 +162,12 @@ final class Distributed {
                 outOfOrder += peer.path(4).asLong();
             }
         }
+        CpuMeter.Cost cost = cpu.between(cpuAtStart, cpuAtEnd, delivered);
         return new LoadTest.Phase(options.rate(), LoadTest.round(seconds), sent, expected, delivered, lost, duplicates,
                 outOfOrder, errors, LoadTest.round(delivered / seconds), LoadTest.millis(latency, 50), LoadTest.millis(latency, 90),
                 LoadTest.millis(latency, 99), LoadTest.millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0),
-                LoadTest.acrossNodes(options, acrossNodes, 50), LoadTest.acrossNodes(options, acrossNodes, 99));
+                LoadTest.acrossNodes(options, acrossNodes, 50), LoadTest.acrossNodes(options, acrossNodes, 99),
+                cost.server(), cost.generator());
     }
 
     /** A histogram as text for the result file: compressed, then Base64. */

@@ -1,5 +1,7 @@
 package io.relaychat.loadtest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -21,13 +23,18 @@ final class LoadTest {
 
     private final Options options;
     private final Measurements measurements = new Measurements();
+    private final CpuMeter cpu;
 
     LoadTest(Options options) {
         this.options = options;
+        this.cpu = new CpuMeter(options.serverPids(), List.of());
     }
 
-    /** Everything measured in one run, as printed and written to JSON. */
-    record Result(Map<String, Object> setup, List<Phase> phases, Map<String, Object> server) {
+    /**
+     * Everything measured in one run, as printed and written to JSON; {@code idle} is what an idle run's hold cost
+     * (null otherwise).
+     */
+    record Result(Map<String, Object> setup, List<Phase> phases, Map<String, Object> server, Idle idle) {
         Phase last() {
             return phases.get(phases.size() - 1);
         }
@@ -35,21 +42,31 @@ final class LoadTest {
 
     /**
      * One stretch of sending at one rate, measured after its drain; {@code acrossNodesP50/P99} (null with one
-     * node) cover the deliveries whose sender is connected to another node.
+     * node) cover the deliveries whose sender is connected to another node. {@code serverCpu} and
+     * {@code generatorCpu} (null when not measured) are what the sending took, its drain left out, against the
+     * deliveries counted in the phase.
      */
     record Phase(int rate, double seconds, long sent, long expected, long delivered, long lost, long duplicates,
                  long outOfOrder, long errors, double deliveriesPerSecond, double p50, double p90, double p99,
-                 double p999, double max, Double acrossNodesP50, Double acrossNodesP99) {
+                 double p999, double max, Double acrossNodesP50, Double acrossNodesP99,
+                 @JsonProperty("server_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse serverCpu,
+                 @JsonProperty("generator_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse generatorCpu) {
         boolean clean() {
             return lost == 0 && duplicates == 0 && outOfOrder == 0 && errors == 0;
         }
+    }
+
+    /** An idle run's hold: every connection joined, nothing sent; the CPU of either side null when not measured. */
+    record Idle(int connections, @JsonProperty("hold_seconds") double holdSeconds,
+                @JsonProperty("server_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse serverCpu,
+                @JsonProperty("generator_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse generatorCpu) {
     }
 
     Result run() throws Exception {
         Map<String, Object> setup = new LinkedHashMap<>();
         Map<String, Object> server = new LinkedHashMap<>();
         Setup.Plan plan = new Setup(options).prepare();
-        ServerProbe probe = new ServerProbe(options.serverPid());
+        ServerProbe probe = new ServerProbe(options.memoryProbePid());
         if (options.idle()) {
             probe.fullGc();
             server.put("before", probe.memory());
@@ -69,12 +86,14 @@ final class LoadTest {
             System.out.printf("quiet after %.2f s more (the server finished announcing the joins)%n", settleSeconds);
 
             List<Phase> phases = new ArrayList<>();
+            Idle idle = null;
             if (!options.idle() && !options.warmup().isZero()) {
                 System.out.printf("warming up for %.0f s (not measured)%n", options.warmup().toMillis() / 1000.0);
                 sendAndDrain(fleet, plan, options.rate(), options.warmup());
             }
             if (options.idle()) {
                 Thread.sleep(3000);
+                idle = holdIdle(options, cpu);
                 probe.fullGc();
                 server.put("after", probe.memory());
                 server.put("per_connection", probe.perConnection(server, options.connections()));
@@ -99,7 +118,10 @@ final class LoadTest {
             if (!options.idle()) {
                 server.put("now", probe.memory());
             }
-            return new Result(setup, phases, server);
+            if (!cpu.notes().isEmpty()) {
+                server.put("cpu_not_measured", cpu.notes());
+            }
+            return new Result(setup, phases, server, idle);
         }
     }
 
@@ -164,6 +186,7 @@ final class LoadTest {
 
         System.out.printf("sending %d messages/s for %.0f s%n", rate, duration.toMillis() / 1000.0);
         long period = 1_000_000_000L / rate;
+        CpuMeter.Reading cpuAtStart = cpu.read();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         // A soak runs for minutes: a line every ten seconds is enough to follow it.
@@ -201,6 +224,7 @@ final class LoadTest {
             LockSupport.parkNanos(Math.min(period, 200_000));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        CpuMeter.Reading cpuAtEnd = cpu.read();
 
         long expected = 0;
         for (Peer peer : peers) {
@@ -224,13 +248,32 @@ final class LoadTest {
             duplicates += peer.duplicates() - duplicatesBefore[peer.index];
             outOfOrder += peer.outOfOrder() - outOfOrderBefore[peer.index];
         }
+        CpuMeter.Cost cost = cpu.between(cpuAtStart, cpuAtEnd, delivered);
         Phase phase = new Phase(rate, round(seconds), sent, expected, delivered, lost, duplicates, outOfOrder,
                 measurements.serverErrors.sum() - errorsBefore, round(delivered / seconds),
                 millis(latency, 50), millis(latency, 90), millis(latency, 99), millis(latency, 99.9),
                 round(latency.getMaxValue() / 1000.0), acrossNodes(options, acrossNodes, 50),
-                acrossNodes(options, acrossNodes, 99));
+                acrossNodes(options, acrossNodes, 99), cost.server(), cost.generator());
         System.out.printf("  => %s%n", Report.line(phase));
         return phase;
+    }
+
+    /**
+     * Holds every joined connection idle for --idle-hold and measures what that costs the server (and the generator):
+     * "idle N connections: X % of a core". Null when the hold is zero.
+     */
+    static Idle holdIdle(Options options, CpuMeter cpu) throws InterruptedException {
+        if (options.idleHold().isZero()) {
+            return null;
+        }
+        System.out.printf("holding %d joined connections idle for %.0f s%n", options.connections(),
+                options.idleHold().toMillis() / 1000.0);
+        CpuMeter.Reading from = cpu.read();
+        Thread.sleep(options.idleHold().toMillis());
+        CpuMeter.Cost cost = cpu.between(from, cpu.read(), 0);
+        Idle idle = new Idle(options.connections(), options.idleHold().toMillis() / 1000.0, cost.server(), cost.generator());
+        System.out.println(Report.idleLine(idle));
+        return idle;
     }
 
     private static long distinctSince(List<Peer> peers, long[] before) {

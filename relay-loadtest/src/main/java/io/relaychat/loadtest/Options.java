@@ -3,6 +3,7 @@ package io.relaychat.loadtest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,10 +25,12 @@ import java.util.Set;
  * @param ramp              step the rate up until p99 exceeds 100 ms or anything is lost
  * @param rampFactor        rate multiplier per ramp step
  * @param rampSteps         the most ramp steps
- * @param idle              connect and join only, then measure the server's memory per connection
+ * @param idle              connect and join only, then measure the server's memory per connection, and its CPU
+ *                          while the joined connections sit idle for {@link #idleHold}
  * @param tokensFile        where to keep registered users and tokens, reused by later runs on the same server
  * @param json              where to write the results as JSON
- * @param serverPid         the server's process id, to report its RSS (and heap, through jcmd)
+ * @param serverPids        the server's process ids (one per node), to report their CPU per measured phase, and
+ *                          with one, its RSS (and heap, through jcmd)
  * @param processes         generator processes to spread the connections over (one process holds at most
  *                          ~19 000 sockets here, under the 20 000 open-file limit); this one starts the others
  * @param workerIndex       set on the processes this one starts: which share of the connections is theirs
@@ -46,13 +49,15 @@ import java.util.Set;
  * @param compression       the measured and churning clients offer permessage-deflate and inflate what comes
  *                          compressed (their own frames go uncompressed); the server compresses only with
  *                          RELAY_WS_COMPRESSION=true
+ * @param idleHold          with {@link #idle}: how long the joined connections sit idle while the server's CPU is
+ *                          measured; zero: not measured
  */
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
-               Path json, long serverPid, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
+               Path json, List<Long> serverPids, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
                Path workDir, int stalledReaders, int churn, int abusers, int padding, Duration leaveAt,
-               boolean compression) {
+               boolean compression, Duration idleHold) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle", "compression");
 
@@ -87,7 +92,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 values.containsKey("idle"),
                 values.containsKey("tokens-file") ? Path.of(values.get("tokens-file")) : null,
                 values.containsKey("json") ? Path.of(values.get("json")) : null,
-                Long.parseLong(values.getOrDefault("server-pid", "0")),
+                pids(values.getOrDefault("server-pid", "")),
                 Integer.parseInt(values.getOrDefault("setup-concurrency", "32")),
                 Integer.parseInt(values.getOrDefault("connect-concurrency", "256")),
                 Integer.parseInt(values.getOrDefault("processes", "1")),
@@ -98,7 +103,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 Integer.parseInt(values.getOrDefault("abusers", "0")),
                 Integer.parseInt(values.getOrDefault("padding", "0")),
                 Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("leave-at", "0")) * 1000)),
-                values.containsKey("compression"));
+                values.containsKey("compression"),
+                Duration.ofMillis((long) (Double.parseDouble(values.getOrDefault("idle-hold", "10")) * 1000)));
         if (options.processes() < 1) {
             throw new IllegalArgumentException("--processes must be positive");
         }
@@ -133,7 +139,31 @@ record Options(String target, String url, int connections, int roomSize, int rat
         if (options.rate() < 1 && !options.idle()) {
             throw new IllegalArgumentException("--rate must be positive");
         }
+        if (options.idleHold().isNegative()) {
+            throw new IllegalArgumentException("--idle-hold is 0 or more seconds");
+        }
         return options;
+    }
+
+    /** "81,82": every pid of a comma-separated list, each positive; none for an empty text. */
+    private static List<Long> pids(String text) {
+        List<Long> pids = new java.util.ArrayList<>();
+        for (String pid : text.split(",")) {
+            if (pid.isBlank()) {
+                continue;
+            }
+            long value = Long.parseLong(pid.strip());
+            if (value <= 0) {
+                throw new IllegalArgumentException("--server-pid takes positive process ids, comma-separated");
+            }
+            pids.add(value);
+        }
+        return List.copyOf(pids);
+    }
+
+    /** The one server process whose memory is probed (through /proc and jcmd); 0 when none or several are given. */
+    long memoryProbePid() {
+        return serverPids.size() == 1 ? serverPids.get(0) : 0;
     }
 
     int rooms() {
@@ -151,8 +181,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
 
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
-                rampSteps, idle, tokensFile, json, serverPid, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir, stalledReaders, churn, abusers, padding, leaveAt, compression);
+                rampSteps, idle, tokensFile, json, serverPids, setupConcurrency, connectConcurrency, processes, workerIndex,
+                workDir, stalledReaders, churn, abusers, padding, leaveAt, compression, idleHold);
     }
 
     static String usage() {
@@ -169,10 +199,12 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --source-addresses 8       spread connections over 127.0.0.2 .. 127.0.0.(1+n)
                   --ramp                     step the rate up (x --ramp-factor 1.25, at most --ramp-steps 20)
                                              until p99 > 100 ms or any loss; report the highest sustained
-                  --idle                     connect and join only; report server memory per connection
+                  --idle                     connect and join only; report server memory per connection, and
+                                             its CPU while they sit idle for --idle-hold 10 seconds (0: not)
                   --tokens-file users.tsv    reuse registered users across runs against one server
                   --json results.json        write the results as JSON
-                  --server-pid PID           report the server's RSS (and heap via jcmd)
+                  --server-pid PID[,PID...]  report the server's CPU per measured phase (several: one per node,
+                                             summed), and with one pid its RSS (and heap via jcmd)
                   --processes 1              spread the connections over this many generator processes
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined

@@ -19,8 +19,24 @@ final class Report {
                         + "latency ms p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f", phase.rate(), phase.sent(),
                 phase.delivered(), phase.expected(), phase.deliveriesPerSecond(), phase.lost(), phase.duplicates(),
                 phase.outOfOrder(), phase.errors(), phase.p50(), phase.p90(), phase.p99(), phase.p999(), phase.max());
-        return phase.acrossNodesP99() == null ? line
-                : line + String.format("; across nodes p50=%.2f p99=%.2f", phase.acrossNodesP50(), phase.acrossNodesP99());
+        if (phase.acrossNodesP99() != null) {
+            line += String.format("; across nodes p50=%.2f p99=%.2f", phase.acrossNodesP50(), phase.acrossNodesP99());
+        }
+        return line + cpu(phase.serverCpu(), phase.generatorCpu());
+    }
+
+    /** "idle 10000 connections: 1.4 % of a core", and what it is made of. */
+    static String idleLine(LoadTest.Idle idle) {
+        String line = idle.serverCpu() == null
+                ? String.format("idle %d connections: server CPU not measured", idle.connections())
+                : String.format("idle %d connections: %.1f %% of a core", idle.connections(), idle.serverCpu().coreShare() * 100);
+        return line + cpu(idle.serverCpu(), idle.generatorCpu());
+    }
+
+    /** What the server and the generator spent, appended to a result line; nothing for a side not measured. */
+    private static String cpu(CpuUse server, CpuUse generator) {
+        return (server == null ? "" : "; server " + server.describe())
+                + (generator == null ? "" : "; generator " + generator.describe());
     }
 
     static void print(Options options, LoadTest.Result result) {
@@ -32,9 +48,12 @@ final class Report {
         }
         if (options.ramp()) {
             sustained(result.phases()).ifPresentOrElse(
-                    best -> System.out.printf("  highest sustained: %.0f deliveries/s at %d messages/s (p99 %.2f ms, no loss)%n",
-                            best.deliveriesPerSecond(), best.rate(), best.p99()),
+                    best -> System.out.printf("  highest sustained: %.0f deliveries/s at %d messages/s (p99 %.2f ms, no loss)%s%n",
+                            best.deliveriesPerSecond(), best.rate(), best.p99(), cpu(best.serverCpu(), best.generatorCpu())),
                     () -> System.out.println("  no step was sustained (p99 <= 100 ms, no loss)"));
+        }
+        if (result.idle() != null) {
+            System.out.printf("  %s%n", idleLine(result.idle()));
         }
         if (!result.server().isEmpty()) {
             System.out.printf("  server memory: %s%n", result.server());
@@ -52,6 +71,9 @@ final class Report {
         json.put("setup", result.setup());
         json.put("phases", result.phases());
         sustained(result.phases()).filter(best -> options.ramp()).ifPresent(best -> json.put("sustained", best));
+        if (result.idle() != null) {
+            json.put("idle", result.idle());
+        }
         json.put("server", result.server());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).findAndRegisterModules()
                 .writerFor(Object.class).writeValue(file.toFile(), jsonSafe(json));
@@ -71,6 +93,8 @@ final class Report {
         plain.put("source_addresses", options.sourceAddresses());
         plain.put("ramp", options.ramp());
         plain.put("idle", options.idle());
+        plain.put("idle_hold_seconds", options.idleHold().toMillis() / 1000.0);
+        plain.put("server_pids", options.serverPids());
         json.put("options", plain);
         return json;
     }

@@ -3,6 +3,8 @@ package io.relaychat.loadtest;
 import io.relaychat.server.RelayServer;
 import io.relaychat.server.ServerConfig;
 import io.relaychat.testkit.IntegrationTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -21,14 +23,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @IntegrationTest
 class LoadTestSmokeTest {
 
-    private static LoadTest.Phase run(String target, int port, Path json) throws Exception {
-        Options options = Options.parse("--target", target, "--url", "http://127.0.0.1:" + port,
-                "--connections", "300", "--room-size", "10", "--rate", "150", "--duration", "2", "--drain", "5",
-                "--source-addresses", "3", "--json", json.toString());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The server runs in this process: its CPU is what the generator reads for "the server" here. */
+    private static final String THIS_PROCESS = String.valueOf(ProcessHandle.current().pid());
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private static LoadTest.Phase run(String target, int port, Path json, String... more) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--target", target,
+                "--url", "http://127.0.0.1:" + port, "--connections", "300", "--room-size", "10", "--rate", "150",
+                "--duration", "2", "--drain", "5", "--source-addresses", "3", "--json", json.toString()));
+        args.addAll(java.util.List.of(more));
+        Options options = Options.parse(args.toArray(String[]::new));
         LoadTest.Result result = new LoadTest(options).run();
         Report.print(options, result);
         Report.writeJson(options.json(), options, result);
         return result.last();
+    }
+
+    /** A CPU figure of the report: there, and sane (no more than every core busy); its values are not checked. */
+    private static void assertSaneCpu(JsonNode cpu, boolean perDelivery) {
+        assertTrue(cpu.isObject(), "a CPU figure is reported");
+        assertTrue(cpu.path("cpu_seconds").asDouble(-1) >= 0, cpu.toString());
+        assertTrue(cpu.path("wall_seconds").asDouble() > 0, cpu.toString());
+        double share = cpu.path("core_share").asDouble(-1);
+        assertTrue(share >= 0 && share <= CORES + 0.05, cpu.toString());
+        if (perDelivery) {
+            assertTrue(cpu.path("cpu_seconds").asDouble() > 0, "sending costs something: " + cpu);
+            assertTrue(cpu.path("us_per_delivery").asDouble() > 0, cpu.toString());
+        }
     }
 
     @Test
@@ -63,7 +85,7 @@ class LoadTestSmokeTest {
         Path json = Files.createTempFile("relay-load", ".json");
         LoadTest.Phase phase;
         try (RelayServer server = new RelayServer(config)) {
-            phase = run("relay", server.start(), json);
+            phase = run("relay", server.start(), json, "--server-pid", THIS_PROCESS);
         }
 
         assertEquals(phase.sent() * 10, phase.expected());
@@ -74,17 +96,73 @@ class LoadTestSmokeTest {
         assertEquals(0, phase.errors());
         assertTrue(Files.readString(json).contains("\"p99\""), "results are written as JSON");
         assertNull(phase.acrossNodesP99(), "one node: nothing crosses nodes");
+        JsonNode measured = JSON.readTree(json.toFile()).path("phases").path(0);
+        assertSaneCpu(measured.path("server_cpu"), true);
+        assertSaneCpu(measured.path("generator_cpu"), true);
+        assertTrue(measured.path("server_cpu").path("per_pid").isMissingNode(), "one server process: no breakdown");
+    }
+
+    @Test
+    void everyStepOfARampReportsWhatItCostTheServerInCpu() throws Exception {
+        Path json = Files.createTempFile("ceiling-ramp", ".json");
+        try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
+            Options options = Options.parse("--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(),
+                    "--connections", "100", "--room-size", "10", "--rate", "50", "--ramp", "--ramp-steps", "2",
+                    "--ramp-factor", "2", "--duration", "1", "--drain", "5", "--source-addresses", "2",
+                    "--server-pid", THIS_PROCESS, "--json", json.toString());
+            LoadTest.Result result = new LoadTest(options).run();
+            Report.print(options, result);
+            Report.writeJson(options.json(), options, result);
+        }
+
+        JsonNode report = JSON.readTree(json.toFile());
+        // Two steps unless the first one's p99 passed the ramp's limit, which a busy machine may do: every step counts.
+        assertTrue(report.path("phases").size() >= 1, report.toString());
+        for (JsonNode step : report.path("phases")) {
+            assertSaneCpu(step.path("server_cpu"), true);
+            assertSaneCpu(step.path("generator_cpu"), true);
+        }
+        if (report.has("sustained")) {
+            assertSaneCpu(report.path("sustained").path("server_cpu"), true);
+        }
+    }
+
+    @Test
+    void anIdleRunReportsTheServersShareOfACoreWhileTheJoinedConnectionsSitIdle() throws Exception {
+        Path json = Files.createTempFile("ceiling-idle", ".json");
+        try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
+            Options options = Options.parse("--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(),
+                    "--connections", "40", "--room-size", "10", "--idle", "--idle-hold", "1", "--source-addresses", "2",
+                    "--server-pid", THIS_PROCESS, "--json", json.toString());
+            LoadTest.Result result = new LoadTest(options).run();
+            Report.print(options, result);
+            Report.writeJson(options.json(), options, result);
+        }
+
+        JsonNode idle = JSON.readTree(json.toFile()).path("idle");
+        assertEquals(40, idle.path("connections").asInt(), idle.toString());
+        assertEquals(1.0, idle.path("hold_seconds").asDouble(), idle.toString());
+        assertSaneCpu(idle.path("server_cpu"), false);
+        assertTrue(idle.path("server_cpu").path("wall_seconds").asDouble() >= 1.0, "measured over the hold: " + idle);
+        assertSaneCpu(idle.path("generator_cpu"), false);
     }
 
     @Test
     void theCeilingServerMeetsTheSameBar() throws Exception {
         LoadTest.Phase phase;
+        Path json = Files.createTempFile("ceiling-load", ".json");
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
-            phase = run("ceiling", ceiling.port(), Files.createTempFile("ceiling-load", ".json"));
+            phase = run("ceiling", ceiling.port(), json);
         }
 
         assertEquals(phase.sent() * 10, phase.delivered());
         assertTrue(phase.clean(), phase.toString());
+        // No --server-pid: the server's CPU is not reported, and the report says why; the generator's still is.
+        JsonNode report = JSON.readTree(json.toFile());
+        assertTrue(report.path("phases").path(0).path("server_cpu").isMissingNode(), report.toString());
+        assertSaneCpu(report.path("phases").path(0).path("generator_cpu"), true);
+        assertEquals("server CPU not measured: no --server-pid given",
+                report.path("server").path("cpu_not_measured").path(0).asText(), report.toString());
     }
 
     @Test
@@ -93,11 +171,13 @@ class LoadTestSmokeTest {
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             // The one server named twice stands for two nodes: connections take turns over them.
             String node = "http://127.0.0.1:" + ceiling.port();
+            Path json = work.resolve("results.json");
             String[] args = {"--target", "ceiling", "--url", node + "," + node, "--connections", "200",
                     "--room-size", "10", "--rate", "100", "--duration", "2", "--drain", "5", "--source-addresses", "2",
-                    "--processes", "2", "--work-dir", work.toString()};
+                    "--processes", "2", "--work-dir", work.toString(), "--server-pid", THIS_PROCESS, "--json", json.toString()};
             LoadTest.Result result = Distributed.coordinate(Options.parse(args), java.util.List.of(args));
             Report.print(Options.parse(args), result);
+            Report.writeJson(json, Options.parse(args), result);
 
             LoadTest.Phase phase = result.last();
             assertEquals(phase.sent() * 10, phase.expected());
@@ -106,6 +186,13 @@ class LoadTestSmokeTest {
             assertTrue(Files.exists(work.resolve("result-1.json")), "both processes reported");
             assertNotNull(phase.acrossNodesP99(), "deliveries between connections of different nodes are told apart");
             assertTrue(phase.acrossNodesP50() > 0 && phase.acrossNodesP50() <= phase.acrossNodesP99(), phase.toString());
+            JsonNode measured = JSON.readTree(json.toFile()).path("phases").path(0);
+            assertSaneCpu(measured.path("server_cpu"), true);
+            // The generator is this process and the two it started, each reported and summed.
+            JsonNode generator = measured.path("generator_cpu");
+            assertSaneCpu(generator, true);
+            assertEquals(3, generator.path("per_pid").size(), generator.toString());
+            assertTrue(generator.path("per_pid").path(THIS_PROCESS).isObject(), generator.toString());
         }
     }
 
