@@ -128,14 +128,30 @@ public final class SqliteStorage implements AutoCloseable {
         return messages;
     }
 
-    /** Readiness's question: a read on a reader's connection (the file opens and answers). */
+    /**
+     * Readiness's question. While the writer commits, a read on a reader's connection (the file opens and answers).
+     * Once a batch failed, and no commit succeeded since, a read would still answer (reads need no space) and the
+     * node would look ready while every send fails: then the probe is a write through the writer, a row of
+     * {@code schema_version} rewritten as it is. It fails while the disk is full or the folder read-only, and once
+     * space is back it commits, which ends the outage without waiting for a client to write.
+     */
     public DependencyProbe probe() {
-        return () -> readers.<Void>submit("ping", connection -> {
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SELECT 1 FROM schema_version LIMIT 1");
+        return () -> {
+            if (writer.outage() == null) {
+                return readers.<Void>submit("ping", connection -> {
+                    try (Statement sql = connection.createStatement()) {
+                        sql.execute("SELECT 1 FROM schema_version LIMIT 1");
+                    }
+                    return null;
+                });
             }
-            return null;
-        });
+            return writer.<Void>submit("readiness write", connection -> {
+                try (Statement sql = connection.createStatement()) {
+                    sql.executeUpdate("UPDATE schema_version SET version = version");
+                }
+                return null;
+            });
+        };
     }
 
     /** The schema version the database was at before this open (0: it was created now). */
