@@ -36,6 +36,7 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteUserStore users;
     private final SqliteRoomStore rooms;
     private final SqliteMessageStore messages;
+    private final SqliteProbe probe;
     private final int foundVersion;
 
     private SqliteStorage(SqliteSettings settings, DirectoryLock lock, Connection writerConnection, int foundVersion,
@@ -50,6 +51,7 @@ public final class SqliteStorage implements AutoCloseable {
         this.users = new SqliteUserStore(writer, readers);
         this.rooms = new SqliteRoomStore(writer, readers);
         this.messages = new SqliteMessageStore(writer, readers);
+        this.probe = new SqliteProbe(settings.directory(), writer, readers);
         if (settings.historyTtl() != null) {
             writer.every(SqliteMessageStore.EXPIRY_INTERVAL, "expire old messages",
                     SqliteMessageStore.expiry(settings.historyTtl(), settings.clock()));
@@ -128,30 +130,9 @@ public final class SqliteStorage implements AutoCloseable {
         return messages;
     }
 
-    /**
-     * Readiness's question. While the writer commits, a read on a reader's connection (the file opens and answers).
-     * Once a batch failed, and no commit succeeded since, a read would still answer (reads need no space) and the
-     * node would look ready while every send fails: then the probe is a write through the writer, a row of
-     * {@code schema_version} rewritten as it is. It fails while the disk is full or the folder read-only, and once
-     * space is back it commits, which ends the outage without waiting for a client to write.
-     */
+    /** Readiness's question: whether the store can take writes now (see {@link SqliteProbe}). */
     public DependencyProbe probe() {
-        return () -> {
-            if (writer.outage() == null) {
-                return readers.<Void>submit("ping", connection -> {
-                    try (Statement sql = connection.createStatement()) {
-                        sql.execute("SELECT 1 FROM schema_version LIMIT 1");
-                    }
-                    return null;
-                });
-            }
-            return writer.<Void>submit("readiness write", connection -> {
-                try (Statement sql = connection.createStatement()) {
-                    sql.executeUpdate("UPDATE schema_version SET version = version");
-                }
-                return null;
-            });
-        };
+        return probe;
     }
 
     /** The schema version the database was at before this open (0: it was created now). */
