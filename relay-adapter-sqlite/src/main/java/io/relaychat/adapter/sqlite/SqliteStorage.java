@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -75,6 +76,7 @@ public final class SqliteStorage implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the data folder " + settings.directory() + ": " + e.getMessage(), e);
         }
+        checkWritable(settings.directory());
         DirectoryLock lock = DirectoryLock.acquire(settings.directory());
         Connection connection = null;
         try {
@@ -92,6 +94,20 @@ public final class SqliteStorage implements AutoCloseable {
             closeQuietly(connection);
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * A folder that cannot be written (a read-only mount stops even root) stops the open, naming the folder: SQLite
+     * itself would open a file it cannot write read-only, without a word, and every write would fail later.
+     */
+    private static void checkWritable(Path directory) {
+        try {
+            Files.delete(Files.createTempFile(directory, ".relay-write-check-", ".tmp"));
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException failed && failed.getReason() != null ? failed.getReason()
+                    : e.getMessage();
+            throw new IllegalStateException("the data folder " + directory + " cannot be written: " + reason, e);
         }
     }
 
