@@ -27,6 +27,8 @@ import java.sql.Statement;
  */
 public final class SqliteStorage implements AutoCloseable {
     static final String DATABASE_FILE = "relay.db";
+    /** SQLite's result code for an I/O error, which a folder that cannot take a file is. */
+    private static final int SQLITE_IOERR = 10;
     private static final Logger log = LoggerFactory.getLogger(SqliteStorage.class);
 
     private final SqliteSettings settings;
@@ -48,6 +50,13 @@ public final class SqliteStorage implements AutoCloseable {
         this.foundVersion = foundVersion;
         this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait(),
                 settings.maxQueuedWrites());
+        writer.beforeResuming(() -> {
+            String refused = refusedNewFile(settings.directory());
+            if (refused != null) {
+                throw new SQLException("[SQLITE_IOERR] the data folder cannot take a new file: " + refused, "HY000",
+                        SQLITE_IOERR);
+            }
+        });
         this.readers = new ReadPool(settings.readers(), () -> connect(databaseFile(settings), true));
         this.users = new SqliteUserStore(writer, readers);
         this.rooms = new SqliteRoomStore(writer, readers);
@@ -102,12 +111,24 @@ public final class SqliteStorage implements AutoCloseable {
      * itself would open a file it cannot write read-only, without a word, and every write would fail later.
      */
     private static void checkWritable(Path directory) {
+        String refused = refusedNewFile(directory);
+        if (refused != null) {
+            throw new IllegalStateException("the data folder " + directory + " cannot be written: " + refused);
+        }
+    }
+
+    /**
+     * Whether {@code directory} takes a new file now (one made and deleted): null if it does, else why not, naming no
+     * folder. A file system ext4 turned read-only after a disk error refuses it, while writes into blocks the open
+     * database already has still appear to succeed, fsync included.
+     */
+    private static String refusedNewFile(Path directory) {
         try {
             Files.delete(Files.createTempFile(directory, ".relay-write-check-", ".tmp"));
+            return null;
         } catch (IOException e) {
-            String reason = e instanceof FileSystemException failed && failed.getReason() != null ? failed.getReason()
-                    : e.getMessage();
-            throw new IllegalStateException("the data folder " + directory + " cannot be written: " + reason, e);
+            return e instanceof FileSystemException failed && failed.getReason() != null ? failed.getReason()
+                    : e.getClass().getSimpleName();
         }
     }
 

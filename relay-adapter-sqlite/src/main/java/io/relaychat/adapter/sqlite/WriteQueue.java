@@ -37,6 +37,12 @@ final class WriteQueue implements AutoCloseable {
         T apply(Connection connection) throws SQLException;
     }
 
+    /** What must hold before the first commit after failed ones is believed; throws when it does not. */
+    @FunctionalInterface
+    interface ResumeCheck {
+        void check() throws SQLException;
+    }
+
     /** How a batch is made durable: {@link Connection#commit()}; tests put a failing or pausing one in its place. */
     @FunctionalInterface
     interface Committer {
@@ -67,6 +73,7 @@ final class WriteQueue implements AutoCloseable {
     private long failedWrites;
     private boolean closed;
     private Periodic periodic;
+    private ResumeCheck resumeCheck;
 
     /** A write the writer runs by itself every so often (expiry), in a transaction of its own. */
     private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
@@ -90,6 +97,16 @@ final class WriteQueue implements AutoCloseable {
      */
     void every(Duration interval, String what, Write<Boolean> write) {
         this.periodic = new Periodic(what, write, interval.toNanos());
+    }
+
+    /**
+     * Runs {@code check} before each commit while in an outage: a batch it refuses fails as the ones before it did.
+     * A commit may succeed where the next would not (a write that fits in blocks the file already has, on a file
+     * system that went read-only and still answers fsync): the outage ends only once the check passes too. Set before
+     * {@link #start}.
+     */
+    void beforeResuming(ResumeCheck check) {
+        this.resumeCheck = check;
     }
 
     void start() {
@@ -226,6 +243,9 @@ final class WriteQueue implements AutoCloseable {
                     undo(savepoint);
                     refusals[i] = e;
                 }
+            }
+            if (outage != null && resumeCheck != null) {
+                resumeCheck.check();
             }
             committer.commit(connection);
         } catch (SQLException | RuntimeException e) {
