@@ -29,8 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RELAY_UPLOAD_DIR, filled by a file written until ENOSPC. Every send is answered, stored or storage_unavailable,
  * never acknowledged unstored; readiness says 503; an upload is refused as storage unavailable and leaves no file;
  * the outage is one warning, and counted; and once the filler is deleted the node is ready again and takes the
- * retries without a restart, history holding every acknowledged message with dense seqs. A data folder that cannot
- * be written stops start-up naming it. Skipped where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN).
+ * retries without a restart, history holding every acknowledged message with dense seqs. A data folder that turns
+ * read-only under the running server (ext4 after a disk error) fails the same way, and after a check and a restart
+ * nothing acknowledged is lost; an upload folder remounted read-only refuses uploads the same way; a data folder
+ * that cannot be written stops start-up naming it. Skipped where the file systems cannot be mounted (not root, no
+ * CAP_SYS_ADMIN, no loop device).
  */
 @IntegrationTest
 class DiskFullTest {
@@ -111,17 +114,76 @@ class DiskFullTest {
             }
 
             try (RunningServer restarted = RunningServer.start(env)) {
-                String token = new Api(restarted).post("/api/auth/login",
-                        Map.of("email", ann.email(), "password", "password-of-ann"), null).body().path("access_token").asText();
-                JsonNode history = new Api(restarted).get("/api/rooms/" + room + "/messages?limit=100", token).body();
-                Map<String, Long> stored = new LinkedHashMap<>();
-                List<Long> seqs = new ArrayList<>();
-                history.forEach(message -> {
-                    stored.put(message.path("client_id").asText(), message.path("seq").asLong());
-                    seqs.add(message.path("seq").asLong());
-                });
-                assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs, "seqs dense, none lost");
-                assertEquals(acked, stored, "every acknowledged message, with the seq it was acknowledged with, and no other");
+                Api api = new Api(restarted);
+                assertEquals(acked, history(api, login(api, ann), room),
+                        "every acknowledged message, with the seq it was acknowledged with, and no other");
+            }
+        }
+    }
+
+    @Test
+    void givenTheDataFolderTurnsReadOnlyUnderTheRunningServer_thenSendsFailAsOnAFullDiskAndNothingAcknowledgedIsLost(
+            @TempDir Path images) throws Exception {
+        try (Ext4Disk disk = Ext4Disk.create(images.resolve("disk.img"), "32M"); ErrorLog log = ErrorLog.capture()) {
+            disk.mount(mountPoint);
+            Path uploads = mountPoint.resolve("uploads");
+            Map<String, String> env = Map.of("RELAY_STORAGE", "sqlite",
+                    "RELAY_DATA_DIR", mountPoint.resolve("data").toString(),
+                    "RELAY_UPLOAD_DIR", uploads.toString(),
+                    "RELAY_SEND_RATE_PER_SECOND", "0");
+            Map<String, Long> acked = new LinkedHashMap<>();
+            List<String> failed = new ArrayList<>();
+            Account ann;
+            Account bob;
+            String room;
+            try (RunningServer server = RunningServer.start(env)) {
+                Api api = new Api(server);
+                ann = api.register("ann");
+                bob = api.register("bob");
+                room = api.createRoom(ann, "on a failing disk", bob);
+                try (WsClient annSocket = WsClient.connect(server.ws(ann.token()));
+                     WsClient bobSocket = WsClient.connect(server.ws(bob.token()))) {
+                    annSocket.join(room);
+                    bobSocket.join(room);
+                    Senders senders = new Senders(room, annSocket, bobSocket);
+                    assertEquals(List.of(), senders.burst("before", 5, acked));
+                    assertEquals(200, api.upload("before.png", new byte[64 * 1024], ann.token()).status());
+                    List<Path> uploaded = filesIn(uploads);
+
+                    disk.failReadOnly();
+                    int mark = log.mark();
+                    for (int burst = 0; burst < 20 && failed.size() < 10; burst++) {
+                        failed.addAll(senders.burst("read-only-" + burst, 5, acked));
+                    }
+                    assertTrue(failed.size() >= 10, "sends on the read-only folder fail, each answered "
+                            + "storage_unavailable: " + failed.size() + " failed, " + acked.size() + " stored");
+                    Api.Response notReady = awaitReadiness(api, 503);
+                    assertEquals("down", notReady.body().path("store").path("state").asText(), notReady.body().toString());
+                    Api.Response upload = api.upload("photo.png", new byte[64 * 1024], ann.token());
+                    assertEquals(503, upload.status(), "an upload the folder cannot take: " + upload.body());
+                    assertEquals(uploaded, filesIn(uploads), "nothing of the upload is left behind");
+                    List<String> warnings = log.since(mark).stream().filter(line -> line.contains(OUTAGE_WARNING)).toList();
+                    assertEquals(1, warnings.size(), "one warning for the outage, not one per send: " + warnings);
+                    System.out.printf("read-only: %d failed, %d acknowledged before; readiness: %s; %s%n", failed.size(),
+                            acked.size(), notReady.body().path("store").path("error").asText(), warnings.get(0));
+                }
+            }
+
+            // What an operator does: the file system checked and mounted again, the server started on it.
+            disk.unmountAndCheck();
+            disk.mount(mountPoint);
+            try (RunningServer restarted = RunningServer.start(env)) {
+                Api api = new Api(restarted);
+                String annToken = login(api, ann);
+                try (WsClient annSocket = WsClient.connect(restarted.ws(annToken));
+                     WsClient bobSocket = WsClient.connect(restarted.ws(login(api, bob)))) {
+                    annSocket.join(room);
+                    bobSocket.join(room);
+                    Senders senders = new Senders(room, annSocket, bobSocket);
+                    senders.adopt(failed);
+                    assertEquals(List.of(), senders.retry(failed, acked), "every failed send stored when retried");
+                }
+                assertEquals(acked, history(api, annToken, room), "every acknowledged message with its seq, and no other");
             }
         }
     }
@@ -196,6 +258,14 @@ class DiskFullTest {
             return answers(sent, acked);
         }
 
+        /** Takes over client_ids another Senders made (on a server since restarted), each for the same user. */
+        void adopt(List<String> clientIds) {
+            for (String clientId : clientIds) {
+                String[] parts = clientId.split("-");
+                senderOf.put(clientId, sockets[Integer.parseInt(parts[parts.length - 2])]);
+            }
+        }
+
         /** Sends each of {@code clientIds} again, from the socket that sent it first. */
         List<String> retry(List<String> clientIds, Map<String, Long> acked) {
             clientIds.forEach(this::send);
@@ -235,6 +305,24 @@ class DiskFullTest {
                         && frame.path("client_id").asText().equals(clientId);
             }).toList();
         }
+    }
+
+    private static String login(Api api, Account account) {
+        return api.post("/api/auth/login", Map.of("email", account.email(), "password", "password-of-" + account.username()),
+                null).body().path("access_token").asText();
+    }
+
+    /** The room's stored messages, client_id to seq, after checking that their seqs are dense from 1. */
+    private static Map<String, Long> history(Api api, String token, String room) {
+        JsonNode history = api.get("/api/rooms/" + room + "/messages?limit=100", token).body();
+        Map<String, Long> stored = new LinkedHashMap<>();
+        List<Long> seqs = new ArrayList<>();
+        history.forEach(message -> {
+            stored.put(message.path("client_id").asText(), message.path("seq").asLong());
+            seqs.add(message.path("seq").asLong());
+        });
+        assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs, "seqs dense, none lost");
+        return stored;
     }
 
     private static Api.Response awaitReadiness(Api api, int status) {

@@ -107,7 +107,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Runs a command; null when it succeeded, else what it said. */
-    private static String run(String... command) {
+    static String run(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!process.waitFor(COMMAND_WAIT_SECONDS, TimeUnit.SECONDS)) {
