@@ -124,8 +124,7 @@ class DiskFullTest {
     @Test
     void givenTheDataFolderTurnsReadOnlyUnderTheRunningServer_thenSendsFailAsOnAFullDiskAndNothingAcknowledgedIsLost(
             @TempDir Path images) throws Exception {
-        try (Ext4Disk disk = Ext4Disk.create(images.resolve("disk.img"), "32M"); ErrorLog log = ErrorLog.capture()) {
-            disk.mount(mountPoint);
+        try (Ext4Disk disk = Ext4Disk.mount(images.resolve("disk.img"), "32M", mountPoint); ErrorLog log = ErrorLog.capture()) {
             Path uploads = mountPoint.resolve("uploads");
             Map<String, String> env = Map.of("RELAY_STORAGE", "sqlite",
                     "RELAY_DATA_DIR", mountPoint.resolve("data").toString(),
@@ -171,7 +170,7 @@ class DiskFullTest {
 
             // What an operator does: the file system checked and mounted again, the server started on it.
             disk.unmountAndCheck();
-            disk.mount(mountPoint);
+            disk.mountAgain();
             try (RunningServer restarted = RunningServer.start(env)) {
                 Api api = new Api(restarted);
                 String annToken = login(api, ann);

@@ -17,35 +17,51 @@ import java.nio.file.Path;
 final class Ext4Disk implements AutoCloseable {
     private final Path image;
     private final String device;
-    private Path mountedAt;
+    private final Path mountPoint;
+    private boolean mounted;
 
-    private Ext4Disk(Path image, String device) {
+    private Ext4Disk(Path image, String device, Path mountPoint) {
         this.image = image;
         this.device = device;
+        this.mountPoint = mountPoint;
     }
 
-    /** A fresh ext4 file system of {@code size} (as truncate takes it: {@code 32M}) in {@code image}, attached. */
-    static Ext4Disk create(Path image, String size) throws Exception {
+    /**
+     * A fresh ext4 file system of {@code size} (as truncate takes it: {@code 32M}) in {@code image}, on a loop device,
+     * mounted writable on {@code at}; or the test skipped, nothing left attached.
+     */
+    static Ext4Disk mount(Path image, String size, Path at) throws Exception {
         skipUnless(Tmpfs.run("truncate", "-s", size, image.toString()));
         skipUnless(Tmpfs.run("mkfs.ext4", "-q", "-F", image.toString()));
         Process attach = new ProcessBuilder("losetup", "--find", "--show", image.toString()).redirectErrorStream(true).start();
         String output = new String(attach.getInputStream().readAllBytes()).strip();
         Assumptions.assumeTrue(attach.waitFor() == 0 && output.startsWith("/dev/loop"),
                 () -> "no loop device for an ext4 image here (needs root with CAP_SYS_ADMIN): " + output);
-        return new Ext4Disk(image, output);
+        Ext4Disk disk = new Ext4Disk(image, output, at);
+        String refused = disk.mountNow();
+        if (refused != null) {
+            disk.close();
+            Assumptions.abort("cannot mount an ext4 image here (needs root with CAP_SYS_ADMIN): " + refused);
+        }
+        return disk;
     }
 
     private static void skipUnless(String failed) {
         Assumptions.assumeTrue(failed == null, () -> "cannot make an ext4 image here: " + failed);
     }
 
-    /** Mounts it, writable, on {@code at}. */
-    void mount(Path at) {
-        String failed = Tmpfs.run("mount", "-t", "ext4", "-o", "errors=remount-ro", device, at.toString());
+    /** Mounts it again where it was, after {@link #unmountAndCheck}. */
+    void mountAgain() {
+        String failed = mountNow();
         if (failed != null) {
-            throw new IllegalStateException("cannot mount the test's ext4 image: " + failed);
+            throw new IllegalStateException("cannot mount the test's ext4 image again: " + failed);
         }
-        mountedAt = at;
+    }
+
+    private String mountNow() {
+        String failed = Tmpfs.run("mount", "-t", "ext4", "-o", "errors=remount-ro", device, mountPoint.toString());
+        mounted = failed == null;
+        return failed;
     }
 
     /** Has ext4 report an error (its sysfs trigger): with errors=remount-ro the kernel makes it read-only now. */
@@ -64,12 +80,12 @@ final class Ext4Disk implements AutoCloseable {
     }
 
     private void unmount() {
-        if (mountedAt != null) {
-            String failed = Tmpfs.run("umount", mountedAt.toString());
-            if (failed != null && Tmpfs.run("umount", "-l", mountedAt.toString()) != null) {
+        if (mounted) {
+            String failed = Tmpfs.run("umount", mountPoint.toString());
+            if (failed != null && Tmpfs.run("umount", "-l", mountPoint.toString()) != null) {
                 throw new IllegalStateException("cannot unmount the test's ext4 image: " + failed);
             }
-            mountedAt = null;
+            mounted = false;
         }
     }
 
