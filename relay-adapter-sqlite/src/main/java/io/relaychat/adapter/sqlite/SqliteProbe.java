@@ -17,9 +17,10 @@ import java.util.concurrent.CompletionStage;
  * send fails; so then the probe asks the disk and the writer. The free space of the data folder's disk first: a
  * write of one page may well commit in what the failed batches left allocated in the write-ahead log while the next
  * real batch fails again, so below {@link #RESUME_FREE_BYTES} the store is not ready. Then a write through the writer,
- * a row of {@code schema_version} rewritten as it is: it fails while the folder cannot be written, and once it
- * commits the outage is over, without waiting for a client to write (which a node out of the load balancer's
- * rotation would never get). The words of a failure name no folder: readiness is answered to anyone.
+ * a row of {@code schema_version} rewritten as it is, which the writer commits only once its folder takes a new file
+ * again ({@link WriteQueue#beforeResuming}): it fails while the folder cannot be written, and once it commits the
+ * outage is over, without waiting for a client to write (which a node out of the load balancer's rotation would
+ * never get). The words of a failure name no folder: readiness is answered to anyone.
  */
 final class SqliteProbe implements DependencyProbe {
     /**
@@ -65,7 +66,8 @@ final class SqliteProbe implements DependencyProbe {
         try {
             return Files.getFileStore(directory).getUsableSpace();
         } catch (IOException e) {
-            throw new StorageUnavailableException("SQLite store cannot tell its disk's free space: " + e.getClass().getSimpleName(), e);
+            throw new StorageUnavailableException("SQLite store cannot tell its disk's free space: "
+                    + e.getClass().getSimpleName(), e);
         }
     }
 }
