@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * Uploads as files in one folder, each with a small sidecar holding its content type, written and read a chunk
  * at a time. File I/O blocks, so it runs on a small pool of its own, never on the caller's thread; when its queue
  * is full (or the store closed) a call fails as "storage unavailable", for the client to retry, instead of
- * throwing at the caller. Names that would resolve outside the folder are refused.
+ * throwing at the caller. So does a file the disk cannot take (full, read-only, failing): the client is told the
+ * storage is unavailable, not that the server broke, and nothing of the file is left behind. Names that would
+ * resolve outside the folder are refused.
  */
 public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     private static final String TYPE_SUFFIX = ".content-type";
@@ -88,11 +90,15 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
     public CompletionStage<BlobSink> create(String name, String contentType) {
         return onIoPool(() -> {
             Path target = resolve(name);
+            Path temporary = null;
             try {
-                Path temporary = Files.createTempFile(folder, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
+                temporary = Files.createTempFile(folder, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
                 return new FileSink(target, temporary, contentType);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot store upload " + name, e);
+                if (temporary != null) {
+                    deleteQuietly(temporary);
+                }
+                throw cannotStore(name, e);
             }
         });
     }
@@ -144,7 +150,7 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
                     }
                 } catch (IOException e) {
                     discard();
-                    throw new UncheckedIOException("cannot store upload " + target.getFileName(), e);
+                    throw cannotStore(target.getFileName().toString(), e);
                 }
                 return null;
             });
@@ -165,7 +171,7 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
                     } catch (IOException e) {
                         discard();
                         deleteQuietly(sidecar(target));
-                        throw new UncheckedIOException("cannot store upload " + target.getFileName(), e);
+                        throw cannotStore(target.getFileName().toString(), e);
                     }
                 }
                 return null;
@@ -247,6 +253,14 @@ public final class FileSystemBlobStore implements BlobStore, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list upload folder " + folder, e);
         }
+    }
+
+    /**
+     * A file the folder cannot take now: the disk full, the folder read-only or failing. Not the request's fault nor
+     * a bug, and over once space is made: storage unavailable, for the client to retry.
+     */
+    private static StorageUnavailableException cannotStore(String name, IOException e) {
+        return new StorageUnavailableException("cannot store upload " + name + ": " + e, e);
     }
 
     private static void closeQuietly(FileChannel channel) {

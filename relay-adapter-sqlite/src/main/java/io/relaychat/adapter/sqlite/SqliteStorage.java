@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +27,8 @@ import java.sql.Statement;
  */
 public final class SqliteStorage implements AutoCloseable {
     static final String DATABASE_FILE = "relay.db";
+    /** SQLite's result code for an I/O error, which a folder that cannot take a file is. */
+    private static final int SQLITE_IOERR = 10;
     private static final Logger log = LoggerFactory.getLogger(SqliteStorage.class);
 
     private final SqliteSettings settings;
@@ -36,6 +39,7 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteUserStore users;
     private final SqliteRoomStore rooms;
     private final SqliteMessageStore messages;
+    private final SqliteProbe probe;
     private final int foundVersion;
 
     private SqliteStorage(SqliteSettings settings, DirectoryLock lock, Connection writerConnection, int foundVersion,
@@ -46,10 +50,18 @@ public final class SqliteStorage implements AutoCloseable {
         this.foundVersion = foundVersion;
         this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait(),
                 settings.maxQueuedWrites());
+        writer.beforeResuming(() -> {
+            String refused = refusedNewFile(settings.directory());
+            if (refused != null) {
+                throw new SQLException("[SQLITE_IOERR] the data folder cannot take a new file: " + refused, "HY000",
+                        SQLITE_IOERR);
+            }
+        });
         this.readers = new ReadPool(settings.readers(), () -> connect(databaseFile(settings), true));
         this.users = new SqliteUserStore(writer, readers);
         this.rooms = new SqliteRoomStore(writer, readers);
         this.messages = new SqliteMessageStore(writer, readers);
+        this.probe = new SqliteProbe(settings.directory(), writer, readers);
         if (settings.historyTtl() != null) {
             writer.every(SqliteMessageStore.EXPIRY_INTERVAL, "expire old messages",
                     SqliteMessageStore.expiry(settings.historyTtl(), settings.clock()));
@@ -73,6 +85,7 @@ public final class SqliteStorage implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the data folder " + settings.directory() + ": " + e.getMessage(), e);
         }
+        checkWritable(settings.directory());
         DirectoryLock lock = DirectoryLock.acquire(settings.directory());
         Connection connection = null;
         try {
@@ -90,6 +103,32 @@ public final class SqliteStorage implements AutoCloseable {
             closeQuietly(connection);
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * A folder that cannot be written (a read-only mount stops even root) stops the open, naming the folder: SQLite
+     * itself would open a file it cannot write read-only, without a word, and every write would fail later.
+     */
+    private static void checkWritable(Path directory) {
+        String refused = refusedNewFile(directory);
+        if (refused != null) {
+            throw new IllegalStateException("the data folder " + directory + " cannot be written: " + refused);
+        }
+    }
+
+    /**
+     * Whether {@code directory} takes a new file now (one made and deleted): null if it does, else why not, naming no
+     * folder. A file system ext4 turned read-only after a disk error refuses it, while writes into blocks the open
+     * database already has still appear to succeed, fsync included.
+     */
+    private static String refusedNewFile(Path directory) {
+        try {
+            Files.delete(Files.createTempFile(directory, ".relay-write-check-", ".tmp"));
+            return null;
+        } catch (IOException e) {
+            return e instanceof FileSystemException failed && failed.getReason() != null ? failed.getReason()
+                    : e.getClass().getSimpleName();
         }
     }
 
@@ -128,14 +167,9 @@ public final class SqliteStorage implements AutoCloseable {
         return messages;
     }
 
-    /** Readiness's question: a read on a reader's connection (the file opens and answers). */
+    /** Readiness's question: whether the store can take writes now (see {@link SqliteProbe}). */
     public DependencyProbe probe() {
-        return () -> readers.<Void>submit("ping", connection -> {
-            try (Statement sql = connection.createStatement()) {
-                sql.execute("SELECT 1 FROM schema_version LIMIT 1");
-            }
-            return null;
-        });
+        return probe;
     }
 
     /** The schema version the database was at before this open (0: it was created now). */

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxWait}, what comes next) up to {@code maxWrites}, runs them in one transaction with one commit, and only
  * then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
  * and fails alone; any other failure, the commit's included, undoes the batch and fails every write in it with
- * {@link StorageUnavailableException}: none is reported stored, and none is lost silently. Callers never block:
- * {@link #submit} only queues.
+ * {@link StorageUnavailableException}: none is reported stored, and none is lost silently; the writer then goes on
+ * with the next batch, in a transaction of its own. Callers never block: {@link #submit} only queues. While batches
+ * fail (a full disk, a folder gone read-only) the writer is in an outage: logged once when it starts, with its cause,
+ * and once when a commit succeeds again, and answered by {@link #outage} to readiness.
  */
 final class WriteQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
@@ -32,6 +35,12 @@ final class WriteQueue implements AutoCloseable {
     @FunctionalInterface
     interface Write<T> {
         T apply(Connection connection) throws SQLException;
+    }
+
+    /** What must hold before the first commit after failed ones is believed; throws when it does not. */
+    @FunctionalInterface
+    interface ResumeCheck {
+        void check() throws SQLException;
     }
 
     /** How a batch is made durable: {@link Connection#commit()}; tests put a failing or pausing one in its place. */
@@ -56,8 +65,15 @@ final class WriteQueue implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong committedWrites = new AtomicLong();
+    /** Why the latest batch failed, while no commit has succeeded since; null while writes are committed. */
+    private volatile StorageUnavailableException outage;
+    /** Written by the writer thread only: how long the outage has lasted and what it cost, for its last log line. */
+    private long outageStartedNanos;
+    private long failedBatches;
+    private long failedWrites;
     private boolean closed;
     private Periodic periodic;
+    private ResumeCheck resumeCheck;
 
     /** A write the writer runs by itself every so often (expiry), in a transaction of its own. */
     private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
@@ -81,6 +97,16 @@ final class WriteQueue implements AutoCloseable {
      */
     void every(Duration interval, String what, Write<Boolean> write) {
         this.periodic = new Periodic(what, write, interval.toNanos());
+    }
+
+    /**
+     * Runs {@code check} before each commit while in an outage: a batch it refuses fails as the ones before it did.
+     * A commit may succeed where the next would not (a write that fits in blocks the file already has, on a file
+     * system that went read-only and still answers fsync): the outage ends only once the check passes too. Set before
+     * {@link #start}.
+     */
+    void beforeResuming(ResumeCheck check) {
+        this.resumeCheck = check;
     }
 
     void start() {
@@ -118,6 +144,14 @@ final class WriteQueue implements AutoCloseable {
         return committedWrites.get();
     }
 
+    /**
+     * Why writes fail now: the failure of the latest batch, when no commit has succeeded since it; null when the
+     * latest batch was committed (or none failed yet).
+     */
+    StorageUnavailableException outage() {
+        return outage;
+    }
+
     private void run() {
         long nextPeriodic = System.nanoTime();
         boolean stopping = false;
@@ -152,7 +186,10 @@ final class WriteQueue implements AutoCloseable {
         runBatch(List.of(new Pending<>(periodic.what(), periodic.write(), outcome)));
         if (outcome.isCompletedExceptionally()) {
             outcome.exceptionally(error -> {
-                log.warn("SQLite store: {} failed: {}", periodic.what(), error.getMessage());
+                // A failed commit is the outage's, logged by runBatch; what else fails is this write's own.
+                if (!(error instanceof StorageUnavailableException)) {
+                    log.warn("SQLite store: {} failed: {}", periodic.what(), error.getMessage());
+                }
                 return false;
             });
             return false;
@@ -207,15 +244,19 @@ final class WriteQueue implements AutoCloseable {
                     refusals[i] = e;
                 }
             }
+            if (outage != null && resumeCheck != null) {
+                resumeCheck.check();
+            }
             committer.commit(connection);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             StorageUnavailableException failure = SqliteFailures.unavailable(
                     "a batch of " + batch.size() + " writes was not committed", e);
-            log.warn("{}", failure.getMessage());
+            failed(batch.size(), failure);
             batch.forEach(pending -> pending.outcome().completeExceptionally(failure));
             return;
         }
+        committed();
         commits.incrementAndGet();
         committedWrites.addAndGet(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -237,11 +278,52 @@ final class WriteQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Undoes the failed batch and opens the next one's transaction. On a full disk or an I/O error SQLite may have
+     * rolled the transaction back itself: then sqlite-jdbc's rollback fails (no transaction is active) and begins no
+     * new one, and the next batch would run without a transaction, each write committed alone as its savepoint is
+     * released and the batch's commit failing after them: writes stored yet answered as failed, for as long as the
+     * store runs. So the transaction is begun here.
+     */
     private void rollbackQuietly() {
         try {
-            connection.rollback();
+            connection.rollback(); // and begins the next transaction
+            return;
         } catch (SQLException e) {
-            log.warn("SQLite store: rollback failed too: {}", e.getMessage());
+            log.debug("SQLite store: rollback after a failed batch: {}", e.getMessage());
+        }
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("BEGIN");
+        } catch (SQLException e) {
+            // Still in the failed transaction (its rollback failed with it open): undo it, then begin anew.
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("ROLLBACK");
+                sql.execute("BEGIN");
+            } catch (SQLException again) {
+                log.warn("SQLite store: cannot undo a failed batch: {}; the next batch tries again", again.getMessage());
+            }
+        }
+    }
+
+    /** The writer's side of an outage: logged once as it starts, with its cause; counted until it ends. */
+    private void failed(int writes, StorageUnavailableException failure) {
+        if (outage == null) {
+            outageStartedNanos = System.nanoTime();
+            failedBatches = 0;
+            failedWrites = 0;
+            log.warn("SQLite store cannot write, every write fails as storage unavailable until a commit succeeds: {}",
+                    failure.getMessage());
+        }
+        failedBatches++;
+        failedWrites += writes;
+        outage = failure;
+    }
+
+    private void committed() {
+        if (outage != null) {
+            outage = null;
+            log.info("SQLite store writes again, after {} ms of failed writes: {} batches, {} writes not committed",
+                    Duration.ofNanos(System.nanoTime() - outageStartedNanos).toMillis(), failedBatches, failedWrites);
         }
     }
 

@@ -113,6 +113,30 @@ class GroupCommitTest {
     }
 
     @Test
+    void givenSQLiteRolledFailedBatchesBackItselfAsOnAFullDisk_thenOnceSpaceIsBackTheRetriesAreCommittedAndAnsweredStored() {
+        MessageStore store = open();
+        commits.diskFull(true);
+        List<CompletionStage<Appended>> lost = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            lost.add(store.append(aMessage().in(room).from(alice).withClientId("c-" + i).build()));
+        }
+        for (CompletionStage<Appended> append : lost) {
+            assertTrue(Failures.isUnavailable(failure(append)), "storage unavailable while the disk is full");
+        }
+        assertEquals(List.of(), result(store.history(room, 50, null, null)), "nothing of the failed batches is stored");
+
+        commits.diskFull(false);
+        List<Long> retried = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Appended retry = result(store.append(aMessage().in(room).from(alice).withClientId("c-" + i).build()));
+            assertFalse(retry.duplicate(), "the failed write was not stored, so its retry is new");
+            retried.add(retry.message().seq());
+        }
+        assertEquals(List.of(1L, 2L, 3L), retried, "the writer goes on, each retry answered stored with its seq");
+        assertEquals(3, result(store.history(room, 50, null, null)).size());
+    }
+
+    @Test
     void givenTheWriterIsBehindByTheBound_thenTheNextWriteIsRefusedAtOnceAsUnavailableAndLaterOnesAreTakenAgain()
             throws InterruptedException {
         MessageStore store = open(SqliteSettings.in(folder).withMaxQueuedWrites(5));

@@ -24,6 +24,7 @@ import static io.relaychat.testkit.Fixtures.aMessage;
 import static io.relaychat.testkit.Fixtures.anAccount;
 import static io.relaychat.testkit.Fixtures.newId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,26 @@ class SqliteStorageTest {
         assertTrue(Failures.isUnavailable(failure(storage.probe().ping())), "readiness turns false");
         assertTrue(Failures.isUnavailable(failure(storage.messages().append(aMessage().build()))),
                 "a send after close is refused as storage unavailable, never lost silently");
+    }
+
+    @Test
+    void givenCommitsFailAsOnAFullDisk_thenTheProbeFailsTooAndAnswersAgainOnceSpaceIsBackWithoutAClientWriting() {
+        ScriptedCommits commits = new ScriptedCommits();
+        try (SqliteStorage storage = SqliteStorage.open(SqliteSettings.in(folder), commits)) {
+            result(storage.probe().ping());
+            commits.diskFull(true);
+            assertTrue(Failures.isUnavailable(failure(storage.messages().append(aMessage().build()))));
+
+            Throwable notReady = failure(storage.probe().ping());
+            assertTrue(Failures.isUnavailable(notReady), "readiness turns false while writes fail: " + notReady);
+            assertTrue(Failures.cause(notReady).getMessage().contains("SQLITE_FULL"), "and says why: " + notReady);
+            assertFalse(Failures.cause(notReady).getMessage().contains(folder.toString()), "naming no folder");
+
+            commits.diskFull(false);
+            result(storage.probe().ping()); // its own write commits: the outage is over with no client writing
+            result(storage.probe().ping());
+            assertEquals(1, result(storage.messages().append(aMessage().build())).message().seq());
+        }
     }
 
     private Connection raw() throws SQLException {
