@@ -184,9 +184,7 @@ public final class SqliteStorage implements AutoCloseable {
     /** For logs: the file, its durability, the batch bounds and the history kept. */
     public String describe() {
         return "SQLite at " + databaseFile(settings) + " (WAL, synchronous=FULL), batches of at most "
-                + settings.maxBatchWrites() + " writes" + (settings.maxBatchWait().isZero()
-                        ? " (what queued during the commit before)" : " or " + settings.maxBatchWait().toMillis() + " ms")
-                + ", "
+                + settings.maxBatchWrites() + " writes or " + settings.maxBatchWait().toMillis() + " ms, "
                 + (settings.maxQueuedWrites() == 0 ? "no bound on writes waiting" : "at most " + settings.maxQueuedWrites()
                         + " writes waiting") + ", "
                 + settings.readers() + " readers, "
