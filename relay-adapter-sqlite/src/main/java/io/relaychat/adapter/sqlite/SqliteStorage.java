@@ -23,7 +23,8 @@ import java.sql.Statement;
  * readers. The database is in WAL mode with {@code synchronous=FULL}: a commit returns once the log is on disk, so
  * whatever a store confirmed survives the process, the machine or its power going; a power cut costs only writes not
  * yet confirmed (their senders were told nothing, and retry). The group commit is what makes FULL affordable: one
- * fsync per batch, not per message. Blobs are not here: uploads stay files beside it.
+ * fsync per batch, not per message. The log is copied back into the database by a {@link Checkpointer} of its own,
+ * never by the writer. Blobs are not here: uploads stay files beside it.
  */
 public final class SqliteStorage implements AutoCloseable {
     static final String DATABASE_FILE = "relay.db";
@@ -40,10 +41,11 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteRoomStore rooms;
     private final SqliteMessageStore messages;
     private final SqliteProbe probe;
+    private final Checkpointer checkpointer;
     private final int foundVersion;
 
     private SqliteStorage(SqliteSettings settings, DirectoryLock lock, Connection writerConnection, int foundVersion,
-                          WriteQueue.Committer committer) {
+                          WriteQueue.Committer committer, Connection checkpoints) {
         this.settings = settings;
         this.lock = lock;
         this.writerConnection = writerConnection;
@@ -67,6 +69,7 @@ public final class SqliteStorage implements AutoCloseable {
                     SqliteMessageStore.expiry(settings.historyTtl(), settings.clock()));
         }
         writer.start();
+        this.checkpointer = new Checkpointer(checkpoints, Checkpointer.DEFAULT_INTERVAL);
     }
 
     /**
@@ -88,19 +91,26 @@ public final class SqliteStorage implements AutoCloseable {
         checkWritable(settings.directory());
         DirectoryLock lock = DirectoryLock.acquire(settings.directory());
         Connection connection = null;
+        Connection checkpoints = null;
         try {
             Path file = databaseFile(settings);
             connection = connect(file, false);
             int found = Schema.migrate(connection, file.toString());
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("PRAGMA wal_autocheckpoint = 0"); // the Checkpointer's job, off the writer's thread
+            }
             connection.setAutoCommit(false);
-            return new SqliteStorage(settings, lock, connection, found, committer);
+            checkpoints = connect(file, false);
+            return new SqliteStorage(settings, lock, connection, found, committer, checkpoints);
         } catch (SQLException e) {
             closeQuietly(connection);
+            closeQuietly(checkpoints);
             lock.close();
             throw new StorageUnavailableException("cannot open the SQLite database in " + settings.directory() + ": "
                     + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(connection);
+            closeQuietly(checkpoints);
             lock.close();
             throw e;
         }
@@ -196,6 +206,7 @@ public final class SqliteStorage implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
+        checkpointer.close();
         readers.close();
         closeQuietly(writerConnection);
         lock.close();
