@@ -1,5 +1,7 @@
 package io.relaychat.adapter.netty;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ final class LoopOutbox implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Channels written in the running batch, to flush at its end. Event loop only. */
     private final List<Flushable> written = new ArrayList<>();
+    /** The running batch's text frames, framed once for all its uncompressed WebSockets. Event loop only. */
+    private final SharedTextFrames frames = new SharedTextFrames();
 
     LoopOutbox(EventExecutor loop) {
         this.loop = loop;
@@ -65,6 +69,11 @@ final class LoopOutbox implements Runnable {
         return true;
     }
 
+    /** From a write running in a batch: the frame of {@code payload}, shared by the batch's writes of it. */
+    ByteBuf sharedFrame(byte[] payload, ByteBufAllocator allocator) {
+        return frames.of(payload, allocator);
+    }
+
     /** From a write running in a batch: flush {@code channel} once the batch is over. */
     void flushAtEnd(Flushable channel) {
         written.add(channel);
@@ -86,6 +95,7 @@ final class LoopOutbox implements Runnable {
             written.get(i).flushNow();
         }
         written.clear();
+        frames.releaseAll();
         // A write offered after the last poll saw the flag still set and left the scheduling to us.
         scheduled.set(false);
         if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {

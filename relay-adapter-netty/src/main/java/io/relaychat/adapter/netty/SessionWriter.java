@@ -63,6 +63,8 @@ final class SessionWriter implements LoopOutbox.Flushable {
     private final UserId user;
     private final RelayMetrics metrics;
     private final LoopOutbox outbox;
+    /** Without compression every recipient's frame of a broadcast is the same bytes: written from the outbox's. */
+    private final boolean sharesFrames;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Bytes handed to the event loop and not yet written into the channel, which Netty counts from there on. */
     private volatile long queuedBytes;
@@ -93,6 +95,7 @@ final class SessionWriter implements LoopOutbox.Flushable {
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user, RelayMetrics metrics, LoopOutbox outbox) {
         this.metrics = metrics;
         this.outbox = outbox;
+        this.sharesFrames = !MessageCompression.isInstalled(channel.pipeline());
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.user = user;
@@ -137,7 +140,12 @@ final class SessionWriter implements LoopOutbox.Flushable {
         QUEUED.addAndGet(this, -text.length);
         framesOut++;
         bytesOut += text.length;
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        if (sharesFrames) {
+            // Past the frame encoder, which passes what is not a frame: the bytes are a frame already.
+            channel.write(outbox.sharedFrame(text, channel.alloc()).retainedDuplicate(), channel.voidPromise());
+        } else {
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        }
         flushAtEndOfBatch();
         // Handed to the socket (flushed with the rest of the outbox's batch): no listener per frame, which would cost
         // an allocation on every delivery.
