@@ -69,9 +69,9 @@ final class LoopOutbox implements Runnable {
         return true;
     }
 
-    /** From a write running in a batch: the frame of {@code payload}, shared by the batch's writes of it. */
+    /** From a write running in a batch: one socket's read-only view of the frame of {@code payload}, shared by the batch's writes of it. */
     ByteBuf sharedFrame(byte[] payload, ByteBufAllocator allocator) {
-        return frames.of(payload, allocator);
+        return frames.copyFor(payload, allocator);
     }
 
     /** From a write running in a batch: flush {@code channel} once the batch is over. */

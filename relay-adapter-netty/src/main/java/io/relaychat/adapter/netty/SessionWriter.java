@@ -142,7 +142,7 @@ final class SessionWriter implements LoopOutbox.Flushable {
         bytesOut += text.length;
         if (sharesFrames) {
             // Past the frame encoder, which passes what is not a frame: the bytes are a frame already.
-            channel.write(outbox.sharedFrame(text, channel.alloc()).retainedDuplicate(), channel.voidPromise());
+            channel.write(outbox.sharedFrame(text, channel.alloc()), channel.voidPromise());
         } else {
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
         }

@@ -25,7 +25,17 @@ final class SharedTextFrames {
     private final ByteBuf[] frames = new ByteBuf[KEPT];
     private int next;
 
-    /** The frame of {@code payload}, to write as {@code retainedDuplicate()}; framed on its first use in the batch. */
+    /**
+     * One socket's copy of the frame of {@code payload} (framed on its first use in the batch), to write: a view of
+     * the shared bytes that holds them until it is written, and that no handler may write into. Read-only, since a
+     * handler that gathers a socket's pending writes may append the next one into the first buffer's spare room (TLS
+     * does, before it encrypts), and every socket's view of one frame shares that room.
+     */
+    ByteBuf copyFor(byte[] payload, ByteBufAllocator allocator) {
+        return of(payload, allocator).retainedDuplicate().asReadOnly();
+    }
+
+    /** The shared frame of {@code payload}, framed on its first use in the batch. */
     ByteBuf of(byte[] payload, ByteBufAllocator allocator) {
         for (int i = 0; i < KEPT; i++) {
             if (payloads[i] == payload) {

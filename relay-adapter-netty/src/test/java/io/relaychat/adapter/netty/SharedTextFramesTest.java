@@ -9,13 +9,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The frames of a batch: what a client's decoder reads from them, shared by payload, and all given back. */
 class SharedTextFramesTest {
@@ -48,7 +52,7 @@ class SharedTextFramesTest {
         ByteBuf first = frames.of(hello, allocator);
         ByteBuf again = frames.of(hello, allocator);
         ByteBuf other = frames.of(sameTextOtherMessage, allocator);
-        ByteBuf inFlight = first.retainedDuplicate(); // a write the socket has not taken yet
+        ByteBuf inFlight = frames.copyFor(hello, allocator); // a write the socket has not taken yet
         frames.releaseAll();
 
         assertSame(first, again, "the same broadcast's bytes: one frame");
@@ -56,6 +60,23 @@ class SharedTextFramesTest {
         assertEquals(1, allocator.unreleased().size(), "the write in flight still holds its frame");
         inFlight.release();
         assertEquals(List.of(), allocator.unreleased(), "and gives it back once written");
+    }
+
+    @Test
+    void noHandlerCanWriteIntoTheSharedBytesThroughOneSocketsCopy() {
+        SharedTextFrames frames = new SharedTextFrames();
+        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+        ByteBuf mine = frames.copyFor(hello, allocator);
+        ByteBuf theirs = frames.copyFor(hello, allocator);
+
+        assertFalse(mine.isWritable(), "no room to append the next write into");
+        assertThrows(ReadOnlyBufferException.class, () -> mine.writeByte('!'));
+        assertNotEquals(0, mine.ensureWritable(1, false), "nor to grow into");
+        assertEquals(theirs.readableBytes(), hello.length + 2);
+        mine.release();
+        theirs.release();
+        frames.releaseAll();
+        assertEquals(List.of(), allocator.unreleased());
     }
 
     @Test
