@@ -44,7 +44,7 @@ final class RateLimiter<K> {
         if (ThreadLocalRandom.current().nextInt(SWEEP_EVERY) == 0) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
-        Duration wait = buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).tryTake(now);
+        Duration wait = bucket(key, now).tryTake(now);
         if (wait != null) {
             onRefusal.run();
         }
@@ -66,7 +66,13 @@ final class RateLimiter<K> {
             return;
         }
         long now = time.nanoTime();
-        buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now)).spend(now);
+        bucket(key, now).spend(now);
+    }
+
+    /** A plain read first: the key is there for every send but a sender's first, and computeIfAbsent costs more. */
+    private TokenBucket bucket(K key, long now) {
+        TokenBucket bucket = buckets.get(key);
+        return bucket != null ? bucket : buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now));
     }
 
     private static Optional<Refusal> refusalAfter(Duration wait) {

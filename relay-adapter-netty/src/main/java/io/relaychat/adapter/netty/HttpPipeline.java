@@ -30,8 +30,12 @@ import java.util.function.BooleanSupplier;
 final class HttpPipeline {
     /** Room for the multipart envelope (boundaries, part headers) around the largest file the core accepts. */
     static final int MULTIPART_SLACK_BYTES = 64 * 1024;
+    /**
+     * Taken out at the upgrade. The flush consolidation too: a WebSocket's writes come in its loop's outbox batches,
+     * each flushed once, and the consolidation would add a task of its own for every flush outside a read.
+     */
     private static final List<String> HTTP_ONLY = List.of("http-headers", "http-exchanges", "http-chunks", "cors",
-            "http-gate", "http-bodies");
+            "http-gate", "http-bodies", "flush");
 
     private final TransportSettings settings;
     private final RestApi api;

@@ -42,6 +42,7 @@ import java.util.Optional;
  * encoded once per node; it is compressed once per recipient connection.
  */
 final class MessageCompression {
+    private static final String DEFLATE = "ws-deflate";
     static final String EXTENSION = "permessage-deflate";
     private static final String SERVER_NO_CONTEXT = "server_no_context_takeover";
     private static final int COMPRESSION_LEVEL = 6;
@@ -132,7 +133,12 @@ final class MessageCompression {
      */
     static void install(ChannelPipeline pipeline, Agreed agreed) {
         pipeline.addAfter("wsdecoder", "ws-inflate", agreed.answered().newExtensionDecoder());
-        pipeline.addAfter("wsencoder", "ws-deflate", agreed.sending().newExtensionEncoder());
+        pipeline.addAfter("wsencoder", DEFLATE, agreed.sending().newExtensionEncoder());
+    }
+
+    /** Whether this WebSocket's frames are compressed, so that each is a frame of its own, not shared bytes. */
+    static boolean isInstalled(ChannelPipeline pipeline) {
+        return pipeline.get(DEFLATE) != null;
     }
 
     /** Whether a failure is a frame that would have inflated past the largest message, not corrupt data. */

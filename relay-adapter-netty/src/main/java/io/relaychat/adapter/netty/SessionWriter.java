@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -27,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * The way out to one WebSocket: every write in the event loop's order, the client's backlog bounded, the
  * pace of a backlog that may wait, and the close, once.
  * <p>
- * Every write goes through the event loop's task queue, even from the event loop itself: Netty writes inline
+ * Every write goes through its event loop's {@link LoopOutbox}, even from the event loop itself: Netty writes inline
  * on a channel's own loop but queues writes from other threads, so an inline write (an error frame, a close)
- * could overtake traffic the core had queued before it. A backlog can wait in two places, and each is bounded
+ * could overtake traffic the core had queued before it. The outbox runs the writes of many WebSockets in one task and
+ * flushes each channel once per batch. A backlog can wait in two places, and each is bounded
  * on its own by {@code maxQueuedBytes}: bytes handed to the event loop and not yet to Netty (a burst the core
  * routed faster than the loop runs: counted as it is queued, so it cannot slip past the bound), and Netty's
  * outbound buffer (what the client has not read yet: checked on the loop as each write is handed over, the only
@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * For the access log it counts the text frames it hands to Netty and their bytes, and keeps how the socket was
  * closed: the status and reason it sent, or the client's, when the client closed first.
  */
-final class SessionWriter {
+final class SessionWriter implements LoopOutbox.Flushable {
     /**
      * Each WebSocket's first live message is timed, then one in this many: a timer update on every delivery (one
      * timer shared by all event loops) was the largest of the metrics' costs in a profile of W1, and a sample of one
@@ -62,6 +62,9 @@ final class SessionWriter {
     private final long maxQueuedBytes;
     private final UserId user;
     private final RelayMetrics metrics;
+    private final LoopOutbox outbox;
+    /** Without compression every recipient's frame of a broadcast is the same bytes: written from the outbox's. */
+    private final boolean sharesFrames;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Bytes handed to the event loop and not yet written into the channel, which Netty counts from there on. */
     private volatile long queuedBytes;
@@ -69,6 +72,8 @@ final class SessionWriter {
     private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
     /** Text frames, and their bytes, handed to Netty. Event loop only. */
     private long framesOut;
+    /** Written in the outbox's running batch and not yet flushed. Event loop only. */
+    private boolean flushPending;
     /** Live messages written to this WebSocket, on its event loop: which of them are timed. */
     private long liveMessagesOut;
     private long bytesOut;
@@ -81,13 +86,16 @@ final class SessionWriter {
         static final Close ABNORMAL = new Close(WebSocketCloseStatus.ABNORMAL_CLOSURE.code(), "", "network");
     }
 
-    /** {@code maxQueuedBytes} 0: no bound, and no client is ever too slow. */
+    /** {@code maxQueuedBytes} 0: no bound, and no client is ever too slow. An outbox of its own. */
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user) {
-        this(channel, maxQueuedBytes, user, RelayMetrics.NONE);
+        this(channel, maxQueuedBytes, user, RelayMetrics.NONE, new LoopOutbox(channel.eventLoop()));
     }
 
-    SessionWriter(Channel channel, long maxQueuedBytes, UserId user, RelayMetrics metrics) {
+    /** {@code outbox}: the one of the channel's event loop. */
+    SessionWriter(Channel channel, long maxQueuedBytes, UserId user, RelayMetrics metrics, LoopOutbox outbox) {
         this.metrics = metrics;
+        this.outbox = outbox;
+        this.sharesFrames = !MessageCompression.isInstalled(channel.pipeline());
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.user = user;
@@ -132,9 +140,15 @@ final class SessionWriter {
         QUEUED.addAndGet(this, -text.length);
         framesOut++;
         bytesOut += text.length;
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
-        // Handed to the socket (the flush handler writes it out with the others of this loop's turn): no listener
-        // per frame, which would cost an allocation on every delivery.
+        if (sharesFrames) {
+            // Past the frame encoder, which passes what is not a frame: the bytes are a frame already.
+            channel.write(outbox.sharedFrame(text, channel.alloc()), channel.voidPromise());
+        } else {
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
+        }
+        flushAtEndOfBatch();
+        // Handed to the socket (flushed with the rest of the outbox's batch): no listener per frame, which would cost
+        // an allocation on every delivery.
         metrics.frameWritten();
         if (acceptedAt != 0 && liveMessagesOut++ % TIMED_ONE_IN == 0) {
             metrics.deliveryWritten(acceptedAt);
@@ -146,9 +160,26 @@ final class SessionWriter {
 
     /** A frame of our own, such as a pong, in its turn behind what was queued before it. */
     void frame(WebSocketFrame frame) {
-        if (!inOrder(() -> channel.writeAndFlush(frame, channel.voidPromise()))) {
+        if (!inOrder(() -> {
+            channel.write(frame, channel.voidPromise());
+            flushAtEndOfBatch();
+        })) {
             frame.release();
         }
+    }
+
+    private void flushAtEndOfBatch() {
+        if (!flushPending) {
+            flushPending = true;
+            outbox.flushAtEnd(this);
+        }
+    }
+
+    /** The outbox's batch is over: what it wrote here goes to the socket. */
+    @Override
+    public void flushNow() {
+        flushPending = false;
+        channel.flush();
     }
 
     /**
@@ -270,11 +301,6 @@ final class SessionWriter {
 
     /** Queues a write on the event loop; false when the loop is stopping and the write will never run. */
     private boolean inOrder(Runnable write) {
-        try {
-            channel.eventLoop().execute(write);
-            return true;
-        } catch (RejectedExecutionException stopping) {
-            return false;
-        }
+        return outbox.post(write);
     }
 }

@@ -71,15 +71,21 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     /** For the access log: when the session began, and the text frames and bytes read. Event loop only. */
     private long started;
     private final RelayMetrics metrics;
+    private final LoopOutbox.PerLoop outboxes;
     private long framesIn;
     private long bytesIn;
 
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings) {
-        this(chat, user, settings, "unknown", RelayMetrics.NONE);
+        this(chat, user, settings, "unknown", RelayMetrics.NONE, new LoopOutbox.PerLoop());
     }
 
-    /** {@code client}: the address the upgrade came from, as the access log names it. */
-    WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client, RelayMetrics metrics) {
+    /**
+     * {@code client}: the address the upgrade came from, as the access log names it; {@code outboxes}: the
+     * transport's, so that the sessions of one event loop share its outbox.
+     */
+    WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client, RelayMetrics metrics,
+                     LoopOutbox.PerLoop outboxes) {
+        this.outboxes = outboxes;
         this.metrics = metrics;
         this.chat = chat;
         this.user = user;
@@ -105,7 +111,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics);
+        out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics, outboxes.of(channel.eventLoop()));
         started = channel.eventLoop().ticker().nanoTime();
         channel.closeFuture().addListener(closed -> ended());
         long idleMillis = settings.idleTimeout().toMillis();

@@ -48,6 +48,8 @@ final class WebSocketUpgrade {
     private final String scheme;
 
     private final RelayMetrics metrics;
+    /** The WebSockets of one event loop share its outbox: their writes go to the loop in batches. */
+    private final LoopOutbox.PerLoop outboxes = new LoopOutbox.PerLoop();
 
     WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog,
                      RelayMetrics metrics) {
@@ -123,7 +125,8 @@ final class WebSocketUpgrade {
                 return;
             }
             // The session turns reading back on: from here on its InFlightRequests is the one to say.
-            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client, metrics));
+            ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client, metrics,
+                    outboxes));
             webSockets.add(done.channel());
         });
     }

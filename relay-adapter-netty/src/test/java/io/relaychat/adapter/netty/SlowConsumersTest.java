@@ -35,6 +35,8 @@ class SlowConsumersTest {
     private final FakeChat chat = new FakeChat(connection);
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final SlowReaderChannel socket = new SlowReaderChannel();
+    /** The client's end: frames as it reads them from what the socket let through. */
+    private final OutboundFrames client = new OutboundFrames();
 
     @BeforeEach
     void session() {
@@ -55,10 +57,12 @@ class SlowConsumersTest {
     private List<String> read() {
         socket.runPendingTasks();
         List<String> frames = new ArrayList<>();
-        for (Object frame = socket.readOutbound(); frame != null; frame = socket.readOutbound()) {
-            frames.add(frame instanceof CloseWebSocketFrame close ? "close " + close.statusCode() + " " + close.reasonText()
-                    : frame instanceof TextWebSocketFrame ? "text" : frame.toString());
-            ((WebSocketFrame) frame).release();
+        for (Object written = socket.readOutbound(); written != null; written = socket.readOutbound()) {
+            for (WebSocketFrame frame : client.add(written)) {
+                frames.add(frame instanceof CloseWebSocketFrame close ? "close " + close.statusCode() + " " + close.reasonText()
+                        : frame instanceof TextWebSocketFrame ? "text" : frame.toString());
+                frame.release();
+            }
         }
         return frames;
     }

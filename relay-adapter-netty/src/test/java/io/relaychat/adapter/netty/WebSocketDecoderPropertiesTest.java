@@ -175,7 +175,8 @@ class WebSocketDecoderPropertiesTest {
     private static List<String> written(EmbeddedChannel channel) {
         channel.runPendingTasks();
         List<String> frames = new ArrayList<>();
-        for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+        for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+            WebSocketFrame frame = OutboundFrames.asFrame(written);
             try {
                 if (frame instanceof TextWebSocketFrame text) {
                     frames.add(text.text());
@@ -185,7 +186,7 @@ class WebSocketDecoderPropertiesTest {
                     frames.add("#" + frame.getClass().getSimpleName()); // a pong for a ping
                 }
             } finally {
-                ((WebSocketFrame) frame).release();
+                frame.release();
             }
         }
         return frames;

@@ -61,10 +61,11 @@ class WebSocketLimitsTest {
     private List<String> written() {
         channel.runPendingTasks();
         List<String> frames = new ArrayList<>();
-        for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+        for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+            WebSocketFrame frame = OutboundFrames.asFrame(written);
             frames.add(frame instanceof CloseWebSocketFrame close ? "close " + close.statusCode() + " " + close.reasonText()
                     : frame instanceof TextWebSocketFrame text ? text.text() : frame.toString());
-            ((WebSocketFrame) frame).release();
+            frame.release();
         }
         return frames;
     }

@@ -84,9 +84,10 @@ class WebSocketSessionTest {
     private List<String> written() {
         channel.runPendingTasks();
         List<String> frames = new ArrayList<>();
-        for (Object frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
-            frames.add(describe((WebSocketFrame) frame));
-            assertTrue(((WebSocketFrame) frame).release(), "a frame written is released once the socket took it");
+        for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+            WebSocketFrame frame = OutboundFrames.asFrame(written);
+            frames.add(describe(frame));
+            assertTrue(frame.release(), "a frame written is released once the socket took it");
         }
         return frames;
     }
@@ -212,7 +213,7 @@ class WebSocketSessionTest {
     }
 
     @Test
-    void aBroadcastIsEncodedOnceAndItsBytesAreSharedByEveryRecipient() {
+    void aBroadcastIsEncodedOnceAndEveryRecipientGetsItsBytesInAFrameOfTheirOwnSocket() {
         FakeChat otherChat = new FakeChat(new FakeChatConnection(FakeCore.ANN));
         EmbeddedChannel other = session(otherChat);
         Broadcast broadcast = new Broadcast(new RoomEvent.MessagePosted(new ChatMessage(new MessageId("m1"), ROOM,
@@ -223,10 +224,12 @@ class WebSocketSessionTest {
 
         channel.runPendingTasks();
         other.runPendingTasks();
-        TextWebSocketFrame mine = channel.readOutbound();
-        TextWebSocketFrame theirs = other.readOutbound();
-        assertSame(mine.content().array(), theirs.content().array(), "the same bytes, wrapped per recipient");
+        TextWebSocketFrame mine = (TextWebSocketFrame) OutboundFrames.asFrame(channel.readOutbound());
+        TextWebSocketFrame theirs = (TextWebSocketFrame) OutboundFrames.asFrame(other.readOutbound());
+        byte[] encoded = broadcast.encoded(WireFormat::encode);
+        assertSame(encoded, broadcast.encoded(WireFormat::encode), "encoded once, for every recipient");
         assertEquals(new String(ChatProtocol.encode(broadcast.event()), StandardCharsets.UTF_8), mine.text());
+        assertEquals(mine.text(), theirs.text());
         assertTrue(mine.release());
         assertTrue(theirs.release());
         assertFalse(other.finishAndReleaseAll());

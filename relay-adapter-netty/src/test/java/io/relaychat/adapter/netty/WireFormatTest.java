@@ -137,4 +137,24 @@ class WireFormatTest {
         assertEquals(expected, WireFormat.parseTimestamp("2026-01-02T04:04:05.123+01:00"));
         assertEquals(expected, WireFormat.parseTimestamp("2026-01-02T03:04:05.123"));
     }
+
+    /** What the protocol promises (ISO-8601 UTC, milliseconds, "Z"), as the JDK's formatter writes it, for any instant. */
+    @Test
+    void timestampsAreTheFormattersTextForEveryInstantFromYearZeroToPastYear9999() {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochMilli(-1),
+                Instant.parse("2024-02-29T23:59:59.999Z"), Instant.parse("1969-12-31T23:59:59.001Z"),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-12-31T23:59:59Z"),
+                Instant.parse("2026-12-02T03:04:05.000600Z")));
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 100_000; i++) {
+            instants.add(Instant.ofEpochSecond(-62_167_219_200L + (long) (random.nextDouble() * 315_569_520_000L),
+                    random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            assertEquals(reference.format(instant), WireFormat.timestamp(instant), instant::toString);
+        }
+    }
 }
