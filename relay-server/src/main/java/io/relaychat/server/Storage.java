@@ -19,6 +19,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.UserStore;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -42,7 +43,7 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
     }
 
     private static Storage memory(ServerConfig config) {
-        FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
+        FileSystemBlobStore blobs = uploads(config);
         String kept = config.memoryHistoryPerRoom() == InMemoryMessageStore.UNBOUNDED ? "every message kept"
                 : "the newest " + config.memoryHistoryPerRoom() + " messages of each room kept";
         String ignored = config.historyTtlDays() > 0
@@ -74,7 +75,13 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         } catch (IllegalStateException | StorageUnavailableException e) {
             throw new ConfigException(e.getMessage());
         }
-        FileSystemBlobStore blobs = new FileSystemBlobStore(config.uploadDir(), 2);
+        FileSystemBlobStore blobs;
+        try {
+            blobs = uploads(config);
+        } catch (ConfigException e) {
+            sqlite.close();
+            throw e;
+        }
         Runnable release = () -> {
             try {
                 blobs.close();
@@ -84,6 +91,16 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         };
         return new Storage(sqlite.users(), sqlite.rooms(), sqlite.messages(), blobs, UnaryOperator.identity(),
                 sqlite.probe(), release, "storage: " + sqlite.describe() + "; uploads: folder " + blobs.folder());
+    }
+
+    /** The upload folder; one that cannot be made stops start-up naming it, as a bad setting does. */
+    private static FileSystemBlobStore uploads(ServerConfig config) {
+        try {
+            return new FileSystemBlobStore(config.uploadDir(), 2);
+        } catch (UncheckedIOException e) {
+            throw new ConfigException("the upload folder " + config.uploadDir() + " cannot be used: "
+                    + e.getCause().getMessage());
+        }
     }
 
     /** MongoDB as the configuration sets it up: for the server, and for the export into it. */

@@ -116,4 +116,18 @@ class SqliteStorageServerTest {
             assertEquals(200, new Api(first).get("/api/ready", null).status(), "the first goes on serving");
         }
     }
+
+    @Test
+    void anUploadFolderThatCannotBeMadeStopsStartUpNamingItAndLeavesTheDataFolderFree() throws Exception {
+        Path file = Files.writeString(data.resolve("not-a-folder"), "a file where the uploads should go");
+        Path uploads = file.resolve("uploads");
+
+        ConfigException refused = assertThrows(ConfigException.class, () -> RunningServer.start(
+                Map.of("RELAY_STORAGE", "sqlite", "RELAY_DATA_DIR", data.toString(), "RELAY_UPLOAD_DIR", uploads.toString())));
+
+        assertTrue(refused.getMessage().startsWith("the upload folder " + uploads + " cannot be used"), refused.getMessage());
+        try (RunningServer next = RunningServer.start(onSqlite())) {
+            assertEquals(200, new Api(next).get("/api/health", null).status(), "the store was closed: its lock is free");
+        }
+    }
 }
