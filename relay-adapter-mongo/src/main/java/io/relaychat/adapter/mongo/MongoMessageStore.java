@@ -341,17 +341,22 @@ final class MongoMessageStore implements MessageStore {
     private CompletableFuture<Long> readLastSeq(RoomId roomId) {
         return Reactive.first(messages.find(Filters.eq("room_id", roomId.value()))
                         .sort(Sorts.descending("seq")).projection(Projections.include("seq")).limit(1).first())
-                .thenCompose(last -> {
-                    if (last.isPresent() || seqFloors == null) {
-                        return CompletableFuture.completedFuture(last.map(document -> Documents.number(document, "seq")).orElse(0L));
-                    }
-                    return Reactive.first(seqFloors.find(Filters.eq("_id", roomId.value())).first())
-                            .thenApply(floor -> floor.map(document -> Documents.number(document, "seq")).orElse(0L));
-                })
+                .thenCompose(last -> last.isPresent()
+                        ? CompletableFuture.completedFuture(Documents.number(last.get(), "seq"))
+                        : floor(roomId))
                 .thenApply(last -> {
                     remember(roomId, last, true);
                     return last;
                 });
+    }
+
+    /** The room's floor in {@link #SEQ_FLOORS} (a read by _id), 0 without one: where a room with no message stands. */
+    private CompletableFuture<Long> floor(RoomId roomId) {
+        if (seqFloors == null) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return Reactive.first(seqFloors.find(Filters.eq("_id", roomId.value())).first())
+                .thenApply(floor -> floor.map(document -> Documents.number(document, "seq")).orElse(0L));
     }
 
     /**
@@ -400,16 +405,23 @@ final class MongoMessageStore implements MessageStore {
             conditions.add(Filters.lt("timestamp", Documents.date(before)));
         }
         return Reactive.all(messages.find(Filters.and(conditions)).sort(Sorts.descending("seq")).limit(limit))
-                .thenApply(newestFirst -> {
+                .thenCompose(newestFirst -> {
                     List<ChatMessage> page = new ArrayList<>(newestFirst.stream().map(MongoMessageStore::message).toList());
-                    if (before == null && beforeSeq == null) {
-                        // The newest page: the room's last seq, worth remembering (a node reads it when it opens a room).
-                        if (!page.isEmpty() || seqFloors == null) {
-                            remember(roomId, page.isEmpty() ? 0 : page.get(0).seq(), true);
-                        }
-                    }
                     Collections.reverse(page);
-                    return page;
+                    if (before != null || beforeSeq != null) {
+                        return CompletableFuture.completedFuture(page);
+                    }
+                    // The newest page: where the room stands, worth remembering (a node reads it when it opens a
+                    // room, and its first append would otherwise read it again: a scan on a store without the index).
+                    // A room with no message stands at its floor.
+                    if (!page.isEmpty()) {
+                        remember(roomId, page.get(page.size() - 1).seq(), true);
+                        return CompletableFuture.completedFuture(page);
+                    }
+                    return floor(roomId).thenApply(floor -> {
+                        remember(roomId, floor, true);
+                        return page;
+                    });
                 });
     }
 

@@ -127,4 +127,38 @@ class SeqHintsTest {
         assertEquals(List.of(send), core.forwarded());
         assertEquals(List.of(new RecordingClusterEvents.Expiry(room, Map.of(ann, "ann"))), core.expiries());
     }
+
+    /**
+     * A node opens a room by reading its newest page; when the room has no message yet, where it stands is its floor,
+     * read by id, and the first append goes straight to its seq: no read of the messages, which on a store without
+     * the index (the stand-in) is a scan of every room's messages.
+     */
+    @Test
+    void anEmptyRoomOpenedByItsNewestPageTakesItsFirstSeqWithoutReadingTheMessagesAgain() {
+        String database = "test_" + UUID.randomUUID().toString().replace("-", "");
+        AtomicInteger messageReads = new AtomicInteger();
+        CommandListener counter = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                if (event.getCommandName().equals("find")
+                        && MongoMessageStore.COLLECTION.equals(event.getCommand().getString("find").getValue())) {
+                    messageReads.incrementAndGet();
+                }
+            }
+        };
+        try (MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(mongo.connectionString())).addCommandListener(counter).build())) {
+            var db = client.getDatabase(database);
+            MongoMessageStore here = new MongoMessageStore(db.getCollection(MongoMessageStore.COLLECTION),
+                    db.getCollection(MongoMessageStore.SEQ_FLOORS), null);
+            RoomId room = new RoomId(Fixtures.newId());
+
+            assertEquals(List.of(), result(here.history(room, 50, null, null)));
+            messageReads.set(0);
+            ChatMessage first = result(here.append(aMessage().in(room).build())).message();
+
+            assertEquals(1, first.seq());
+            assertEquals(0, messageReads.get(), "the first append read the messages again");
+        }
+    }
 }
