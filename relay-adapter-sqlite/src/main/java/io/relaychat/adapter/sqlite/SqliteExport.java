@@ -1,13 +1,9 @@
 package io.relaychat.adapter.sqlite;
 
 import io.relaychat.ports.model.ChatMessage;
-import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
-import io.relaychat.ports.model.RoomType;
-import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserAccount;
-import io.relaychat.ports.model.UserId;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
@@ -31,10 +27,6 @@ import java.util.List;
  * Its calls block the caller on the file: it is for a command run from a shell, not for a server's threads.
  */
 public final class SqliteExport implements AutoCloseable {
-    private static final String USER_COLUMNS = "id, email, username, password, created_at";
-    private static final String ROOM_COLUMNS = "id, name, type, created_at, created_by, direct_key";
-    private static final String MESSAGE_COLUMNS =
-            "id, room_id, user_id, username, content, timestamp, attachments, seq, client_id";
 
     /** How many of each kind the store holds, counted when it is opened. */
     public record Counts(long users, long rooms, long messages) {
@@ -127,14 +119,13 @@ public final class SqliteExport implements AutoCloseable {
     /** Up to {@code limit} accounts with ids after {@code afterId} (null: from the first), in id order. */
     public List<UserAccount> users(String afterId, int limit) {
         try (PreparedStatement find = connection.prepareStatement(
-                "SELECT " + USER_COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?")) {
+                "SELECT " + SqliteUserStore.COLUMNS + ", password FROM users WHERE id > ? ORDER BY id LIMIT ?")) {
             find.setString(1, afterId == null ? "" : afterId);
             find.setInt(2, limit);
             List<UserAccount> page = new ArrayList<>();
             try (ResultSet row = find.executeQuery()) {
                 while (row.next()) {
-                    page.add(new UserAccount(new User(new UserId(row.getString("id")), row.getString("email"),
-                            row.getString("username"), Rows.instant(row.getLong("created_at"))), row.getString("password")));
+                    page.add(new UserAccount(SqliteUserStore.user(row), row.getString("password")));
                 }
             }
             return page;
@@ -146,29 +137,10 @@ public final class SqliteExport implements AutoCloseable {
     /** Up to {@code limit} rooms with ids after {@code afterId} (null: from the first), in id order, with their members. */
     public List<Room> rooms(String afterId, int limit) {
         try (PreparedStatement find = connection.prepareStatement(
-                "SELECT " + ROOM_COLUMNS + " FROM rooms WHERE id > ? ORDER BY id LIMIT ?");
-             PreparedStatement members = connection.prepareStatement(
-                     "SELECT user_id FROM room_members WHERE room_id = ? ORDER BY position")) {
+                "SELECT " + SqliteRoomStore.COLUMNS + " FROM rooms WHERE id > ? ORDER BY id LIMIT ?")) {
             find.setString(1, afterId == null ? "" : afterId);
             find.setInt(2, limit);
-            List<Room> page = new ArrayList<>();
-            try (ResultSet row = find.executeQuery()) {
-                while (row.next()) {
-                    String id = row.getString("id");
-                    members.setString(1, id);
-                    List<UserId> ids = new ArrayList<>();
-                    try (ResultSet member = members.executeQuery()) {
-                        while (member.next()) {
-                            ids.add(new UserId(member.getString(1)));
-                        }
-                    }
-                    page.add(new Room(new RoomId(id), row.getString("name"),
-                            RoomType.fromWireName(row.getString("type")).orElse(RoomType.GROUP), ids,
-                            Rows.instant(row.getLong("created_at")), new UserId(row.getString("created_by")),
-                            row.getString("direct_key")));
-                }
-            }
-            return page;
+            return SqliteRoomStore.rooms(connection, find);
         } catch (SQLException e) {
             throw failed("read rooms", e);
         }
@@ -177,17 +149,14 @@ public final class SqliteExport implements AutoCloseable {
     /** Up to {@code limit} of the room's messages with seqs after {@code afterSeq}, in seq order. */
     public List<ChatMessage> messages(RoomId roomId, long afterSeq, int limit) {
         try (PreparedStatement find = connection.prepareStatement(
-                "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                "SELECT " + SqliteMessageStore.COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             find.setString(1, roomId.value());
             find.setLong(2, afterSeq);
             find.setInt(3, limit);
             List<ChatMessage> page = new ArrayList<>();
             try (ResultSet row = find.executeQuery()) {
                 while (row.next()) {
-                    page.add(new ChatMessage(new MessageId(row.getString("id")), new RoomId(row.getString("room_id")),
-                            new UserId(row.getString("user_id")), row.getString("username"), row.getString("content"),
-                            Rows.instant(row.getLong("timestamp")), Rows.strings(row.getString("attachments")),
-                            row.getLong("seq"), row.getString("client_id")));
+                    page.add(SqliteMessageStore.message(row));
                 }
             }
             return page;
@@ -210,18 +179,6 @@ public final class SqliteExport implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw failed("read the seq counter of room " + roomId.value(), e);
-        }
-    }
-
-    /** The room's newest stored seq (0: none is stored). */
-    public long newestStoredSeq(RoomId roomId) {
-        try (PreparedStatement find = connection.prepareStatement("SELECT max(seq) FROM messages WHERE room_id = ?")) {
-            find.setString(1, roomId.value());
-            try (ResultSet row = find.executeQuery()) {
-                return row.next() ? row.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw failed("read the newest seq of room " + roomId.value(), e);
         }
     }
 

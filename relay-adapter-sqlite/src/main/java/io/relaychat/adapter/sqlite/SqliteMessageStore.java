@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * as long as its message.
  */
 final class SqliteMessageStore implements MessageStore {
-    private static final String COLUMNS = "id, room_id, user_id, username, content, timestamp, attachments, seq, client_id";
+    static final String COLUMNS = "id, room_id, user_id, username, content, timestamp, attachments, seq, client_id";
     /** Messages one expiry transaction deletes at most: a backlog goes in slices, with batches of sends between. */
     static final int EXPIRY_SLICE = 10_000;
     static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
@@ -175,7 +175,8 @@ final class SqliteMessageStore implements MessageStore {
         return found;
     }
 
-    private static ChatMessage message(ResultSet row) throws SQLException {
+    /** A row of {@link #COLUMNS} as the message it holds. */
+    static ChatMessage message(ResultSet row) throws SQLException {
         return new ChatMessage(new MessageId(row.getString("id")), new RoomId(row.getString("room_id")),
                 new UserId(row.getString("user_id")), row.getString("username"), row.getString("content"),
                 Rows.instant(row.getLong("timestamp")), Rows.strings(row.getString("attachments")), row.getLong("seq"),

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  * one" are each a check and a write with nothing in between; {@code direct_key}'s unique index stands behind it.
  */
 final class SqliteRoomStore implements RoomStore {
-    private static final String COLUMNS = "id, name, type, created_at, created_by, direct_key";
+    static final String COLUMNS = "id, name, type, created_at, created_by, direct_key";
 
     private final WriteQueue writer;
     private final ReadPool readers;
@@ -151,7 +151,7 @@ final class SqliteRoomStore implements RoomStore {
     }
 
     /** The rooms the query finds, in its order, each with its members in the order they joined. */
-    private static List<Room> rooms(Connection connection, PreparedStatement find) throws SQLException {
+    static List<Room> rooms(Connection connection, PreparedStatement find) throws SQLException {
         List<Room> found = new ArrayList<>();
         try (ResultSet row = find.executeQuery();
              PreparedStatement members = connection.prepareStatement(

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * is what search looks in. Search is {@code instr}, a literal substring test: no LIKE, so no wildcard to escape.
  */
 final class SqliteUserStore implements UserStore {
-    private static final String COLUMNS = "id, email, username, created_at";
+    static final String COLUMNS = "id, email, username, created_at";
 
     private final WriteQueue writer;
     private final ReadPool readers;
@@ -109,7 +109,8 @@ final class SqliteUserStore implements UserStore {
         }
     }
 
-    private static User user(ResultSet row) throws SQLException {
+    /** A row of {@link #COLUMNS} as the user it holds. */
+    static User user(ResultSet row) throws SQLException {
         return new User(new UserId(row.getString("id")), row.getString("email"), row.getString("username"),
                 Rows.instant(row.getLong("created_at")));
     }
