@@ -23,6 +23,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,7 +91,7 @@ class ExportToMongoTest {
         Before before = buildOnSqlite();
 
         // As an operator runs it: the folder named, its uploads found beside the database.
-        Run first = Run.process(List.of("export", "--to", mongoUrl + "/" + dbName, "--from", data.toString()), Map.of());
+        ProcessRun first = process(List.of("export", "--to", mongoUrl + "/" + dbName, "--from", data.toString()), Map.of());
         assertEquals(0, first.exit(), first.toString());
         assertTrue(first.out().contains("users: 3 copied, 0 already there"), first.toString());
         assertTrue(first.out().contains("rooms: 3 copied, 0 already there"), first.toString());
@@ -146,7 +146,7 @@ class ExportToMongoTest {
 
         Map<String, String> env = new HashMap<>(onSqlite());
         env.put("DB_NAME", dbName);
-        Run second = Run.inProcess(List.of("export", "--to", mongoUrl), env);
+        ProcessRun second = inProcess(List.of("export", "--to", mongoUrl), env);
         assertEquals(0, second.exit(), second.toString());
         assertTrue(second.out().contains("users: 0 copied, 3 already there"), second.toString());
         assertTrue(second.out().contains("rooms: 0 copied, 3 already there"), second.toString());
@@ -179,7 +179,7 @@ class ExportToMongoTest {
                     "ANN@example.com", "another ann", Instant.now()), "$2a$04$not-the-same-hash")));
         }
 
-        Run run = Run.inProcess(List.of("export", "--to", mongoUrl + "/" + dbName), onSqlite());
+        ProcessRun run = inProcess(List.of("export", "--to", mongoUrl + "/" + dbName), onSqlite());
 
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.err().contains("not copied: user " + ann.id() + " (ann@example.com)"), run.toString());
@@ -191,7 +191,7 @@ class ExportToMongoTest {
     void whileAServerHoldsTheFolderTheExportRefusesNamingTheLockFile() {
         try (RunningServer server = RunningServer.start(onSqlite())) {
             new Api(server).register("ann");
-            Run refused = Run.inProcess(List.of("export", "--to", mongoUrl + "/" + dbName), onSqlite());
+            ProcessRun refused = inProcess(List.of("export", "--to", mongoUrl + "/" + dbName), onSqlite());
 
             assertEquals(1, refused.exit(), refused.toString());
             assertTrue(refused.err().contains(data.resolve("relay.lock").toString()), refused.toString());
@@ -201,12 +201,12 @@ class ExportToMongoTest {
 
     @Test
     void aFolderWithoutAStoreIsRefusedAndLeftAsItWas(@TempDir Path empty) throws IOException {
-        Run missing = Run.inProcess(List.of("export", "--to", mongoUrl, "--from", empty.resolve("nothing").toString()), Map.of());
+        ProcessRun missing = inProcess(List.of("export", "--to", mongoUrl, "--from", empty.resolve("nothing").toString()), Map.of());
         assertEquals(1, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("there is no data folder " + empty.resolve("nothing")), missing.toString());
         assertFalse(Files.exists(empty.resolve("nothing")));
 
-        Run none = Run.inProcess(List.of("export", "--to", mongoUrl, "--from", empty.toString()), Map.of());
+        ProcessRun none = inProcess(List.of("export", "--to", mongoUrl, "--from", empty.toString()), Map.of());
         assertEquals(1, none.exit(), none.toString());
         assertTrue(none.err().contains("has no database: relay.db is missing"), none.toString());
         try (var left = Files.list(empty)) {
@@ -225,7 +225,7 @@ class ExportToMongoTest {
         }
         Map<String, String> env = new HashMap<>(onSqlite());
         env.put("RELAY_MONGO_TIMEOUT_MS", "300");
-        Run unreachable = Run.inProcess(List.of("export", "--to", "mongodb://127.0.0.1:" + closedPort + "/relay"), env);
+        ProcessRun unreachable = inProcess(List.of("export", "--to", "mongodb://127.0.0.1:" + closedPort + "/relay"), env);
 
         assertEquals(1, unreachable.exit(), unreachable.toString());
         assertTrue(unreachable.err().contains("cannot reach MongoDB at 127.0.0.1:" + closedPort), unreachable.toString());
@@ -320,38 +320,24 @@ class ExportToMongoTest {
         }
     }
 
-    /** One run of the command to its end: its exit code and both outputs. */
-    private record Run(int exit, String out, String err) {
-        /** In this JVM, on the given environment. */
-        static Run inProcess(List<String> args, Map<String, String> env) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = ExportCommand.run(args.subList(1, args.size()), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
+    /** The command in this JVM, on the given environment. */
+    private static ProcessRun inProcess(List<String> args, Map<String, String> env) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ExportCommand.run(args.subList(1, args.size()), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new ProcessRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
 
-        /** As an operator runs it: the server's main in a JVM of its own, with these arguments. */
-        static Run process(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
-            Path out = Files.createTempFile("relay-export", ".out");
-            Path err = Files.createTempFile("relay-export", ".err");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), RelayServerMain.class.getName()));
-            command.addAll(args);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().keySet().removeIf(name -> name.equals("MONGO_URL") || name.equals("DB_NAME")
+    /** As an operator runs it: the server's main in a JVM of its own, with these arguments. */
+    private static ProcessRun process(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessRun.java(), "-cp", System.getProperty("java.class.path"),
+                RelayServerMain.class.getName()));
+        command.addAll(args);
+        return ProcessRun.toEnd(command, environment -> {
+            environment.keySet().removeIf(name -> name.equals("MONGO_URL") || name.equals("DB_NAME")
                     || name.equals("REDIS_URL") || name.startsWith("RELAY_"));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            Run run = new Run(ended ? process.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return run;
-        }
+            environment.putAll(env);
+        }, Duration.ofSeconds(60));
     }
 }
