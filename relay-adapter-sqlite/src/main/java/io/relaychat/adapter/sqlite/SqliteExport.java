@@ -77,11 +77,11 @@ public final class SqliteExport implements AutoCloseable {
             }
             return new SqliteExport(database, lock, connection);
         } catch (SQLException e) {
-            close(connection);
+            SqliteStorage.closeQuietly(connection);
             lock.close();
             throw new IllegalStateException("cannot read the database " + database + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(connection);
+            SqliteStorage.closeQuietly(connection);
             lock.close();
             throw e;
         }
@@ -189,18 +189,7 @@ public final class SqliteExport implements AutoCloseable {
     /** Closes the file and lets go of the folder. */
     @Override
     public void close() {
-        close(connection);
+        SqliteStorage.closeQuietly(connection);
         lock.close();
-    }
-
-    private static void close(Connection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing anyway
-        }
     }
 }

@@ -213,7 +213,7 @@ public final class SqliteStorage implements AutoCloseable {
         log.debug("closed SQLite store in {}", settings.directory());
     }
 
-    private static void closeQuietly(Connection connection) {
+    static void closeQuietly(Connection connection) {
         if (connection == null) {
             return;
         }
