@@ -69,7 +69,10 @@ final class LoopOutbox implements Runnable {
         return true;
     }
 
-    /** From a write running in a batch: one socket's read-only view of the frame of {@code payload}, shared by the batch's writes of it. */
+    /**
+     * From a write running in a batch: one socket's read-only view of the frame of {@code payload}, shared by the
+     * batch's writes of it.
+     */
     ByteBuf sharedFrame(byte[] payload, ByteBufAllocator allocator) {
         return frames.copyFor(payload, allocator);
     }
