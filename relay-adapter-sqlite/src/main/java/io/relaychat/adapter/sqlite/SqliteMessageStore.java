@@ -23,8 +23,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Table {@code messages}, and {@code room_seqs}, each room's highest seq ever given. An append runs on the one
- * writer: it looks for the message already stored (same user and client id, or same id), else takes the room's
- * next seq from {@code room_seqs} and inserts, all in the batch's transaction. A batch that is not committed takes
+ * writer: it takes the room's next seq from {@code room_seqs} and inserts, unless the insert meets the message
+ * already stored (same user and client id, or same id), which it then answers; all in the batch's transaction, and
+ * a new message costs no lookup. A batch that is not committed takes
  * back its seqs with it, so seqs stay dense and a failed append leaves no hole. With a history TTL, the writer
  * deletes expired messages every minute; {@code room_seqs} keeps their seqs taken, and a client id's dedupe lasts
  * as long as its message.
@@ -52,7 +53,8 @@ final class SqliteMessageStore implements MessageStore {
                     connection.prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE user_id = ? AND client_id = ?"),
                     connection.prepareStatement("SELECT " + COLUMNS + " FROM messages WHERE id = ?"),
                     connection.prepareStatement("SELECT last_seq FROM room_seqs WHERE room_id = ?"),
-                    connection.prepareStatement("INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    connection.prepareStatement("INSERT INTO messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT DO NOTHING"),
                     connection.prepareStatement("""
                             INSERT INTO room_seqs (room_id, last_seq) VALUES (?, ?)
                             ON CONFLICT (room_id) DO UPDATE SET last_seq = excluded.last_seq"""));
@@ -64,19 +66,6 @@ final class SqliteMessageStore implements MessageStore {
         return writer.submit("store a message", connection -> {
             if (statements == null) {
                 statements = AppendStatements.prepare(connection);
-            }
-            Optional<ChatMessage> earlier = Optional.empty();
-            if (message.clientId() != null) {
-                statements.byClientKey().setString(1, message.userId().value());
-                statements.byClientKey().setString(2, message.clientId());
-                earlier = first(statements.byClientKey());
-            }
-            if (earlier.isEmpty()) {
-                statements.byId().setString(1, message.id().value());
-                earlier = first(statements.byId());
-            }
-            if (earlier.isPresent()) {
-                return new Appended(earlier.get(), true);
             }
             statements.lastSeq().setString(1, message.roomId().value());
             long last;
@@ -94,12 +83,33 @@ final class SqliteMessageStore implements MessageStore {
             insert.setString(7, Rows.json(stored.attachments()));
             insert.setLong(8, stored.seq());
             insert.setString(9, stored.clientId());
-            insert.executeUpdate();
+            if (insert.executeUpdate() == 0) {
+                return new Appended(earlier(message, stored.seq()), true);
+            }
             statements.raiseSeq().setString(1, stored.roomId().value());
             statements.raiseSeq().setLong(2, stored.seq());
             statements.raiseSeq().executeUpdate();
             return new Appended(stored, false);
         });
+    }
+
+    /**
+     * The stored message a refused insert met: the same user's with the same client id, else the one with the same
+     * id. Neither would mean the room's seq was taken by a message {@code room_seqs} does not know of.
+     */
+    private ChatMessage earlier(NewMessage message, long seq) throws SQLException {
+        Optional<ChatMessage> earlier = Optional.empty();
+        if (message.clientId() != null) {
+            statements.byClientKey().setString(1, message.userId().value());
+            statements.byClientKey().setString(2, message.clientId());
+            earlier = first(statements.byClientKey());
+        }
+        if (earlier.isEmpty()) {
+            statements.byId().setString(1, message.id().value());
+            earlier = first(statements.byId());
+        }
+        return earlier.orElseThrow(() -> new IllegalStateException("seq " + seq + " of room "
+                + message.roomId().value() + " is held by a message room_seqs does not count"));
     }
 
     @Override

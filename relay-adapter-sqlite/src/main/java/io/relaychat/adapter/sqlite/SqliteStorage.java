@@ -156,6 +156,8 @@ public final class SqliteStorage implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(5_000);
+        // No statement asks for the keys an insert made; asked for, sqlite-jdbc runs a query after every insert.
+        config.setGetGeneratedKeys(false);
         Connection connection = config.createConnection("jdbc:sqlite:" + file);
         if (reader) {
             try (Statement sql = connection.createStatement()) {

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that writes, and its queue: every write of the store goes through it, so writes never wait for a
- * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued (and, for at most
- * {@code maxWait}, what comes next) up to {@code maxWrites}, runs them in one transaction with one commit, and only
+ * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued and, unless that fills a
+ * batch, what has come {@code maxWait} later, up to {@code maxWrites}, runs them in one transaction with one commit, and only
  * then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
  * and fails alone; any other failure, the commit's included, undoes the batch and fails every write in it with
  * {@link StorageUnavailableException}: none is reported stored, and none is lost silently; the writer then goes on
@@ -71,9 +72,11 @@ final class WriteQueue implements AutoCloseable {
     private long outageStartedNanos;
     private long failedBatches;
     private long failedWrites;
-    private boolean closed;
+    private volatile boolean closed;
     private Periodic periodic;
     private ResumeCheck resumeCheck;
+    /** Prepared on the writer's thread at its first batch. */
+    private Savepoints savepoints;
 
     /** A write the writer runs by itself every so often (expiry), in a transaction of its own. */
     private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
@@ -197,29 +200,26 @@ final class WriteQueue implements AutoCloseable {
         return Boolean.TRUE.equals(outcome.getNow(false));
     }
 
-    private List<Pending<?>> gather(Pending<?> first) throws InterruptedException {
+    /**
+     * The batch {@code first} opens: what is queued, and, when that does not fill it, what is queued once
+     * {@code maxWait} has passed. The writer sleeps through the wait rather than waking for each write that comes in
+     * it: a sender's queueing then wakes no thread.
+     */
+    private List<Pending<?>> gather(Pending<?> first) {
         List<Pending<?>> batch = new ArrayList<>(Math.min(maxWrites, 64));
         batch.add(first);
         queue.drainTo(batch, maxWrites - 1);
-        if (first == STOP || batch.get(batch.size() - 1) == STOP) {
+        if (first == STOP || batch.get(batch.size() - 1) == STOP || batch.size() >= maxWrites || maxWaitNanos == 0) {
             return batch;
         }
         long deadline = System.nanoTime() + maxWaitNanos;
-        while (batch.size() < maxWrites) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+        for (long left = maxWaitNanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left); // close unparks it early, and so may a spurious wake-up
+            if (closed) {
                 break;
             }
-            Pending<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                break;
-            }
-            batch.add(next);
-            if (next == STOP) {
-                break;
-            }
-            queue.drainTo(batch, maxWrites - batch.size());
         }
+        queue.drainTo(batch, maxWrites - batch.size());
         return batch;
     }
 
@@ -229,18 +229,18 @@ final class WriteQueue implements AutoCloseable {
         try {
             for (int i = 0; i < batch.size(); i++) {
                 Pending<?> pending = batch.get(i);
-                Savepoint savepoint = connection.setSavepoint();
+                savepoints().begin();
                 try {
                     results[i] = pending.write().apply(connection);
-                    connection.releaseSavepoint(savepoint);
+                    savepoints().release();
                 } catch (SQLException e) {
                     if (!SqliteFailures.isConstraint(e)) {
                         throw e;
                     }
-                    undo(savepoint);
+                    savepoints().undo();
                     refusals[i] = new IllegalStateException(pending.what() + " refused: " + e.getMessage(), e);
                 } catch (RuntimeException e) {
-                    undo(savepoint);
+                    savepoints().undo();
                     refusals[i] = e;
                 }
             }
@@ -264,9 +264,41 @@ final class WriteQueue implements AutoCloseable {
         }
     }
 
-    private void undo(Savepoint savepoint) throws SQLException {
-        connection.rollback(savepoint);
-        connection.releaseSavepoint(savepoint);
+    private Savepoints savepoints() throws SQLException {
+        if (savepoints == null) {
+            savepoints = new Savepoints(connection);
+        }
+        return savepoints;
+    }
+
+    /**
+     * The savepoint each write runs in, as statements prepared once: {@link Connection#setSavepoint()} has SQLite
+     * parse a new statement for every write, and its release another.
+     */
+    private static final class Savepoints {
+        private final PreparedStatement begin;
+        private final PreparedStatement release;
+        private final PreparedStatement rollback;
+
+        Savepoints(Connection connection) throws SQLException {
+            this.begin = connection.prepareStatement("SAVEPOINT write");
+            this.release = connection.prepareStatement("RELEASE write");
+            this.rollback = connection.prepareStatement("ROLLBACK TO write");
+        }
+
+        void begin() throws SQLException {
+            begin.execute();
+        }
+
+        void release() throws SQLException {
+            release.execute();
+        }
+
+        /** Undoes the write's changes and ends its savepoint, leaving the batch's transaction as it was before it. */
+        void undo() throws SQLException {
+            rollback.execute();
+            release.execute();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -344,6 +376,7 @@ final class WriteQueue implements AutoCloseable {
             closed = true;
             queue.add(STOP);
         }
+        LockSupport.unpark(thread); // a batch waiting for more writes takes what is queued now
         if (!thread.isAlive()) {
             failQueued();
             return;

@@ -67,8 +67,9 @@ class CheckpointerTest {
                 if (round == 0) {
                     firstRound = Files.size(log);
                 }
-                // the next round's writes start the log over once a checkpoint has copied all of it
-                Thread.sleep(Checkpointer.DEFAULT_INTERVAL.toMillis() + 300);
+                // the next round's writes start the log over once a checkpoint has copied all of it; two intervals,
+                // as one that began while the round's last writes went in copies only what was committed before it
+                Thread.sleep(2 * Checkpointer.DEFAULT_INTERVAL.toMillis() + 300);
             }
             assertTrue(longest <= 2 * firstRound, "the log holds about a round (" + firstRound + " bytes), not all six: "
                     + longest);
