@@ -23,10 +23,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Table {@code messages}, and {@code room_seqs}, each room's highest seq ever given. An append runs on the one
- * writer: it takes the room's next seq from {@code room_seqs} and inserts, unless the insert meets the message
- * already stored (same user and client id, or same id), which it then answers; all in the batch's transaction, and
- * a new message costs no lookup. A batch that is not committed takes
- * back its seqs with it, so seqs stay dense and a failed append leaves no hole. With a history TTL, the writer
+ * writer: it takes the room's next seq from {@code room_seqs} and inserts, all in the batch's transaction. The
+ * insert itself meets a message already stored (same user and client id, or same id), which is only then looked up
+ * and answered, so a new message costs no search for an earlier copy. A batch that is not committed takes back its
+ * seqs with it, so seqs stay dense and a failed append leaves no hole. With a history TTL, the writer
  * deletes expired messages every minute; {@code room_seqs} keeps their seqs taken, and a client id's dedupe lasts
  * as long as its message.
  */

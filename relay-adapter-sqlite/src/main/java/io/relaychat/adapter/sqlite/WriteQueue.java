@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread that writes, and its queue: every write of the store goes through it, so writes never wait for a
- * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued and, unless that fills a
- * batch, what has come {@code maxWait} later, up to {@code maxWrites}, runs them in one transaction with one commit, and only
- * then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
+ * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued and, unless that
+ * fills a batch, what has come {@code maxWait} later, up to {@code maxWrites}, runs them in one transaction with one
+ * commit, and only then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
  * and fails alone; any other failure, the commit's included, undoes the batch and fails every write in it with
  * {@link StorageUnavailableException}: none is reported stored, and none is lost silently; the writer then goes on
  * with the next batch, in a transaction of its own. Callers never block: {@link #submit} only queues. While batches
