@@ -50,11 +50,15 @@ final class WriteQueue implements AutoCloseable {
         void commit(Connection connection) throws SQLException;
     }
 
-    private record Pending<T>(String what, Write<T> write, CompletableFuture<T> outcome) {
+    /** @param queuedAt {@link System#nanoTime} when it was submitted: its batch's wait is counted from then */
+    private record Pending<T>(String what, Write<T> write, CompletableFuture<T> outcome, long queuedAt) {
+        Pending(String what, Write<T> write) {
+            this(what, write, new CompletableFuture<>(), System.nanoTime());
+        }
     }
 
     /** Queued by {@link #close}: the writer finishes what came before it, then stops. */
-    private static final Pending<Void> STOP = new Pending<>("stop", connection -> null, new CompletableFuture<>());
+    private static final Pending<Void> STOP = new Pending<>("stop", connection -> null);
 
     private final Connection connection;
     private final Committer committer;
@@ -121,7 +125,7 @@ final class WriteQueue implements AutoCloseable {
      * once, as storage unavailable, when the store is closed or {@code maxQueued} writes wait already.
      */
     <T> CompletableFuture<T> submit(String what, Write<T> write) {
-        Pending<T> pending = new Pending<>(what, write, new CompletableFuture<>());
+        Pending<T> pending = new Pending<>(what, write);
         synchronized (admission) {
             if (closed) {
                 return CompletableFuture.failedFuture(new StorageUnavailableException("SQLite store is closed: " + what));
@@ -185,8 +189,9 @@ final class WriteQueue implements AutoCloseable {
 
     /** True when the periodic write found more to do than it did (it then runs again after the next batch). */
     private boolean runPeriodic() {
-        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-        runBatch(List.of(new Pending<>(periodic.what(), periodic.write(), outcome)));
+        Pending<Boolean> run = new Pending<>(periodic.what(), periodic.write());
+        CompletableFuture<Boolean> outcome = run.outcome();
+        runBatch(List.of(run));
         if (outcome.isCompletedExceptionally()) {
             outcome.exceptionally(error -> {
                 // A failed commit is the outage's, logged by runBatch; what else fails is this write's own.
@@ -202,8 +207,10 @@ final class WriteQueue implements AutoCloseable {
 
     /**
      * The batch {@code first} opens: what is queued, and, when that does not fill it, what is queued once
-     * {@code maxWait} has passed. The writer sleeps through the wait rather than waking for each write that comes in
-     * it: a sender's queueing then wakes no thread.
+     * {@code maxWait} has passed since {@code first} was submitted. The wait is counted from there, not from when the
+     * writer got to it: a write that came while the batch before it was committed has waited already, and waiting
+     * the whole time again would add the commit to every tail. The writer sleeps through the wait rather than waking
+     * for each write that comes in it: a sender's queueing then wakes no thread.
      */
     private List<Pending<?>> gather(Pending<?> first) {
         List<Pending<?>> batch = new ArrayList<>(Math.min(maxWrites, 64));
@@ -212,8 +219,8 @@ final class WriteQueue implements AutoCloseable {
         if (first == STOP || batch.get(batch.size() - 1) == STOP || batch.size() >= maxWrites || maxWaitNanos == 0) {
             return batch;
         }
-        long deadline = System.nanoTime() + maxWaitNanos;
-        for (long left = maxWaitNanos; left > 0; left = deadline - System.nanoTime()) {
+        long deadline = first.queuedAt() + maxWaitNanos;
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left); // close unparks it early, and so may a spurious wake-up
             if (closed) {
                 break;

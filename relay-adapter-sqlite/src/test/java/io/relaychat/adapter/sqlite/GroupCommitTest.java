@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static io.relaychat.testkit.Await.failure;
@@ -80,6 +82,25 @@ class GroupCommitTest {
                 queued.stream().map(a -> result(a).message().seq()).toList(), "in the order they came");
         assertEquals(before + 1 + 3, storage.writer().commits(),
                 "the held commit, then 600 writes in batches of at most 256: 3 commits, not 600");
+    }
+
+    @Test
+    void givenAWriteWaitedOutTheBatchWaitBehindACommit_thenItsBatchIsCommittedWithoutWaitingAgain() throws Exception {
+        Duration wait = Duration.ofSeconds(2);
+        MessageStore store = open(SqliteSettings.in(folder).withBatch(256, wait));
+        commits.holdNext();
+        CompletableFuture<Appended> first = store.append(aMessage().in(room).build()).toCompletableFuture();
+        commits.awaitHeld();
+        CompletableFuture<Appended> second = store.append(aMessage().in(room).saying("behind").build())
+                .toCompletableFuture();
+        Thread.sleep(wait.toMillis() + 200); // the second has waited its batch wait out behind the held commit
+
+        commits.release();
+
+        // Counted from when it was taken rather than queued, the wait would hold it 2 s more.
+        assertEquals(2, second.get(wait.toMillis() * 3 / 4, TimeUnit.MILLISECONDS).message().seq(),
+                "committed as soon as the writer is free, not a whole wait later");
+        assertEquals(1, result(first).message().seq());
     }
 
     @Test
