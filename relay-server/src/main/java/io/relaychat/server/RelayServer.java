@@ -96,7 +96,8 @@ public final class RelayServer implements AutoCloseable {
                     : Optional.empty();
             this.webClient = site.map(client -> "web client: served at / (version " + client.version() + ", "
                     + client.fileCount() + " files)").orElse("web client: off");
-            this.transport = new NettyTransport(core, config.transport().withWebClient(site), metrics);
+            this.transport = new NettyTransport(core, config.transport().withWebClient(site), metrics,
+                    config.ioTransport());
         } catch (RuntimeException e) {
             if (hasherBuilt != null) {
                 hasherBuilt.close();

@@ -1,5 +1,6 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.ReadinessBounds;
@@ -18,6 +19,7 @@ import java.util.Objects;
  */
 public record ServerConfig(
         TransportSettings transport,
+        IoTransport ioTransport,
         String mongoUrl,
         String dbName,
         Duration mongoTimeout,
@@ -101,6 +103,7 @@ public record ServerConfig(
         TransportSettings transport = TransportConfig.fromEnvironment(read);
         return new ServerConfig(
                 transport,
+                ioTransport(read),
                 read.text(Setting.MONGO_URL),
                 read.text(Setting.DB_NAME),
                 Duration.ofMillis(read.integer(Setting.RELAY_MONGO_TIMEOUT_MS)),
@@ -133,6 +136,15 @@ public record ServerConfig(
     }
 
     /** RELAY_UPLOAD_DIR, or the data folder's {@code uploads}: one folder then holds everything a node keeps. */
+    private static IoTransport ioTransport(EnvReader read) {
+        try {
+            return IoTransport.of(read.text(Setting.RELAY_IO_TRANSPORT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("RELAY_IO_TRANSPORT must be auto, epoll or nio, got '"
+                    + read.text(Setting.RELAY_IO_TRANSPORT) + "'");
+        }
+    }
+
     private static Path uploadDir(EnvReader read) {
         String named = read.text(Setting.RELAY_UPLOAD_DIR);
         return named != null ? Path.of(named) : Path.of(read.text(Setting.RELAY_DATA_DIR)).resolve("uploads");

@@ -61,6 +61,8 @@ enum Setting {
             "address the metrics port binds to, e.g. 127.0.0.1 to keep scrapes on the machine"),
     RELAY_IO_THREADS(NETWORK, integer(Defaults.TRANSPORT.ioThreads(), 0, 1024).shown("0 (Netty's: 2 × cores)"),
             "event loop threads"),
+    RELAY_IO_TRANSPORT(NETWORK, text("auto", "auto, epoll or nio"),
+            "how the event loops do I/O: auto is Netty's native epoll on Linux (cheaper hand-offs), NIO elsewhere"),
 
     // Storage
     MONGO_URL(STORAGE, text(null, "a MongoDB URI").secret(Secrecy.URL_CREDENTIALS),

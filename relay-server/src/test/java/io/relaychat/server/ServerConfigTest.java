@@ -1,5 +1,6 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.Rate;
@@ -68,6 +69,17 @@ class ServerConfigTest {
         assertEquals(java.nio.file.Path.of("/srv/relay/uploads"), moved.uploadDir(), "the uploads move with the data");
         assertEquals(java.nio.file.Path.of("/srv/files"), ServerConfig.fromEnvironment(
                 Map.of("RELAY_DATA_DIR", "/srv/relay", "RELAY_UPLOAD_DIR", "/srv/files")).uploadDir());
+    }
+
+    @Test
+    void theIoTransportIsEpollWhereItLoadsUnlessNioIsAskedFor() {
+        assertEquals(IoTransport.AUTO, ServerConfig.fromEnvironment(Map.of()).ioTransport());
+        assertEquals(IoTransport.NIO, ServerConfig.fromEnvironment(Map.of("RELAY_IO_TRANSPORT", "NIO")).ioTransport());
+        if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            assertEquals(IoTransport.EPOLL, IoTransport.AUTO.resolved(), "netty-all carries the native library");
+        }
+        assertEquals("RELAY_IO_TRANSPORT must be auto, epoll or nio, got 'kqueue'", assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_IO_TRANSPORT", "kqueue"))).getMessage());
     }
 
     @Test

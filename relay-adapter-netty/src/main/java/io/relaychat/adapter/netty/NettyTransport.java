@@ -8,9 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.relaychat.ports.in.RelayUseCases;
@@ -37,6 +35,7 @@ public final class NettyTransport implements AutoCloseable {
     private static final long BOUNDED_WAIT_MILLIS = 1000;
 
     private final TransportSettings settings;
+    private final IoTransport io;
     private final ChannelGroup webSockets = new DefaultChannelGroup("websockets", GlobalEventExecutor.INSTANCE);
     private final ConnectionDrain drain = new ConnectionDrain(webSockets);
     private final HttpPipeline http;
@@ -54,7 +53,13 @@ public final class NettyTransport implements AutoCloseable {
 
     /** {@code metrics}: told of every frame written to a WebSocket, live messages' latency, and slow readers closed. */
     public NettyTransport(RelayUseCases core, TransportSettings settings, RelayMetrics metrics) {
+        this(core, settings, metrics, IoTransport.AUTO);
+    }
+
+    /** {@code io}: how the event loops do their I/O ({@link IoTransport#AUTO}: epoll on Linux, else NIO). */
+    public NettyTransport(RelayUseCases core, TransportSettings settings, RelayMetrics metrics, IoTransport io) {
         this.settings = settings;
+        this.io = io.resolved();
         this.http = new HttpPipeline(core, settings, webSockets, () -> draining, metrics);
         this.tls = settings.tls().map(files -> ServerTls.load(files, settings.headTimeout()));
     }
@@ -65,11 +70,11 @@ public final class NettyTransport implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         draining = false;
-        acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        acceptors = new MultiThreadIoEventLoopGroup(1, io.handlers());
+        workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io.handlers());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(io.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -83,9 +88,9 @@ public final class NettyTransport implements AutoCloseable {
                 });
         serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening on {}://{}:{} (WebSocket at {}{}); at most {} connections", tls.isPresent() ? "https" : "http",
-                settings.host(), port, WebSocketUpgrade.PATH,
-                settings.compression().enabled() ? ", permessage-deflate offered" : "",
+        log.info("listening on {}://{}:{} (WebSocket at {}{}, {} I/O); at most {} connections",
+                tls.isPresent() ? "https" : "http", settings.host(), port, WebSocketUpgrade.PATH,
+                settings.compression().enabled() ? ", permessage-deflate offered" : "", io,
                 settings.maxConnections() == 0 ? "unlimited" : settings.maxConnections());
         return port;
     }
