@@ -87,7 +87,7 @@ public final class RelayCore implements RelayUseCases {
         this.router = router;
         PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
         MessageSending sending = new MessageSending(directory, b.messageStore, b.sendForwarding, router, b.timeSource,
-                b.idSource, b.metrics);
+                b.messageIdSource, b.metrics);
         this.chat = new ChatRequests(directory, connections, router, announcer, sending,
                 new ContentPolicy(b.limits.maxContentChars()), quotas,
                 b.limits.maxConnectionsPerUser(), b.idSource, b.metrics);
@@ -175,6 +175,7 @@ public final class RelayCore implements RelayUseCases {
         private TokenVerifier tokenVerifier;
         private TimeSource timeSource = Instant::now;
         private IdSource idSource = () -> UUID.randomUUID().toString();
+        private IdSource messageIdSource = new TimeOrderedIds();
         private Limits limits = Limits.defaults();
         private Consumer<Throwable> faultListener = error -> { };
         private DependencyProbe storeProbe;
@@ -243,8 +244,15 @@ public final class RelayCore implements RelayUseCases {
             return this;
         }
 
+        /** Ids of users, rooms, connections and uploaded files; random UUIDs unless set. */
         public Builder idSource(IdSource value) {
             this.idSource = value;
+            return this;
+        }
+
+        /** Ids of messages; UUIDs ordered by time unless set ({@link TimeOrderedIds}: why). */
+        public Builder messageIdSource(IdSource value) {
+            this.messageIdSource = value;
             return this;
         }
 
@@ -297,6 +305,7 @@ public final class RelayCore implements RelayUseCases {
             Objects.requireNonNull(tokenVerifier, "tokenVerifier");
             Objects.requireNonNull(timeSource, "timeSource");
             Objects.requireNonNull(idSource, "idSource");
+            Objects.requireNonNull(messageIdSource, "messageIdSource");
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(faultListener, "faultListener");
             Objects.requireNonNull(readinessBounds, "readinessBounds");
