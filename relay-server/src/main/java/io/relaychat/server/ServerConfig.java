@@ -137,11 +137,11 @@ public record ServerConfig(
 
     /** RELAY_UPLOAD_DIR, or the data folder's {@code uploads}: one folder then holds everything a node keeps. */
     private static IoTransport ioTransport(EnvReader read) {
+        String name = read.text(Setting.RELAY_IO_TRANSPORT);
         try {
-            return IoTransport.of(read.text(Setting.RELAY_IO_TRANSPORT));
+            return IoTransport.of(name);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("RELAY_IO_TRANSPORT must be auto, epoll or nio, got '"
-                    + read.text(Setting.RELAY_IO_TRANSPORT) + "'");
+            throw new ConfigException("RELAY_IO_TRANSPORT must be auto, epoll or nio, got '" + name + "'");
         }
     }
 
