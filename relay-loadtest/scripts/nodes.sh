@@ -9,6 +9,7 @@ source "$(dirname "$0")/common.sh"
 name=$1; shift
 nodes=${NODES:-2}
 pids=()
+store_pid=
 trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
 if [ -z "${MONGO_URL:-}" ]; then
     # package first: the stand-in's class path is resolved inside the reactor, with nothing installed beforehand.
@@ -18,6 +19,7 @@ if [ -z "${MONGO_URL:-}" ]; then
     java ${STORE_JAVA_OPTS:-$SERVER_JAVA_OPTS} -cp "$(cat "$OUT/mongo-cp.txt")" de.bwaldvogel.mongo.InMemoryMongoServer \
       > "$OUT/$name.mongo.log" 2>&1 &
     pids+=($!)
+    store_pid=$!
     MONGO_URL=mongodb://127.0.0.1:27017
     sleep 2
 fi
@@ -41,7 +43,8 @@ done
 for url in "${urls[@]}"; do
     wait_for "$url"
 done
-# The nodes' CPU is measured (each, and summed); the store's and Redis's are not.
+# The nodes' CPU is measured (each, and summed); the store's is measured apart when it is the stand-in started here
+# (never added to the nodes'); Redis's is not.
 java $GEN_JAVA_OPTS -jar "$LOADTEST_JAR" --url "$(IFS=,; echo "${urls[*]}")" --server-pid "$(IFS=,; echo "${node_pids[*]}")" \
-  --json "$OUT/$name.json" "$@" \
+  ${store_pid:+--store-pid $store_pid} --json "$OUT/$name.json" "$@" \
   | tee "$OUT/$name.log"

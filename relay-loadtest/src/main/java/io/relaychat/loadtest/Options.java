@@ -31,6 +31,8 @@ import java.util.Set;
  * @param json              where to write the results as JSON
  * @param serverPids        the server's process ids (one per node), to report their CPU per measured phase, and
  *                          with one, its RSS (and heap, through jcmd)
+ * @param storePids         the store's process ids (a store of its own process, such as the MongoDB stand-in), to
+ *                          report its CPU per measured phase apart from the server's; none: not reported
  * @param processes         generator processes to spread the connections over (one process holds at most
  *                          ~19 000 sockets here, under the 20 000 open-file limit); this one starts the others
  * @param workerIndex       set on the processes this one starts: which share of the connections is theirs
@@ -55,9 +57,9 @@ import java.util.Set;
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
-               Path json, List<Long> serverPids, int setupConcurrency, int connectConcurrency, int processes, int workerIndex,
-               Path workDir, int stalledReaders, int churn, int abusers, int padding, Duration leaveAt,
-               boolean compression, Duration idleHold) {
+               Path json, List<Long> serverPids, List<Long> storePids, int setupConcurrency, int connectConcurrency,
+               int processes, int workerIndex, Path workDir, int stalledReaders, int churn, int abusers, int padding,
+               Duration leaveAt, boolean compression, Duration idleHold) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle", "compression");
 
@@ -92,7 +94,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 values.containsKey("idle"),
                 values.containsKey("tokens-file") ? Path.of(values.get("tokens-file")) : null,
                 values.containsKey("json") ? Path.of(values.get("json")) : null,
-                pids(values.getOrDefault("server-pid", "")),
+                pids("server-pid", values.getOrDefault("server-pid", "")),
+                pids("store-pid", values.getOrDefault("store-pid", "")),
                 Integer.parseInt(values.getOrDefault("setup-concurrency", "32")),
                 Integer.parseInt(values.getOrDefault("connect-concurrency", "256")),
                 Integer.parseInt(values.getOrDefault("processes", "1")),
@@ -146,7 +149,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
     }
 
     /** "81,82": every pid of a comma-separated list, each positive; none for an empty text. */
-    private static List<Long> pids(String text) {
+    private static List<Long> pids(String option, String text) {
         List<Long> pids = new java.util.ArrayList<>();
         for (String pid : text.split(",")) {
             if (pid.isBlank()) {
@@ -154,7 +157,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
             }
             long value = Long.parseLong(pid.strip());
             if (value <= 0) {
-                throw new IllegalArgumentException("--server-pid takes positive process ids, comma-separated");
+                throw new IllegalArgumentException("--" + option + " takes positive process ids, comma-separated");
             }
             pids.add(value);
         }
@@ -181,8 +184,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
 
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
-                rampSteps, idle, tokensFile, json, serverPids, setupConcurrency, connectConcurrency, processes, workerIndex,
-                workDir, stalledReaders, churn, abusers, padding, leaveAt, compression, idleHold);
+                rampSteps, idle, tokensFile, json, serverPids, storePids, setupConcurrency, connectConcurrency, processes,
+                workerIndex, workDir, stalledReaders, churn, abusers, padding, leaveAt, compression, idleHold);
     }
 
     static String usage() {
@@ -205,6 +208,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --json results.json        write the results as JSON
                   --server-pid PID[,PID...]  report the server's CPU per measured phase (several: one per node,
                                              summed), and with one pid its RSS (and heap via jcmd)
+                  --store-pid PID[,PID...]   report the store's CPU apart (e.g. the MongoDB stand-in's)
                   --processes 1              spread the connections over this many generator processes
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined

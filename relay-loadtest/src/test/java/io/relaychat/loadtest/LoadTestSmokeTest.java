@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,29 @@ class LoadTestSmokeTest {
         Report.print(options, result);
         Report.writeJson(options.json(), options, result);
         return result.last();
+    }
+
+    /**
+     * A process standing for a store of its own, idle all along: its CPU is next to nothing, so that any of the
+     * server's (this process) counted as the store's would show.
+     */
+    private static Process idleStore() throws java.io.IOException {
+        return new ProcessBuilder("sleep", "600").start();
+    }
+
+    /** An idle store's CPU figure: there, with its per delivery when there were deliveries, and about nothing. */
+    private static void assertIdleStoreCpu(JsonNode cpu, boolean perDelivery) {
+        assertSaneCpu(cpu, false);
+        assertEquals(0, cpu.path("cpu_seconds").asDouble(-1), 0.02, "the server's CPU is not the store's: " + cpu);
+        assertEquals(perDelivery, cpu.has("us_per_delivery"), cpu.toString());
+    }
+
+    /** A readable line tells the server's CPU, then the store's, then the generator's. */
+    private static void assertCpuSidesInOrder(String line) {
+        int server = line.indexOf("; server cpu=");
+        int store = line.indexOf("; store cpu=");
+        int generator = line.indexOf("; generator cpu=");
+        assertTrue(server >= 0 && server < store && store < generator, line);
     }
 
     /** A CPU figure of the report: there, and sane (no more than every core busy); its values are not checked. */
@@ -84,8 +108,12 @@ class LoadTestSmokeTest {
                 "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         Path json = Files.createTempFile("relay-load", ".json");
         LoadTest.Phase phase;
+        Process store = idleStore();
         try (RelayServer server = new RelayServer(config)) {
-            phase = run("relay", server.start(), json, "--server-pid", THIS_PROCESS);
+            phase = run("relay", server.start(), json, "--server-pid", THIS_PROCESS,
+                    "--store-pid", String.valueOf(store.pid()));
+        } finally {
+            store.destroyForcibly();
         }
 
         assertEquals(phase.sent() * 10, phase.expected());
@@ -100,19 +128,26 @@ class LoadTestSmokeTest {
         assertSaneCpu(measured.path("server_cpu"), true);
         assertSaneCpu(measured.path("generator_cpu"), true);
         assertTrue(measured.path("server_cpu").path("per_pid").isMissingNode(), "one server process: no breakdown");
+        assertIdleStoreCpu(measured.path("store_cpu"), true);
+        assertCpuSidesInOrder(Report.line(phase));
     }
 
     @Test
     void everyStepOfARampReportsWhatItCostTheServerInCpu() throws Exception {
         Path json = Files.createTempFile("ceiling-ramp", ".json");
+        LoadTest.Result result;
+        Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             Options options = Options.parse("--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(),
                     "--connections", "100", "--room-size", "10", "--rate", "50", "--ramp", "--ramp-steps", "2",
                     "--ramp-factor", "2", "--duration", "1", "--drain", "5", "--source-addresses", "2",
-                    "--server-pid", THIS_PROCESS, "--json", json.toString());
-            LoadTest.Result result = new LoadTest(options).run();
+                    "--server-pid", THIS_PROCESS, "--store-pid", String.valueOf(store.pid()),
+                    "--json", json.toString());
+            result = new LoadTest(options).run();
             Report.print(options, result);
             Report.writeJson(options.json(), options, result);
+        } finally {
+            store.destroyForcibly();
         }
 
         JsonNode report = JSON.readTree(json.toFile());
@@ -121,22 +156,30 @@ class LoadTestSmokeTest {
         for (JsonNode step : report.path("phases")) {
             assertSaneCpu(step.path("server_cpu"), true);
             assertSaneCpu(step.path("generator_cpu"), true);
+            assertIdleStoreCpu(step.path("store_cpu"), true);
         }
         if (report.has("sustained")) {
             assertSaneCpu(report.path("sustained").path("server_cpu"), true);
+            assertIdleStoreCpu(report.path("sustained").path("store_cpu"), true);
+            assertCpuSidesInOrder(Report.sustainedLine(Report.sustained(result.phases()).orElseThrow()));
         }
     }
 
     @Test
     void anIdleRunReportsTheServersShareOfACoreWhileTheJoinedConnectionsSitIdle() throws Exception {
         Path json = Files.createTempFile("ceiling-idle", ".json");
+        LoadTest.Result result;
+        Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             Options options = Options.parse("--target", "ceiling", "--url", "http://127.0.0.1:" + ceiling.port(),
                     "--connections", "40", "--room-size", "10", "--idle", "--idle-hold", "1", "--source-addresses", "2",
-                    "--server-pid", THIS_PROCESS, "--json", json.toString());
-            LoadTest.Result result = new LoadTest(options).run();
+                    "--server-pid", THIS_PROCESS, "--store-pid", String.valueOf(store.pid()),
+                    "--json", json.toString());
+            result = new LoadTest(options).run();
             Report.print(options, result);
             Report.writeJson(options.json(), options, result);
+        } finally {
+            store.destroyForcibly();
         }
 
         JsonNode idle = JSON.readTree(json.toFile()).path("idle");
@@ -145,6 +188,8 @@ class LoadTestSmokeTest {
         assertSaneCpu(idle.path("server_cpu"), false);
         assertTrue(idle.path("server_cpu").path("wall_seconds").asDouble() >= 1.0, "measured over the hold: " + idle);
         assertSaneCpu(idle.path("generator_cpu"), false);
+        assertIdleStoreCpu(idle.path("store_cpu"), false);
+        assertCpuSidesInOrder(Report.idleLine(result.idle()));
     }
 
     @Test
@@ -163,18 +208,24 @@ class LoadTestSmokeTest {
         assertSaneCpu(report.path("phases").path(0).path("generator_cpu"), true);
         assertEquals("server CPU not measured: no --server-pid given",
                 report.path("server").path("cpu_not_measured").path(0).asText(), report.toString());
+        // No --store-pid either: most runs have no store of its own, so that side is simply absent, unremarked.
+        assertTrue(report.path("phases").path(0).path("store_cpu").isMissingNode(), report.toString());
+        assertEquals(1, report.path("server").path("cpu_not_measured").size(), report.toString());
+        assertFalse(Report.line(phase).contains("; store "), Report.line(phase));
     }
 
     @Test
     void severalGeneratorProcessesAddUpToOneRunWhoseRoomsSpanThem() throws Exception {
         Path work = Files.createTempDirectory("relay-load-processes");
+        Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             // The one server named twice stands for two nodes: connections take turns over them.
             String node = "http://127.0.0.1:" + ceiling.port();
             Path json = work.resolve("results.json");
             String[] args = {"--target", "ceiling", "--url", node + "," + node, "--connections", "200",
                     "--room-size", "10", "--rate", "100", "--duration", "2", "--drain", "5", "--source-addresses", "2",
-                    "--processes", "2", "--work-dir", work.toString(), "--server-pid", THIS_PROCESS, "--json", json.toString()};
+                    "--processes", "2", "--work-dir", work.toString(), "--server-pid", THIS_PROCESS,
+                    "--store-pid", String.valueOf(store.pid()), "--json", json.toString()};
             LoadTest.Result result = Distributed.coordinate(Options.parse(args), java.util.List.of(args));
             Report.print(Options.parse(args), result);
             Report.writeJson(json, Options.parse(args), result);
@@ -193,6 +244,11 @@ class LoadTestSmokeTest {
             assertSaneCpu(generator, true);
             assertEquals(3, generator.path("per_pid").size(), generator.toString());
             assertTrue(generator.path("per_pid").path(THIS_PROCESS).isObject(), generator.toString());
+            // The workers are given --store-pid too; this process alone measures the store.
+            assertIdleStoreCpu(measured.path("store_cpu"), true);
+            assertCpuSidesInOrder(Report.line(phase));
+        } finally {
+            store.destroyForcibly();
         }
     }
 

@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The server's CPU as the load generator reads it from /proc, checked against real processes that spin: a shell
- * that counts to a million (about a second of CPU here), waiting for a line before it starts and after it is done,
- * so that it is alive and still when read.
+ * The server's CPU (and the store's, apart) as the load generator reads it from /proc, checked against real processes
+ * that spin: a shell that counts to a million (about a second of CPU here), waiting for a line before it starts and
+ * after it is done, so that it is alive and still when read.
  */
 class ProcessCpuTest {
     /** A tick or two apart: the kernel counts in clock ticks, and the JDK reads the same counters at its own moment. */
@@ -79,6 +79,61 @@ class ProcessCpuTest {
     }
 
     @Test
+    void aStoreProcessIsMeasuredApartAndNeverAddedToTheServer() throws Exception {
+        try (Spinner server = Spinner.start(); Spinner store = Spinner.start()) {
+            CpuMeter meter = new CpuMeter(List.of(server.pid()), List.of(store.pid()), List.of());
+            double serverBefore = server.jdkCpuSeconds();
+            double storeBefore = store.jdkCpuSeconds();
+            CpuMeter.Reading before = meter.read();
+            store.go(); // only the store spins; the server waits for its line
+            store.awaitSpun();
+            CpuMeter.Reading after = meter.read();
+
+            CpuMeter.Cost cost = meter.between(before, after, 1000);
+
+            assertNotNull(cost.store(), meter.notes().toString());
+            assertNotNull(cost.server(), meter.notes().toString());
+            assertTrue(cost.store().cpuSeconds() > 0.3, cost.toString());
+            assertEquals(store.jdkCpuSeconds() - storeBefore, cost.store().cpuSeconds(), TICK_TOLERANCE_SECONDS);
+            assertEquals(server.jdkCpuSeconds() - serverBefore, cost.server().cpuSeconds(), TICK_TOLERANCE_SECONDS,
+                    "the store's spinning is not the server's");
+            assertTrue(cost.server().cpuSeconds() < cost.store().cpuSeconds() / 3, cost.toString());
+            assertEquals(cost.store().cpuSeconds() * 1e6 / 1000, cost.store().usPerDelivery(), 0.5,
+                    "the store's microseconds per delivery, over the same deliveries");
+            assertTrue(cost.store().perPid().isEmpty(), "one store process: no breakdown");
+            assertEquals(List.of(), meter.notes());
+        }
+    }
+
+    @Test
+    void aStoreProcessThatCannotBeReadLeavesOnlyTheStoreSideUnmeasuredWithOneNote() {
+        long noSuchPid = 999_999_999;
+        long self = ProcessHandle.current().pid();
+        CpuMeter meter = new CpuMeter(List.of(self), List.of(noSuchPid), List.of());
+
+        meter.read();
+        CpuMeter.Cost cost = meter.between(meter.read(), meter.read(), 10);
+
+        assertNull(cost.store());
+        assertNotNull(cost.server());
+        assertNotNull(cost.generator());
+        assertEquals(1, meter.notes().size(), "said once over three readings: " + meter.notes());
+        String note = meter.notes().get(0);
+        assertTrue(note.startsWith("store CPU not measured") && note.contains("999999999"), note);
+    }
+
+    @Test
+    void withNoStorePidTheStoreSideIsAbsentWithoutANote() {
+        CpuMeter meter = new CpuMeter(List.of(ProcessHandle.current().pid()), List.of(), List.of());
+
+        CpuMeter.Cost cost = meter.between(meter.read(), meter.read(), 10);
+
+        assertNull(cost.store());
+        assertNotNull(cost.server());
+        assertEquals(List.of(), meter.notes(), "most runs have no store of its own: nothing to say");
+    }
+
+    @Test
     void aServerProcessThatCannotBeReadLeavesTheServerSideUnmeasuredWithANoteAndTheGeneratorSideMeasured() {
         long noSuchPid = 999_999_999; // above the highest pid Linux hands out (2^22)
         CpuMeter meter = new CpuMeter(List.of(noSuchPid), List.of());
@@ -118,6 +173,22 @@ class ProcessCpuTest {
         assertEquals(81, one.memoryProbePid());
         assertEquals(List.of(), Options.parse().serverPids());
         assertThrows(IllegalArgumentException.class, () -> Options.parse("--server-pid", "81,x"));
+    }
+
+    @Test
+    void storePidsAreTakenAsACommaSeparatedListApartFromTheServers() {
+        Options options = Options.parse("--server-pid", "81", "--store-pid", "91, 92");
+
+        assertEquals(List.of(91L, 92L), options.storePids());
+        assertEquals(List.of(81L), options.serverPids(), "the store's pids are not the server's");
+        assertEquals(81, options.memoryProbePid(), "memory is probed for the server, whatever the store");
+        assertEquals(List.of(91L, 92L), options.withRate(500).storePids(), "a ramp step keeps them");
+        assertEquals(List.of(), Options.parse("--server-pid", "81").storePids());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--store-pid", "91,x"));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse("--store-pid", "-91"));
+        assertTrue(negative.getMessage().startsWith("--store-pid"), negative.getMessage());
+        assertTrue(Options.usage().contains("--store-pid"), "the usage tells of it");
     }
 
     /** A shell that spins once told to, then says so and waits, alive, until closed. */
