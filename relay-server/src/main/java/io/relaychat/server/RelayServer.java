@@ -47,7 +47,7 @@ public final class RelayServer implements AutoCloseable {
         this.config = config;
         this.registry = config.metrics().enabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
         RelayMetrics metrics = registry == null ? RelayMetrics.NONE : new MicrometerRelayMetrics(registry);
-        this.storage = Storage.from(config);
+        this.storage = Storage.from(config, NettyTransport.deliveryBatching());
         try {
             this.cluster = Cluster.from(config, metrics);
         } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import io.relaychat.adapter.mongo.MongoStorage;
 import io.relaychat.adapter.sqlite.SqliteSettings;
 import io.relaychat.adapter.sqlite.SqliteStorage;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.DependencyProbe;
@@ -29,15 +30,17 @@ import java.util.function.UnaryOperator;
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
  * from it (MongoDB's seq hints); the others pass it on as it is. {@code probe} is what readiness pings;
  * {@code description} says which, for the start-up line (never a credential: MongoDB is described by its hosts).
+ * The SQLite store completes its writes a batch at a time, through the transport's {@code deliveries}, so that a
+ * batch's messages reach each event loop in one hand-off.
  */
 record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
                UnaryOperator<ClusterEvents> observing, DependencyProbe probe, Runnable release, String description)
         implements AutoCloseable {
 
-    static Storage from(ServerConfig config) {
+    static Storage from(ServerConfig config, DeliveryBatching deliveries) {
         return switch (config.storage()) {
             case MEMORY -> memory(config);
-            case SQLITE -> sqlite(config);
+            case SQLITE -> sqlite(config, deliveries);
             case MONGODB -> mongo(config);
         };
     }
@@ -67,11 +70,12 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
      * The SQLite file in RELAY_DATA_DIR, uploads in their folder. A folder another server holds, or a database of a
      * newer release, stops start-up with the store's own words (naming the lock file or the version).
      */
-    private static Storage sqlite(ServerConfig config) {
+    private static Storage sqlite(ServerConfig config, DeliveryBatching deliveries) {
         SqliteStorage sqlite;
         try {
             sqlite = SqliteStorage.open(SqliteSettings.in(config.dataDir().toAbsolutePath().normalize())
-                    .withHistoryTtl(config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays())));
+                    .withHistoryTtl(config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays()))
+                    .withDeliveries(deliveries));
         } catch (IllegalStateException | StorageUnavailableException e) {
             throw new ConfigException(e.getMessage());
         }

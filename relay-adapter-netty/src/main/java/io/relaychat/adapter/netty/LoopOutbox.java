@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * A batch runs at most {@link #MAX_PER_RUN} writes, then lets the loop's reads and timers take their turn before the
  * next.
+ * <p>
+ * A thread that routes many messages in a row (a store's writer completing a batch of appends) can hold the
+ * hand-offs back until it has routed them all ({@link #holdingHandOffs}): then each loop is handed the whole batch
+ * in one task, where it would otherwise wake for every message, and its drain finds more to write and flush at once.
  */
 final class LoopOutbox implements Runnable {
     static final int MAX_PER_RUN = 4096;
@@ -35,6 +39,9 @@ final class LoopOutbox implements Runnable {
     interface Flushable {
         void flushNow();
     }
+
+    /** The outboxes a thread in {@link #holdingHandOffs} has queued writes on, to hand over once it is done. */
+    private static final ThreadLocal<List<LoopOutbox>> HELD = new ThreadLocal<>();
 
     private final EventExecutor loop;
     /** Many routing threads offer, the loop alone polls: Netty's own task queue, without a node per write. */
@@ -60,6 +67,11 @@ final class LoopOutbox implements Runnable {
         }
         queued.offer(write);
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            List<LoopOutbox> held = HELD.get();
+            if (held != null && !loop.inEventLoop()) {
+                held.add(this); // scheduled stays set: other threads' writes wait for this hand-off too
+                return true;
+            }
             try {
                 loop.execute(this);
             } catch (RejectedExecutionException stopping) {
@@ -67,6 +79,36 @@ final class LoopOutbox implements Runnable {
             }
         }
         return true;
+    }
+
+    /**
+     * Runs {@code routing} on this thread with every outbox's hand-off held back, then hands each outbox its writes
+     * in one task. A hold inside a hold is the outer one's. Writes a loop that stops meanwhile refuses are dropped
+     * with its channels, as they would be had they reached it.
+     */
+    static void holdingHandOffs(Runnable routing) {
+        if (HELD.get() != null) {
+            routing.run();
+            return;
+        }
+        List<LoopOutbox> held = new ArrayList<>(4);
+        HELD.set(held);
+        try {
+            routing.run();
+        } finally {
+            HELD.remove();
+            for (int i = 0; i < held.size(); i++) {
+                held.get(i).handOver();
+            }
+        }
+    }
+
+    private void handOver() {
+        try {
+            loop.execute(this);
+        } catch (RejectedExecutionException stopping) {
+            // the loop is stopping, and its channels with it
+        }
     }
 
     /**
@@ -102,11 +144,7 @@ final class LoopOutbox implements Runnable {
         // A write offered after the last poll saw the flag still set and left the scheduling to us.
         scheduled.set(false);
         if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(this);
-            } catch (RejectedExecutionException stopping) {
-                // the loop is stopping, and its channels with it
-            }
+            handOver();
         }
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.relaychat.ports.in.RelayUseCases;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,15 @@ public final class NettyTransport implements AutoCloseable {
     public static final Duration DEFAULT_CLOSE_SPREAD = Duration.ofSeconds(3);
     /** The longest any one step of a stop waits for something that should be quick. */
     private static final long BOUNDED_WAIT_MILLIS = 1000;
+
+    /**
+     * How a store that completes its writes in batches hands what they deliver to the event loops: each loop takes
+     * a batch's writes in one task ({@link LoopOutbox#holdingHandOffs}). One for every transport of the process, so
+     * the store can be made before the transport it serves.
+     */
+    public static DeliveryBatching deliveryBatching() {
+        return LoopOutbox::holdingHandOffs;
+    }
 
     private final TransportSettings settings;
     private final IoTransport io;

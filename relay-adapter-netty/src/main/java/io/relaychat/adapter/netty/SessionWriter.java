@@ -299,6 +299,14 @@ final class SessionWriter implements LoopOutbox.Flushable {
         return began == null ? Close.ABNORMAL : began;
     }
 
+    /**
+     * From any thread: runs {@code task} on the event loop behind every write queued so far, so that what it writes
+     * follows them; false when the loop is stopping and it will never run.
+     */
+    boolean afterQueuedWrites(Runnable task) {
+        return inOrder(task);
+    }
+
     /** Queues a write on the event loop; false when the loop is stopping and the write will never run. */
     private boolean inOrder(Runnable write) {
         return outbox.post(write);

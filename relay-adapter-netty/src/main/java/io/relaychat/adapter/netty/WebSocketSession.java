@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -209,13 +208,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             return;
         }
         inFlight.dispatched(channel);
-        ChatProtocol.handle(text, connection).thenAccept(answer -> {
-            try {
-                channel.eventLoop().execute(() -> answered(answer));
-            } catch (RejectedExecutionException stopping) {
-                // the server is stopping: nobody is left to answer
-            }
-        });
+        // Through the outbox, like the deliveries the request caused: a store completing a batch of sends hands
+        // their answers to the loop in the same task as the messages. Refused only when the server is stopping,
+        // and then nobody is left to answer.
+        ChatProtocol.handle(text, connection).thenAccept(answer -> out.afterQueuedWrites(() -> answered(answer)));
     }
 
     /** On the event loop, in the queue behind everything the core sent before answering. */

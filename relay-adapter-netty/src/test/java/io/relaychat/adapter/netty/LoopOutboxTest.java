@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The outbox of one event loop: every write runs, each thread's in its order, and each channel is flushed per batch. */
+/**
+ * The outbox of one event loop: every write runs, each thread's in its order, each channel is flushed per batch, and
+ * a thread holding its hand-offs gives each loop one task for all it wrote.
+ */
 class LoopOutboxTest {
     private final EventLoop loop = new DefaultEventLoop();
 
@@ -102,6 +106,82 @@ class LoopOutboxTest {
         outbox.post(() -> ran.add("next"));
 
         assertEquals(List.of("next"), loop.submit(() -> List.copyOf(ran)).syncUninterruptibly().getNow());
+    }
+
+    /** A loop that counts the tasks handed to it: each is a wake-up when it sleeps. */
+    private static final class CountingLoop extends DefaultEventLoop {
+        final AtomicInteger tasks = new AtomicInteger();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.incrementAndGet();
+            super.execute(task);
+        }
+    }
+
+    @Test
+    void writesRoutedWhileHoldingHandOffsReachEachLoopInOneTaskOnceTheRoutingIsDone() throws InterruptedException {
+        CountingLoop first = new CountingLoop();
+        CountingLoop second = new CountingLoop();
+        try {
+            LoopOutbox one = new LoopOutbox(first);
+            LoopOutbox two = new LoopOutbox(second);
+            List<String> ran = new ArrayList<>(); // written on the first loop only
+            List<String> ranOnSecond = new ArrayList<>();
+            CountDownLatch otherThread = new CountDownLatch(1);
+            int[] tasksDuringTheHold = new int[2];
+
+            LoopOutbox.holdingHandOffs(() -> {
+                for (int message = 1; message <= 3; message++) {
+                    String text = "message " + message;
+                    one.post(() -> ran.add("ann " + text));
+                    two.post(() -> ranOnSecond.add("bob " + text));
+                    one.post(() -> ran.add("answer " + text));
+                }
+                // Another thread's write meanwhile waits for the same hand-off instead of waking the loop itself.
+                Thread other = new Thread(() -> {
+                    one.post(() -> ran.add("other thread"));
+                    otherThread.countDown();
+                });
+                other.start();
+                try {
+                    assertTrue(otherThread.await(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                LoopOutbox.holdingHandOffs(() -> one.post(() -> ran.add("nested"))); // the outer hold's
+                tasksDuringTheHold[0] = first.tasks.get();
+                tasksDuringTheHold[1] = second.tasks.get();
+            });
+
+            assertEquals(0, tasksDuringTheHold[0], "nothing reaches the first loop while routing goes on");
+            assertEquals(0, tasksDuringTheHold[1], "nor the second");
+            assertEquals(List.of("ann message 1", "answer message 1", "ann message 2", "answer message 2",
+                            "ann message 3", "answer message 3", "other thread", "nested"),
+                    first.submit(() -> List.copyOf(ran)).syncUninterruptibly().getNow());
+            assertEquals(List.of("bob message 1", "bob message 2", "bob message 3"),
+                    second.submit(() -> List.copyOf(ranOnSecond)).syncUninterruptibly().getNow());
+            assertEquals(2, first.tasks.get(), "one hand-off for the whole batch, then the test's own look");
+            assertEquals(2, second.tasks.get(), "one hand-off for the whole batch, then the test's own look");
+        } finally {
+            first.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            second.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void routingThatFailsStillHandsOverWhatItWroteBeforeFailing() {
+        LoopOutbox outbox = new LoopOutbox(loop);
+        List<String> ran = new ArrayList<>();
+
+        IllegalStateException failure = assertThrows(IllegalStateException.class,
+                () -> LoopOutbox.holdingHandOffs(() -> {
+                    outbox.post(() -> ran.add("before the failure"));
+                    throw new IllegalStateException("routing broke");
+                }));
+
+        assertEquals("routing broke", failure.getMessage());
+        assertEquals(List.of("before the failure"), loop.submit(() -> List.copyOf(ran)).syncUninterruptibly().getNow());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.relaychat.adapter.sqlite;
 
+import io.relaychat.ports.model.DeliveryBatching;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,9 +20,11 @@ import java.util.Objects;
  * @param readers        threads (each with its own connection) reading history, rooms and users
  * @param historyTtl     how long a message is kept after its timestamp; null keeps every message forever
  * @param clock          what "now" is for expiry (the system clock but in tests)
+ * @param deliveries     what the writer runs a batch's completions through: the transport's, so that it takes the
+ *                       messages of a batch in one hand-off ({@link DeliveryBatching#NONE} by default)
  */
 public record SqliteSettings(Path directory, int maxBatchWrites, Duration maxBatchWait, int maxQueuedWrites, int readers,
-                             Duration historyTtl, Clock clock) {
+                             Duration historyTtl, Clock clock, DeliveryBatching deliveries) {
     /** A busy room's burst goes in a few transactions, none of them long enough to hold a read back. */
     public static final int DEFAULT_MAX_BATCH_WRITES = 256;
     /** Short against a round trip over the network, long enough for the writes of a busy moment to share an fsync. */
@@ -36,6 +40,7 @@ public record SqliteSettings(Path directory, int maxBatchWrites, Duration maxBat
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(maxBatchWait, "maxBatchWait");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(deliveries, "deliveries");
         if (maxBatchWrites < 1) {
             throw new IllegalArgumentException("maxBatchWrites must be at least 1, got " + maxBatchWrites);
         }
@@ -57,28 +62,32 @@ public record SqliteSettings(Path directory, int maxBatchWrites, Duration maxBat
     public static SqliteSettings in(Path directory) {
         return new SqliteSettings(directory, DEFAULT_MAX_BATCH_WRITES, DEFAULT_MAX_BATCH_WAIT, DEFAULT_MAX_QUEUED_WRITES,
                 DEFAULT_READERS, null,
-                Clock.systemUTC());
+                Clock.systemUTC(), DeliveryBatching.NONE);
     }
 
     public SqliteSettings withBatch(int writes, Duration wait) {
-        return new SqliteSettings(directory, writes, wait, maxQueuedWrites, readers, historyTtl, clock);
+        return new SqliteSettings(directory, writes, wait, maxQueuedWrites, readers, historyTtl, clock, deliveries);
     }
 
     /** At most {@code value} writes waiting ({@link #UNBOUNDED}: no bound). */
     public SqliteSettings withMaxQueuedWrites(int value) {
-        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, value, readers, historyTtl, clock);
+        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, value, readers, historyTtl, clock, deliveries);
     }
 
     public SqliteSettings withReaders(int value) {
-        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, value, historyTtl, clock);
+        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, value, historyTtl, clock, deliveries);
     }
 
     /** Messages older than {@code value} are deleted (null: kept forever). */
     public SqliteSettings withHistoryTtl(Duration value) {
-        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, readers, value, clock);
+        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, readers, value, clock, deliveries);
+    }
+
+    public SqliteSettings withDeliveries(DeliveryBatching value) {
+        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, readers, historyTtl, clock, value);
     }
 
     public SqliteSettings withClock(Clock value) {
-        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, readers, historyTtl, value);
+        return new SqliteSettings(directory, maxBatchWrites, maxBatchWait, maxQueuedWrites, readers, historyTtl, value, deliveries);
     }
 }

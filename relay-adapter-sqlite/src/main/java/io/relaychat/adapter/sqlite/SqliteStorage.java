@@ -51,7 +51,7 @@ public final class SqliteStorage implements AutoCloseable {
         this.writerConnection = writerConnection;
         this.foundVersion = foundVersion;
         this.writer = new WriteQueue(writerConnection, committer, settings.maxBatchWrites(), settings.maxBatchWait(),
-                settings.maxQueuedWrites());
+                settings.maxQueuedWrites(), settings.deliveries());
         writer.beforeResuming(() -> {
             String refused = refusedNewFile(settings.directory());
             if (refused != null) {

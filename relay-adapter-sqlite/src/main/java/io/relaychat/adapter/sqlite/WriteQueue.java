@@ -1,5 +1,6 @@
 package io.relaychat.adapter.sqlite;
 
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * The one thread that writes, and its queue: every write of the store goes through it, so writes never wait for a
  * lock and seqs, dedupe and "add if absent" are simply done in order. It takes what is queued and, unless that
  * fills a batch, what has come {@code maxWait} later, up to {@code maxWrites}, runs them in one transaction with one
- * commit, and only then completes their futures, on this thread. A write refused by a constraint is undone alone (a savepoint each)
+ * commit, and only then completes their futures, on this thread, all of a batch's through one
+ * {@link DeliveryBatching}, so that the messages they route reach the transport in one hand-off. A write refused by a constraint is undone alone (a savepoint each)
  * and fails alone; any other failure, the commit's included, undoes the batch and fails every write in it with
  * {@link StorageUnavailableException}: none is reported stored, and none is lost silently; the writer then goes on
  * with the next batch, in a transaction of its own. Callers never block: {@link #submit} only queues. While batches
@@ -65,6 +67,7 @@ final class WriteQueue implements AutoCloseable {
     private final int maxWrites;
     private final long maxWaitNanos;
     private final int maxQueued;
+    private final DeliveryBatching deliveries;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Object admission = new Object();
     private final Thread thread;
@@ -86,13 +89,18 @@ final class WriteQueue implements AutoCloseable {
     private record Periodic(String what, Write<Boolean> write, long intervalNanos) {
     }
 
-    /** @param maxQueued writes waiting at most (the batch being written aside); past it a write fails at once; 0: no bound */
-    WriteQueue(Connection connection, Committer committer, int maxWrites, Duration maxWait, int maxQueued) {
+    /**
+     * @param maxQueued  writes waiting at most (the batch being written aside); past it a write fails at once; 0: no bound
+     * @param deliveries what a batch's completions run through
+     */
+    WriteQueue(Connection connection, Committer committer, int maxWrites, Duration maxWait, int maxQueued,
+               DeliveryBatching deliveries) {
         this.connection = connection;
         this.committer = committer;
         this.maxWrites = maxWrites;
         this.maxWaitNanos = maxWait.toNanos();
         this.maxQueued = maxQueued;
+        this.deliveries = deliveries;
         this.thread = new Thread(this::run, "relay-sqlite-writer");
         // A store that is never closed must not keep the JVM alive; SQLite survives being stopped mid-commit.
         thread.setDaemon(true);
@@ -260,15 +268,17 @@ final class WriteQueue implements AutoCloseable {
             StorageUnavailableException failure = SqliteFailures.unavailable(
                     "a batch of " + batch.size() + " writes was not committed", e);
             failed(batch.size(), failure);
-            batch.forEach(pending -> pending.outcome().completeExceptionally(failure));
+            deliveries.together(() -> batch.forEach(pending -> pending.outcome().completeExceptionally(failure)));
             return;
         }
         committed();
         commits.incrementAndGet();
         committedWrites.addAndGet(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results[i], refusals[i]);
-        }
+        deliveries.together(() -> {
+            for (int i = 0; i < batch.size(); i++) {
+                complete(batch.get(i), results[i], refusals[i]);
+            }
+        });
     }
 
     private Savepoints savepoints() throws SQLException {

@@ -2,6 +2,7 @@ package io.relaychat.adapter.sqlite;
 
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
@@ -15,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static io.relaychat.testkit.Await.failure;
@@ -82,6 +85,38 @@ class GroupCommitTest {
                 queued.stream().map(a -> result(a).message().seq()).toList(), "in the order they came");
         assertEquals(before + 1 + 3, storage.writer().commits(),
                 "the held commit, then 600 writes in batches of at most 256: 3 commits, not 600");
+    }
+
+    @Test
+    void givenABatchCommitted_thenItsWritesCompleteTogetherInOneRunOfTheDeliveryBatching() throws InterruptedException {
+        AtomicInteger runs = new AtomicInteger();
+        ThreadLocal<Integer> running = new ThreadLocal<>();
+        DeliveryBatching recording = completions -> {
+            running.set(runs.incrementAndGet());
+            try {
+                completions.run();
+            } finally {
+                running.remove();
+            }
+        };
+        MessageStore store = open(SqliteSettings.in(folder).withDeliveries(recording));
+        commits.holdNext();
+        CompletableFuture<Appended> first = store.append(aMessage().in(room).build()).toCompletableFuture();
+        commits.awaitHeld();
+        List<CompletableFuture<Integer>> completedIn = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            completedIn.add(store.append(aMessage().in(room).saying("m" + i).build()).toCompletableFuture()
+                    .thenApply(appended -> running.get()));
+        }
+        long before = storage.writer().commits();
+        commits.release();
+
+        result(first);
+        List<Integer> runOfEach = completedIn.stream().map(completion -> result(completion)).toList();
+        assertTrue(runOfEach.stream().allMatch(Objects::nonNull),
+                "every write completed inside a run of the batching: " + runOfEach);
+        assertEquals(storage.writer().commits() - before - 1, runOfEach.stream().distinct().count(),
+                "one run per committed batch (300 writes in batches of at most 256), not one per write");
     }
 
     @Test
