@@ -7,6 +7,7 @@ import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.redis.RedisSettings;
+import io.relaychat.adapter.sqlite.SqliteSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.ReadinessBounds;
 
@@ -87,6 +88,9 @@ enum Setting {
     RELAY_DATA_DIR(STORAGE, text(Defaults.DATA_DIR, "a folder"),
             "the folder a node keeps its data in: the SQLite store (relay.db, relay.lock) and, unless "
                     + "RELAY_UPLOAD_DIR says otherwise, uploads; one server per folder"),
+    RELAY_SQLITE_BATCH_WAIT_MS(STORAGE, decimal(SqliteSettings.DEFAULT_MAX_BATCH_WAIT.toNanos() / 1e6, 0, 100),
+            "SQLite: how long a write waits for others to share its commit (one fsync), at most; 0: it shares only "
+                    + "with the writes queued while the commit before it ran"),
     RELAY_UPLOAD_DIR(STORAGE, text(null, "a folder").shown("RELAY_DATA_DIR/uploads"),
             "folder for uploaded files (with MongoDB they are in GridFS instead)"),
 

@@ -75,6 +75,7 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         try {
             sqlite = SqliteStorage.open(SqliteSettings.in(config.dataDir().toAbsolutePath().normalize())
                     .withHistoryTtl(config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays()))
+                    .withBatch(SqliteSettings.DEFAULT_MAX_BATCH_WRITES, config.sqliteBatchWait())
                     .withDeliveries(deliveries));
         } catch (IllegalStateException | StorageUnavailableException e) {
             throw new ConfigException(e.getMessage());

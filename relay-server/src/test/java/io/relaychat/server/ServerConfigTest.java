@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
+import io.relaychat.adapter.sqlite.SqliteSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.Rate;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,17 @@ class ServerConfigTest {
         assertEquals(java.nio.file.Path.of("/srv/relay/uploads"), moved.uploadDir(), "the uploads move with the data");
         assertEquals(java.nio.file.Path.of("/srv/files"), ServerConfig.fromEnvironment(
                 Map.of("RELAY_DATA_DIR", "/srv/relay", "RELAY_UPLOAD_DIR", "/srv/files")).uploadDir());
+    }
+
+    @Test
+    void theSqliteBatchWaitIsTheStoresOwnUnlessSetToAFractionOfAMillisecondOrMore() {
+        assertEquals(SqliteSettings.DEFAULT_MAX_BATCH_WAIT, ServerConfig.fromEnvironment(Map.of()).sqliteBatchWait());
+        assertEquals(Duration.ofNanos(500_000),
+                ServerConfig.fromEnvironment(Map.of("RELAY_SQLITE_BATCH_WAIT_MS", "0.5")).sqliteBatchWait());
+        assertEquals(Duration.ZERO, ServerConfig.fromEnvironment(Map.of("RELAY_SQLITE_BATCH_WAIT_MS", "0")).sqliteBatchWait());
+        ConfigException tooLong = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_SQLITE_BATCH_WAIT_MS", "250")));
+        assertTrue(tooLong.getMessage().contains("RELAY_SQLITE_BATCH_WAIT_MS"), tooLong.getMessage());
     }
 
     @Test
