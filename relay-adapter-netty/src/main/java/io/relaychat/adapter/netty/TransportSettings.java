@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param maxJsonBytes         largest body of a POST route other than the upload; larger ones get 413
  * @param maxFrameBytes        largest WebSocket message; a larger one gets an error frame and close 1009
  * @param idleTimeout          a WebSocket that sends nothing, not even the answer to our ping, for this long is closed
+ *                             (its ping comes after 3/8 to 1/2 of it, drawn per WebSocket, and the close as long after)
  * @param ioThreads            event loop threads; 0 means Netty's default (twice the cores)
  * @param headTimeout          a request head (line and headers) must arrive whole this soon after its first byte;
  *                             a new connection must send one this soon

@@ -34,8 +34,11 @@ import io.relaychat.ports.out.RelayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,15 +110,28 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 .build();
     }
 
+    /**
+     * How long a silent client goes before it is pinged, and, silent for as long again, closed: between 3/8 and 1/2 of
+     * the idle timeout, drawn for each WebSocket, so the close comes within the timeout. Connections that joined
+     * together (a reconnect storm, a load test) would otherwise all be pinged in the same millisecond, and again
+     * at every interval after, since each answer restarts its clock: a burst of writes and reads on an otherwise
+     * idle node. Spread over an eighth of the timeout, they stay apart.
+     */
+    static Duration pingInterval(Duration idleTimeout, Random random) {
+        long half = idleTimeout.toNanos() / 2;
+        long spread = half / 4;
+        return Duration.ofNanos(half - (spread > 0 ? random.nextLong(spread + 1) : 0));
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics, outboxes.of(channel.eventLoop()));
         started = channel.eventLoop().ticker().nanoTime();
         channel.closeFuture().addListener(closed -> ended());
-        long idleMillis = settings.idleTimeout().toMillis();
-        // Reader idle for half the timeout: we ping; idle again: the peer is gone, close.
-        ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(idleMillis / 2, 0, 0, TimeUnit.MILLISECONDS));
+        // Reader idle for the ping interval: we ping; idle again: the peer is gone, close.
+        ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(
+                pingInterval(settings.idleTimeout(), ThreadLocalRandom.current()).toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         ctx.pipeline().addBefore(ctx.name(), "utf8", new Utf8FrameValidator(false));
         ctx.pipeline().addBefore(ctx.name(), "fragments", new WebSocketFrameAggregator(settings.maxFrameBytes()));
         Outcome<ChatConnection> connected;

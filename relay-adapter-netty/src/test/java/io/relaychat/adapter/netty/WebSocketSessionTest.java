@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -282,6 +283,26 @@ class WebSocketSessionTest {
         channel.advanceTimeBy(IDLE_TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertEquals(List.of("close 1001 Idle timeout"), written());
+    }
+
+    @Test
+    void pingsOfWebSocketsThatJoinedTogetherAreSpreadOverAnEighthOfTheIdleTimeoutAndTheCloseStaysWithinIt() {
+        Duration timeout = Duration.ofSeconds(120);
+        Random random = new Random(7);
+        List<Duration> intervals = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            intervals.add(WebSocketSession.pingInterval(timeout, random));
+        }
+        Duration earliest = intervals.stream().min(Duration::compareTo).orElseThrow();
+        Duration latest = intervals.stream().max(Duration::compareTo).orElseThrow();
+
+        assertTrue(earliest.compareTo(Duration.ofSeconds(45)) >= 0, "no ping before 3/8 of the timeout: " + earliest);
+        assertTrue(latest.compareTo(Duration.ofSeconds(60)) <= 0,
+                "the close, an interval after the ping, comes within the timeout: " + latest);
+        assertTrue(latest.minus(earliest).compareTo(Duration.ofSeconds(14)) > 0,
+                "spread over the whole eighth, not bunched: " + earliest + " to " + latest);
+        long inFirstSecond = intervals.stream().filter(d -> d.compareTo(earliest.plusSeconds(1)) < 0).count();
+        assertTrue(inFirstSecond < 1_000, "about 1 in 15 per second of the spread, not a burst: " + inFirstSecond);
     }
 
     /** A client frame as browsers send it, masked: written by Netty's own client-side frame encoder. */
