@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
  * {@code observing} puts the store on the path of what other nodes tell the core, where a store wants to learn
  * from it (MongoDB's seq hints); the others pass it on as it is. {@code probe} is what readiness pings;
  * {@code description} says which, for the start-up line (never a credential: MongoDB is described by its hosts).
- * The SQLite store completes its writes a batch at a time, through the transport's {@code deliveries}, so that a
- * batch's messages reach each event loop in one hand-off.
+ * The SQLite and MongoDB stores complete their writes a batch at a time (a commit, an insert), through the
+ * transport's {@code deliveries}, so that a batch's messages reach each event loop in one hand-off.
  */
 record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStore blobs,
                UnaryOperator<ClusterEvents> observing, DependencyProbe probe, Runnable release, String description)
@@ -41,7 +41,7 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
         return switch (config.storage()) {
             case MEMORY -> memory(config);
             case SQLITE -> sqlite(config, deliveries);
-            case MONGODB -> mongo(config);
+            case MONGODB -> mongo(config, deliveries);
         };
     }
 
@@ -60,8 +60,8 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
                         + "RELAY_STORAGE to keep it in SQLite, or set MONGO_URL" + ignored + "; uploads: folder " + blobs.folder());
     }
 
-    private static Storage mongo(ServerConfig config) {
-        MongoStorage mongo = MongoStorage.open(mongoSettings(config));
+    private static Storage mongo(ServerConfig config, DeliveryBatching deliveries) {
+        MongoStorage mongo = MongoStorage.open(mongoSettings(config), deliveries);
         return new Storage(mongo.users(), mongo.rooms(), mongo.messages(), mongo.blobs(), mongo::observing,
                 mongo.probe(), mongo::close, "storage: " + mongo.describe() + "; uploads in GridFS");
     }

@@ -72,15 +72,15 @@ final class MongoFailures {
     }
 
     /**
-     * How many documents of an ordered insert were stored before it failed: those before the first refused one.
-     * None is assumed stored when the failure does not say (the connection broke, say).
+     * Where an ordered insert stopped: the position of the first document refused, every one before it stored; -1
+     * when the failure names none (the connection broke, say), and none is known to be stored.
      */
-    static int insertedBeforeFailure(Throwable error) {
+    static int refusedAt(Throwable error) {
         Throwable cause = Failures.cause(error);
         if (cause instanceof MongoBulkWriteException bulk && !bulk.getWriteErrors().isEmpty()) {
             return bulk.getWriteErrors().get(0).getIndex();
         }
-        return 0;
+        return -1;
     }
 
     /** Whether a duplicate-key failure was raised by the named index. */

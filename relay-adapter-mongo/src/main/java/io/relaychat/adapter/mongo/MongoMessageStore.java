@@ -9,6 +9,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.MessageId;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomId;
@@ -72,8 +73,13 @@ final class MongoMessageStore implements MessageStore {
     /** Messages per insert at most: a busy room's backlog goes in a few round trips, none of them huge. */
     private static final int MAX_BATCH = 64;
     private static final int REMEMBERED_ROOMS = 10_000;
+    /** Inserts out at once, each carrying several rooms' messages when the node is busy (see {@link CombinedInserts}). */
+    private static final int INSERTS_IN_FLIGHT = 2;
+    private static final InsertManyOptions ORDERED = new InsertManyOptions().ordered(true);
 
     private final MongoCollection<Document> messages;
+    /** Every room's inserts, a few at a time, each carrying what other rooms queued meanwhile. */
+    private final CombinedInserts inserts;
     /** Null while history is kept forever: then nothing expires and the unique index alone keeps seqs unique. */
     private final MongoCollection<Document> seqFloors;
     /** Messages expire, so every insert raises its room's floor. */
@@ -96,7 +102,7 @@ final class MongoMessageStore implements MessageStore {
 
     /** History kept forever. */
     MongoMessageStore(MongoCollection<Document> messages) {
-        this(messages, null, null);
+        this(messages, null, null, DeliveryBatching.NONE);
     }
 
     /**
@@ -104,9 +110,13 @@ final class MongoMessageStore implements MessageStore {
      *                   read whenever a room has no message: a floor written while messages expired, or by an import
      *                   of another store's counters, still holds once the TTL is gone
      * @param historyTtl how long MongoDB keeps a message (its TTL index); null when it keeps them forever
+     * @param deliveries what the answers to each insert run through, so that its messages reach the transport together
      */
-    MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl) {
+    MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl,
+                      DeliveryBatching deliveries) {
         this.messages = messages;
+        this.inserts = new CombinedInserts(documents -> Reactive.done(messages.insertMany(documents, ORDERED)),
+                INSERTS_IN_FLIGHT, deliveries);
         this.seqFloors = seqFloors;
         this.writesFloors = historyTtl != null;
         if (writesFloors) {
@@ -230,14 +240,15 @@ final class MongoMessageStore implements MessageStore {
             numbered.add(stored);
             documents.add(document(stored, batch.get(i).clientKey()));
         }
-        return insert(roomId, documents, seq + batch.size() - 1).handle((ignored, error) -> {
+        return insert(roomId, documents, seq + batch.size() - 1).thenCompose(outcome -> {
+            Throwable error = outcome.error();
             if (error != null && MongoFailures.isWriteConcernFailure(error)) {
                 // Stored perhaps, durable not known: nothing of the batch is confirmed. A retry with its client id
                 // finds what landed; where the room stands is read again next time.
                 forget(roomId);
                 return CompletableFuture.<Void>failedFuture(MongoFailures.translate(error));
             }
-            int inserted = error == null ? batch.size() : MongoFailures.insertedBeforeFailure(error);
+            int inserted = outcome.inserted();
             for (int i = 0; i < inserted; i++) {
                 batch.get(i).stored(numbered.get(i));
             }
@@ -252,7 +263,7 @@ final class MongoMessageStore implements MessageStore {
                 return CompletableFuture.<Void>failedFuture(MongoFailures.translate(error));
             }
             return afterConflict(batch.subList(inserted, batch.size()), seq + inserted, conflicts, error);
-        }).thenCompose(next -> next);
+        });
     }
 
     /**
@@ -260,26 +271,18 @@ final class MongoMessageStore implements MessageStore {
      * time: no longer, and the floor is never behind an acknowledged seq. Should the insert stop short, the floor is
      * ahead; it is read only once every message of the room has expired, and then costs a hole, never a seq twice.
      */
-    private CompletableFuture<Void> insert(RoomId roomId, List<Document> documents, long lastSeq) {
-        CompletableFuture<Void> inserted = Reactive.done(messages.insertMany(documents, new InsertManyOptions().ordered(true)));
+    private CompletableFuture<CombinedInserts.Outcome> insert(RoomId roomId, List<Document> documents, long lastSeq) {
+        CompletableFuture<CombinedInserts.Outcome> inserted = inserts.insert(documents);
         if (!writesFloors) {
             return inserted;
         }
         CompletableFuture<Void> floor = raiseFloor(roomId, lastSeq, true);
         // Answered once both are done, the insert's failure first. A floor that failed fails a batch that was stored,
         // as a write-concern error does (a retry finds it by client id), and never reads as a seq taken.
-        CompletableFuture<Void> both = new CompletableFuture<>();
-        inserted.whenComplete((ignored, insertError) -> floor.whenComplete((done, floorError) -> {
-            if (insertError != null) {
-                both.completeExceptionally(insertError);
-            } else if (floorError != null) {
-                both.completeExceptionally(new StorageUnavailableException("the seq floor of room " + roomId
-                        + " could not be raised", MongoFailures.translate(floorError)));
-            } else {
-                both.complete(null);
-            }
-        }));
-        return both;
+        return inserted.thenCompose(outcome -> floor.handle((done, floorError) ->
+                outcome.error() != null || floorError == null ? outcome
+                : new CombinedInserts.Outcome(0, new StorageUnavailableException("the seq floor of room " + roomId
+                        + " could not be raised", MongoFailures.translate(floorError)))));
     }
 
     /** Two nodes creating a room's floor at once: the upsert that loses finds the document the other created. */

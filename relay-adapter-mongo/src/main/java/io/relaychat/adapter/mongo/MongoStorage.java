@@ -10,6 +10,7 @@ import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.relaychat.ports.in.ClusterEvents;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.Failures;
 import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.out.BlobStore;
@@ -44,7 +45,7 @@ public final class MongoStorage implements AutoCloseable {
     private final GridFsBlobStore blobs;
     private final MongoDatabase database;
 
-    private MongoStorage(MongoSettings settings) {
+    private MongoStorage(MongoSettings settings, DeliveryBatching deliveries) {
         this.settings = settings;
         this.client = MongoClients.create(clientSettings(settings));
         MongoDatabase database = client.getDatabase(settings.database())
@@ -53,7 +54,7 @@ public final class MongoStorage implements AutoCloseable {
         this.users = new MongoUserStore(database.getCollection(MongoUserStore.COLLECTION));
         this.rooms = new MongoRoomStore(database.getCollection(MongoRoomStore.COLLECTION));
         this.messages = new MongoMessageStore(database.getCollection(MongoMessageStore.COLLECTION),
-                database.getCollection(MongoMessageStore.SEQ_FLOORS), settings.historyTtl());
+                database.getCollection(MongoMessageStore.SEQ_FLOORS), settings.historyTtl(), deliveries);
         this.blobs = new GridFsBlobStore(GridFSBuckets.create(database, GridFsBlobStore.BUCKET));
         this.database = database;
     }
@@ -63,7 +64,15 @@ public final class MongoStorage implements AutoCloseable {
      * until done; fails with {@link StorageUnavailableException} when MongoDB cannot be reached in time.
      */
     public static MongoStorage open(MongoSettings settings) {
-        MongoStorage storage = new MongoStorage(settings);
+        return open(settings, DeliveryBatching.NONE);
+    }
+
+    /**
+     * As {@link #open(MongoSettings)}, with the messages that each insert stores handed to the transport together
+     * through {@code deliveries} (the server passes its transport's).
+     */
+    public static MongoStorage open(MongoSettings settings, DeliveryBatching deliveries) {
+        MongoStorage storage = new MongoStorage(settings, deliveries);
         try {
             LegacyImport.run(storage.database)
                     .thenCompose(ignored -> storage.ensureIndexes())

@@ -11,6 +11,7 @@ import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
+import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
@@ -150,7 +151,7 @@ class SeqHintsTest {
                 .applyConnectionString(new ConnectionString(mongo.connectionString())).addCommandListener(counter).build())) {
             var db = client.getDatabase(database);
             MongoMessageStore here = new MongoMessageStore(db.getCollection(MongoMessageStore.COLLECTION),
-                    db.getCollection(MongoMessageStore.SEQ_FLOORS), null);
+                    db.getCollection(MongoMessageStore.SEQ_FLOORS), null, DeliveryBatching.NONE);
             RoomId room = new RoomId(Fixtures.newId());
 
             assertEquals(List.of(), result(here.history(room, 50, null, null)));

@@ -1,0 +1,189 @@
+package io.relaychat.adapter.mongo;
+
+import com.mongodb.MongoSocketReadException;
+import com.mongodb.ServerAddress;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoCollection;
+import io.relaychat.ports.model.DeliveryBatching;
+import io.relaychat.ports.model.Failures;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import static io.relaychat.testkit.Await.result;
+import static io.relaychat.testkit.Await.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rooms' inserts combined into few ordered inserts, against the real driver and the in-process server: what waits
+ * while inserts are out goes together, a refused document stops only its own room's part, and the parts after it
+ * are stored by the next insert.
+ */
+class CombinedInsertsTest {
+    private static InProcessMongo mongo;
+    private static MongoClient client;
+    private MongoCollection<Document> collection;
+    /** The documents of every insert sent, in order. */
+    private final List<List<String>> sent = new CopyOnWriteArrayList<>();
+    /** Holds the first insert back until completed, so that the ones asked for meanwhile must wait. */
+    private final CompletableFuture<Void> firstMayGo = new CompletableFuture<>();
+
+    @BeforeAll
+    static void startServer() {
+        mongo = new InProcessMongo();
+        client = MongoClients.create(mongo.connectionString());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        mongo.close();
+    }
+
+    @BeforeEach
+    void freshCollection() {
+        collection = client.getDatabase("combined_" + UUID.randomUUID().toString().replace("-", ""))
+                .getCollection("messages");
+        result(Reactive.done(collection.createIndex(Indexes.ascending("id"), new IndexOptions().unique(true))));
+    }
+
+    @Test
+    void givenAnInsertOut_whenRoomsAskMeanwhile_thenTheyGoAsOneInsertWhenItReturns() {
+        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, DeliveryBatching.NONE);
+
+        CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
+        CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1"), doc("b2")));
+        CompletableFuture<CombinedInserts.Outcome> c = inserts.insert(List.of(doc("c1")));
+        assertEquals(List.of(List.of("a1")), sent, "b and c wait while a's insert is out");
+        firstMayGo.complete(null);
+
+        assertEquals(new CombinedInserts.Outcome(1, null), result(a));
+        assertEquals(new CombinedInserts.Outcome(2, null), result(b));
+        assertEquals(new CombinedInserts.Outcome(1, null), result(c));
+        assertEquals(List.of(List.of("a1"), List.of("b1", "b2", "c1")), sent);
+        assertEquals(List.of("a1", "b1", "b2", "c1"), stored());
+    }
+
+    @Test
+    void givenADocumentRefusedMidway_thenItsRoomStopsThereAndTheRoomsAfterItAreStoredByTheNextInsert() {
+        result(insertMany(List.of(doc("taken"))));
+        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, DeliveryBatching.NONE);
+
+        CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
+        CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1")));
+        CompletableFuture<CombinedInserts.Outcome> c = inserts.insert(List.of(doc("c1"), doc("taken"), doc("c3")));
+        CompletableFuture<CombinedInserts.Outcome> d = inserts.insert(List.of(doc("d1")));
+        firstMayGo.complete(null);
+
+        assertEquals(new CombinedInserts.Outcome(1, null), result(a));
+        assertEquals(new CombinedInserts.Outcome(1, null), result(b));
+        CombinedInserts.Outcome refused = result(c);
+        assertEquals(1, refused.inserted(), "c1 is stored, the refused document and c3 are not");
+        assertTrue(MongoFailures.isDuplicateKey(refused.error()), String.valueOf(refused.error()));
+        assertEquals(new CombinedInserts.Outcome(1, null), result(d));
+        assertEquals(List.of(List.of("a1"), List.of("b1", "c1", "taken", "c3", "d1"), List.of("d1")), sent);
+        assertEquals(List.of("taken", "a1", "b1", "c1", "d1"), stored());
+    }
+
+    @Test
+    void givenAFailureThatNamesNoDocument_thenEveryPartOfThatInsertFailsWithNoneStored() {
+        MongoSocketReadException broken = new MongoSocketReadException("connection reset",
+                new ServerAddress("127.0.0.1", 1));
+        CombinedInserts inserts = new CombinedInserts(heldFirst(documents -> CompletableFuture.failedFuture(broken)), 1,
+                DeliveryBatching.NONE);
+
+        CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
+        CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1")));
+        CompletableFuture<CombinedInserts.Outcome> c = inserts.insert(List.of(doc("c1"), doc("c2")));
+        firstMayGo.complete(null);
+
+        for (CompletableFuture<CombinedInserts.Outcome> part : List.of(a, b, c)) {
+            CombinedInserts.Outcome outcome = result(part);
+            assertEquals(0, outcome.inserted());
+            assertSame(broken, Failures.cause(outcome.error()));
+        }
+        assertEquals(2, sent.size(), "a alone, then b and c together");
+    }
+
+    @Test
+    void givenRoomsInOneInsert_thenTheirAnswersRunTogetherThroughTheDeliveryBatching() {
+        List<CompletableFuture<CombinedInserts.Outcome>> parts = new CopyOnWriteArrayList<>();
+        List<Long> answeredPerRun = new CopyOnWriteArrayList<>();
+        DeliveryBatching counting = completions -> {
+            long before = parts.stream().filter(CompletableFuture::isDone).count();
+            completions.run();
+            answeredPerRun.add(parts.stream().filter(CompletableFuture::isDone).count() - before);
+        };
+        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, counting);
+
+        parts.add(inserts.insert(List.of(doc("a1"))));
+        parts.add(inserts.insert(List.of(doc("b1"))));
+        parts.add(inserts.insert(List.of(doc("c1"), doc("c2"))));
+        firstMayGo.complete(null);
+
+        until("both inserts answered", () -> answeredPerRun.size() == 2);
+        assertEquals(List.of(1L, 2L), answeredPerRun, "a's insert, then b's and c's in one run");
+    }
+
+    @Test
+    void givenManyInsertsOut_thenEachAskedForWhileOneIsFreeGoesAtOnce() {
+        List<CompletableFuture<Void>> held = new ArrayList<>();
+        CombinedInserts inserts = new CombinedInserts(documents -> {
+            sent.add(ids(documents));
+            CompletableFuture<Void> reply = new CompletableFuture<>();
+            held.add(reply);
+            return reply;
+        }, 2, DeliveryBatching.NONE);
+
+        inserts.insert(List.of(doc("a1")));
+        inserts.insert(List.of(doc("b1")));
+        CompletableFuture<CombinedInserts.Outcome> c = inserts.insert(List.of(doc("c1")));
+
+        assertEquals(List.of(List.of("a1"), List.of("b1")), sent, "two out at once; c waits");
+        held.get(0).complete(null);
+        assertEquals(List.of(List.of("a1"), List.of("b1"), List.of("c1")), sent);
+        held.get(2).complete(null);
+        assertNull(result(c).error());
+    }
+
+    private Function<List<Document>, CompletableFuture<Void>> heldFirst(
+            Function<List<Document>, CompletableFuture<Void>> send) {
+        return documents -> {
+            boolean first = sent.isEmpty();
+            sent.add(ids(documents));
+            return first ? firstMayGo.thenCompose(ignored -> send.apply(documents)) : send.apply(documents);
+        };
+    }
+
+    private CompletableFuture<Void> insertMany(List<Document> documents) {
+        return Reactive.done(collection.insertMany(documents, new InsertManyOptions().ordered(true)));
+    }
+
+    private List<String> stored() {
+        return ids(result(Reactive.all(collection.find())));
+    }
+
+    private static List<String> ids(List<Document> documents) {
+        return documents.stream().map(document -> document.getString("id")).toList();
+    }
+
+    private static Document doc(String id) {
+        return new Document("id", id);
+    }
+}
