@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 final class CombinedInserts {
     /** Documents per insert at most; the driver splits what passes MongoDB's message size anyway. */
-    static final int MAX_DOCUMENTS = 512;
+    private static final int MAX_DOCUMENTS = 512;
 
     /** How one part ended: its first {@code inserted} documents are stored; {@code error} says why not the rest. */
     record Outcome(int inserted, Throwable error) {
@@ -41,7 +41,7 @@ final class CombinedInserts {
     private int sending;
 
     /**
-     * @param send     one ordered insert of the documents, in their order
+     * @param send       one ordered insert of the documents, in their order
      * @param inFlight   how many inserts may be out at once
      * @param deliveries what the answers to one insert run through
      */
@@ -78,8 +78,10 @@ final class CombinedInserts {
                 parts.add(next);
                 count += next.documents().size();
             }
-            documents = parts.size() == 1 ? parts.get(0).documents() : new ArrayList<>(count);
-            if (parts.size() > 1) {
+            if (parts.size() == 1) {
+                documents = parts.get(0).documents();
+            } else {
+                documents = new ArrayList<>(count);
                 parts.forEach(part -> documents.addAll(part.documents()));
             }
         }
