@@ -17,9 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.relaychat.ports.in.ChatConnection;
 import io.relaychat.ports.in.ChatUseCase;
@@ -39,7 +36,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One authenticated WebSocket: client frames become requests on its {@link ChatConnection} (through
@@ -74,20 +70,26 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private long started;
     private final RelayMetrics metrics;
     private final LoopOutbox.PerLoop outboxes;
+    private final IdlePings.PerLoop pings;
+    /** This WebSocket's place in its loop's sweep for silent WebSockets. Event loop only. */
+    private IdlePings.Watch silence;
     private long framesIn;
     private long bytesIn;
 
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings) {
-        this(chat, user, settings, "unknown", RelayMetrics.NONE, new LoopOutbox.PerLoop());
+        this(chat, user, settings, "unknown", RelayMetrics.NONE, new LoopOutbox.PerLoop(),
+                new IdlePings.PerLoop(settings.idleTimeout()));
     }
 
     /**
      * {@code client}: the address the upgrade came from, as the access log names it; {@code outboxes}: the
-     * transport's, so that the sessions of one event loop share its outbox.
+     * transport's, so that the sessions of one event loop share its outbox; {@code pings}: likewise, its sweep for
+     * silent WebSockets.
      */
     WebSocketSession(ChatUseCase chat, User user, TransportSettings settings, String client, RelayMetrics metrics,
-                     LoopOutbox.PerLoop outboxes) {
+                     LoopOutbox.PerLoop outboxes, IdlePings.PerLoop pings) {
         this.outboxes = outboxes;
+        this.pings = pings;
         this.metrics = metrics;
         this.chat = chat;
         this.user = user;
@@ -128,10 +130,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics, outboxes.of(channel.eventLoop()));
         started = channel.eventLoop().ticker().nanoTime();
-        channel.closeFuture().addListener(closed -> ended());
-        // Reader idle for the ping interval: we ping; idle again: the peer is gone, close.
-        ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(
-                pingInterval(settings.idleTimeout(), ThreadLocalRandom.current()).toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        // Silent for the ping interval: we ping; silent as long again: the peer is gone, close. The sweep may act up
+        // to one tick early or late, so the interval is drawn for a timeout one tick shorter.
+        Duration timeout = settings.idleTimeout();
+        silence = pings.of(channel.eventLoop()).watch(new Silence(),
+                pingInterval(timeout.minus(IdlePings.tickOf(timeout)), ThreadLocalRandom.current()));
+        channel.closeFuture().addListener(closed -> {
+            silence.cancel();
+            ended();
+        });
         ctx.pipeline().addBefore(ctx.name(), "utf8", new Utf8FrameValidator(false));
         ctx.pipeline().addBefore(ctx.name(), "fragments", new WebSocketFrameAggregator(settings.maxFrameBytes()));
         Outcome<ChatConnection> connected;
@@ -185,6 +192,26 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void tell(ServerEvent event) {
         send(new Broadcast(event));
+    }
+
+    /** What the sweep does to this WebSocket when it has been silent too long. */
+    private final class Silence implements IdlePings.Silent {
+        @Override
+        public void ping() {
+            out.frame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));
+        }
+
+        @Override
+        public void closeIdle() {
+            out.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, IDLE_TIMEOUT);
+        }
+    }
+
+    /** Whatever the socket gave, a part of a frame included, the peer is there: its silence starts over. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        silence.heard();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -260,14 +287,6 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ConnectionDrain.Event.DRAIN) {
             drain();
-            return;
-        }
-        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            if (idle.isFirst()) {
-                out.frame(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD)));
-            } else {
-                out.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, IDLE_TIMEOUT);
-            }
             return;
         }
         ctx.fireUserEventTriggered(event);

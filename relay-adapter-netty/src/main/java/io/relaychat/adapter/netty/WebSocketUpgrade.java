@@ -50,6 +50,8 @@ final class WebSocketUpgrade {
     private final RelayMetrics metrics;
     /** The WebSockets of one event loop share its outbox: their writes go to the loop in batches. */
     private final LoopOutbox.PerLoop outboxes = new LoopOutbox.PerLoop();
+    /** Likewise its sweep for silent WebSockets: one timer per loop, not one per WebSocket. */
+    private final IdlePings.PerLoop pings;
 
     WebSocketUpgrade(RelayUseCases core, TransportSettings settings, ChannelGroup webSockets, AccessLog accessLog,
                      RelayMetrics metrics) {
@@ -62,6 +64,7 @@ final class WebSocketUpgrade {
                 ? Optional.of(new MessageCompression(settings.compression(), settings.maxFrameBytes()))
                 : Optional.empty();
         this.scheme = settings.tls().isPresent() ? "wss://" : "ws://";
+        this.pings = new IdlePings.PerLoop(settings.idleTimeout());
     }
 
     /** Takes over {@code request} (and releases it); the handler of {@code ctx} is replaced by the session. */
@@ -126,7 +129,7 @@ final class WebSocketUpgrade {
             }
             // The session turns reading back on: from here on its InFlightRequests is the one to say.
             ctx.pipeline().replace(ctx.handler(), "websocket", new WebSocketSession(core.chat(), user, settings, client, metrics,
-                    outboxes));
+                    outboxes, pings));
             webSockets.add(done.channel());
         });
     }
