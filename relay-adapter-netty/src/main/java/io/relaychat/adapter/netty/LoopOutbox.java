@@ -136,15 +136,23 @@ final class LoopOutbox implements Runnable {
                 log.warn("a WebSocket write failed", LogSafe.error(e));
             }
         }
-        for (int i = 0; i < written.size(); i++) {
-            written.get(i).flushNow();
-        }
-        written.clear();
-        frames.releaseAll();
-        // A write offered after the last poll saw the flag still set and left the scheduling to us.
-        scheduled.set(false);
-        if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {
-            handOver();
+        try {
+            for (int i = 0; i < written.size(); i++) {
+                try {
+                    written.get(i).flushNow();
+                } catch (RuntimeException e) {
+                    log.warn("a WebSocket flush failed", LogSafe.error(e));
+                }
+            }
+        } finally {
+            // Whatever failed above, the loop's later writes must still be handed to it: the flag must come down.
+            written.clear();
+            frames.releaseAll();
+            // A write offered after the last poll saw the flag still set and left the scheduling to us.
+            scheduled.set(false);
+            if (!queued.isEmpty() && scheduled.compareAndSet(false, true)) {
+                handOver();
+            }
         }
     }
 

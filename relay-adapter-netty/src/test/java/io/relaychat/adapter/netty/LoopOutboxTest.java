@@ -108,6 +108,23 @@ class LoopOutboxTest {
         assertEquals(List.of("next"), loop.submit(() -> List.copyOf(ran)).syncUninterruptibly().getNow());
     }
 
+
+    @Test
+    void aFlushThatFailsDoesNotStopTheOtherFlushesNorTheLoopsLaterWrites() {
+        LoopOutbox outbox = new LoopOutbox(loop);
+        List<String> ran = new ArrayList<>();
+        outbox.post(() -> {
+            outbox.flushAtEnd(() -> {
+                throw new IllegalStateException("broken");
+            });
+            outbox.flushAtEnd(() -> ran.add("flushed"));
+        });
+        loop.submit(() -> { }).syncUninterruptibly(); // that batch is over
+
+        outbox.post(() -> ran.add("later"));
+
+        assertEquals(List.of("flushed", "later"), loop.submit(() -> List.copyOf(ran)).syncUninterruptibly().getNow());
+    }
     /** A loop that counts the tasks handed to it: each is a wake-up when it sleeps. */
     private static final class CountingLoop extends DefaultEventLoop {
         final AtomicInteger tasks = new AtomicInteger();
