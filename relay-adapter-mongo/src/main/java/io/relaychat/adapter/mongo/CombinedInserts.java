@@ -1,7 +1,6 @@
 package io.relaychat.adapter.mongo;
 
 import io.relaychat.ports.model.DeliveryBatching;
-import org.bson.Document;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,8 +20,10 @@ import java.util.function.Function;
  * out again with the next insert. A failure that names no document (the connection broke) is every part's, none of
  * them known to be stored, as it is for an insert of one room's messages. One insert's answers run through the
  * transport's {@link DeliveryBatching}, so that its rooms' messages reach each event loop in one hand-off.
+ *
+ * @param <D> the documents, as {@code send} takes them: the message store's are {@link org.bson.RawBsonDocument}s
  */
-final class CombinedInserts {
+final class CombinedInserts<D> {
     /** Documents per insert at most; the driver splits what passes MongoDB's message size anyway. */
     private static final int MAX_DOCUMENTS = 512;
 
@@ -30,14 +31,14 @@ final class CombinedInserts {
     record Outcome(int inserted, Throwable error) {
     }
 
-    private record Part(List<Document> documents, CompletableFuture<Outcome> outcome) {
+    private record Part<D>(List<D> documents, CompletableFuture<Outcome> outcome) {
     }
 
-    private final Function<List<Document>, CompletableFuture<Void>> send;
+    private final Function<List<D>, CompletableFuture<Void>> send;
     private final int inFlight;
     private final DeliveryBatching deliveries;
     /** Guarded by itself, as is {@link #sending}. */
-    private final ArrayDeque<Part> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Part<D>> waiting = new ArrayDeque<>();
     private int sending;
 
     /**
@@ -45,7 +46,7 @@ final class CombinedInserts {
      * @param inFlight   how many inserts may be out at once
      * @param deliveries what the answers to one insert run through
      */
-    CombinedInserts(Function<List<Document>, CompletableFuture<Void>> send, int inFlight, DeliveryBatching deliveries) {
+    CombinedInserts(Function<List<D>, CompletableFuture<Void>> send, int inFlight, DeliveryBatching deliveries) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("inFlight must be positive");
         }
@@ -55,8 +56,8 @@ final class CombinedInserts {
     }
 
     /** Inserts one room's documents, in their order, with whatever other rooms' wait beside them. */
-    CompletableFuture<Outcome> insert(List<Document> documents) {
-        Part part = new Part(documents, new CompletableFuture<>());
+    CompletableFuture<Outcome> insert(List<D> documents) {
+        Part<D> part = new Part<>(documents, new CompletableFuture<>());
         synchronized (waiting) {
             waiting.add(part);
         }
@@ -65,8 +66,8 @@ final class CombinedInserts {
     }
 
     private void sendWhatWaits() {
-        List<Part> parts = new ArrayList<>();
-        List<Document> documents;
+        List<Part<D>> parts = new ArrayList<>();
+        List<D> documents;
         synchronized (waiting) {
             if (sending >= inFlight || waiting.isEmpty()) {
                 return;
@@ -74,7 +75,7 @@ final class CombinedInserts {
             sending++;
             int count = 0;
             while (!waiting.isEmpty() && (parts.isEmpty() || count + waiting.peek().documents().size() <= MAX_DOCUMENTS)) {
-                Part next = waiting.poll();
+                Part<D> next = waiting.poll();
                 parts.add(next);
                 count += next.documents().size();
             }
@@ -92,12 +93,21 @@ final class CombinedInserts {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((ignored, error) -> {
-            List<Part> untried = new ArrayList<>();
-            deliveries.together(() -> untried.addAll(answer(parts, error)));
-            synchronized (waiting) {
-                sending--;
-                for (int i = untried.size() - 1; i >= 0; i--) {
-                    waiting.addFirst(untried.get(i)); // not stored: first in line, ahead of later arrivals
+            List<Part<D>> untried = new ArrayList<>();
+            try {
+                deliveries.together(() -> untried.addAll(answer(parts, error)));
+            } catch (RuntimeException failed) {
+                // Answering broke (the transport's batching, say): no part may wait for ever on it, and whether the
+                // ones not yet answered are stored is not known, as after a broken connection.
+                parts.forEach(part -> part.outcome().complete(new Outcome(0, failed)));
+                untried.clear();
+            } finally {
+                // Whatever happened above, the insert is back: its slot must be, or the inserts stop for good.
+                synchronized (waiting) {
+                    sending--;
+                    for (int i = untried.size() - 1; i >= 0; i--) {
+                        waiting.addFirst(untried.get(i)); // not stored: first in line, ahead of later arrivals
+                    }
                 }
             }
             sendWhatWaits();
@@ -105,7 +115,7 @@ final class CombinedInserts {
     }
 
     /** Completes the parts the insert decided; the ones after the refused document, which it never tried. */
-    private static List<Part> answer(List<Part> parts, Throwable error) {
+    private static <D> List<Part<D>> answer(List<Part<D>> parts, Throwable error) {
         if (error == null) {
             parts.forEach(part -> part.outcome().complete(new Outcome(part.documents().size(), null)));
             return List.of();
@@ -116,9 +126,9 @@ final class CombinedInserts {
             parts.forEach(part -> part.outcome().complete(new Outcome(0, error)));
             return List.of();
         }
-        List<Part> untried = new ArrayList<>();
+        List<Part<D>> untried = new ArrayList<>();
         int start = 0;
-        for (Part part : parts) {
+        for (Part<D> part : parts) {
             int size = part.documents().size();
             if (refused >= start + size) {
                 part.outcome().complete(new Outcome(size, null));

@@ -48,13 +48,18 @@ final class Documents {
      * a bound keeps its meaning: before the end of time is every message, before its beginning none.
      */
     static Date date(Instant instant) {
+        return new Date(epochMillis(instant));
+    }
+
+    /** What {@link #date} holds, for writers of BSON that take the milliseconds themselves ({@link MessageBson}). */
+    static long epochMillis(Instant instant) {
         if (instant.isAfter(LATEST_DATE)) {
-            return new Date(Long.MAX_VALUE);
+            return Long.MAX_VALUE;
         }
         if (instant.isBefore(EARLIEST_DATE)) {
-            return new Date(Long.MIN_VALUE);
+            return Long.MIN_VALUE;
         }
-        return Date.from(instant);
+        return instant.toEpochMilli();
     }
 
     static List<String> strings(Document document, String field) {

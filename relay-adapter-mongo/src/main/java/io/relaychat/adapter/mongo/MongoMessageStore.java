@@ -17,6 +17,7 @@ import io.relaychat.ports.model.StorageUnavailableException;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.bson.conversions.Bson;
 
 import java.time.Duration;
@@ -77,9 +78,13 @@ final class MongoMessageStore implements MessageStore {
     private static final int INSERTS_IN_FLIGHT = 2;
     private static final InsertManyOptions ORDERED = new InsertManyOptions().ordered(true);
 
+    /** What every read goes through: {@link #message(Document)} makes each found document a message. */
     private final MongoCollection<Document> messages;
-    /** Every room's inserts, a few at a time, each carrying what other rooms queued meanwhile. */
-    private final CombinedInserts inserts;
+    /**
+     * Every room's inserts, a few at a time, each carrying what other rooms queued meanwhile. Sent as BSON already
+     * ({@link MessageBson}), through the same collection seen with raw documents: the driver copies their bytes.
+     */
+    private final CombinedInserts<RawBsonDocument> inserts;
     /** Null while history is kept forever: then nothing expires and the unique index alone keeps seqs unique. */
     private final MongoCollection<Document> seqFloors;
     /** Messages expire, so every insert raises its room's floor. */
@@ -115,7 +120,8 @@ final class MongoMessageStore implements MessageStore {
     MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl,
                       DeliveryBatching deliveries) {
         this.messages = messages;
-        this.inserts = new CombinedInserts(documents -> Reactive.done(messages.insertMany(documents, ORDERED)),
+        MongoCollection<RawBsonDocument> rawMessages = messages.withDocumentClass(RawBsonDocument.class);
+        this.inserts = new CombinedInserts<>(documents -> Reactive.done(rawMessages.insertMany(documents, ORDERED)),
                 INSERTS_IN_FLIGHT, deliveries);
         this.seqFloors = seqFloors;
         this.writesFloors = historyTtl != null;
@@ -234,11 +240,11 @@ final class MongoMessageStore implements MessageStore {
     private CompletableFuture<Void> claim(List<Pending> batch, long seq, int conflicts) {
         RoomId roomId = batch.get(0).message().roomId();
         List<ChatMessage> numbered = new ArrayList<>(batch.size());
-        List<Document> documents = new ArrayList<>(batch.size());
+        List<RawBsonDocument> documents = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             ChatMessage stored = batch.get(i).message().withSeq(seq + i);
             numbered.add(stored);
-            documents.add(document(stored, batch.get(i).clientKey()));
+            documents.add(MessageBson.document(stored, batch.get(i).clientKey()));
         }
         return insert(roomId, documents, seq + batch.size() - 1).thenCompose(outcome -> {
             Throwable error = outcome.error();
@@ -271,7 +277,8 @@ final class MongoMessageStore implements MessageStore {
      * time: no longer, and the floor is never behind an acknowledged seq. Should the insert stop short, the floor is
      * ahead; it is read only once every message of the room has expired, and then costs a hole, never a seq twice.
      */
-    private CompletableFuture<CombinedInserts.Outcome> insert(RoomId roomId, List<Document> documents, long lastSeq) {
+    private CompletableFuture<CombinedInserts.Outcome> insert(RoomId roomId, List<RawBsonDocument> documents,
+                                                              long lastSeq) {
         CompletableFuture<CombinedInserts.Outcome> inserted = inserts.insert(documents);
         if (!writesFloors) {
             return inserted;
@@ -446,7 +453,10 @@ final class MongoMessageStore implements MessageStore {
         return userId.value() + "/" + clientId;
     }
 
-    /** A stored message as this collection keeps it (also what {@link MongoImport} writes). */
+    /**
+     * A stored message as this collection keeps it, as {@link MongoImport} writes it; appends write the same fields as
+     * bytes ({@link MessageBson}), and a test holds the two to one shape.
+     */
     static Document document(ChatMessage message, String clientKey) {
         Document document = new Document("id", message.id().value())
                 .append("room_id", message.roomId().value())

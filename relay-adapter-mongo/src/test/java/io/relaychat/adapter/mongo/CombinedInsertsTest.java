@@ -10,7 +10,11 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.Failures;
-import org.bson.Document;
+import org.bson.BsonDocument;
+import org.bson.BsonObjectId;
+import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,12 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Rooms' inserts combined into few ordered inserts, against the real driver and the in-process server: what waits
  * while inserts are out goes together, a refused document stops only its own room's part, and the parts after it
- * are stored by the next insert.
+ * are stored by the next insert. The documents are raw BSON, as the message store's are, so that the positions the
+ * server names are those of the bytes the driver was handed.
  */
 class CombinedInsertsTest {
     private static InProcessMongo mongo;
     private static MongoClient client;
-    private MongoCollection<Document> collection;
+    private MongoCollection<RawBsonDocument> collection;
     /** The documents of every insert sent, in order. */
     private final List<List<String>> sent = new CopyOnWriteArrayList<>();
     /** Holds the first insert back until completed, so that the ones asked for meanwhile must wait. */
@@ -59,13 +64,14 @@ class CombinedInsertsTest {
     @BeforeEach
     void freshCollection() {
         collection = client.getDatabase("combined_" + UUID.randomUUID().toString().replace("-", ""))
-                .getCollection("messages");
+                .getCollection("messages", RawBsonDocument.class);
         result(Reactive.done(collection.createIndex(Indexes.ascending("id"), new IndexOptions().unique(true))));
     }
 
     @Test
     void givenAnInsertOut_whenRoomsAskMeanwhile_thenTheyGoAsOneInsertWhenItReturns() {
-        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, DeliveryBatching.NONE);
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(heldFirst(this::insertMany), 1,
+                DeliveryBatching.NONE);
 
         CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
         CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1"), doc("b2")));
@@ -83,7 +89,8 @@ class CombinedInsertsTest {
     @Test
     void givenADocumentRefusedMidway_thenItsRoomStopsThereAndTheRoomsAfterItAreStoredByTheNextInsert() {
         result(insertMany(List.of(doc("taken"))));
-        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, DeliveryBatching.NONE);
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(heldFirst(this::insertMany), 1,
+                DeliveryBatching.NONE);
 
         CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
         CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1")));
@@ -105,8 +112,8 @@ class CombinedInsertsTest {
     void givenAFailureThatNamesNoDocument_thenEveryPartOfThatInsertFailsWithNoneStored() {
         MongoSocketReadException broken = new MongoSocketReadException("connection reset",
                 new ServerAddress("127.0.0.1", 1));
-        CombinedInserts inserts = new CombinedInserts(heldFirst(documents -> CompletableFuture.failedFuture(broken)), 1,
-                DeliveryBatching.NONE);
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(
+                heldFirst(documents -> CompletableFuture.failedFuture(broken)), 1, DeliveryBatching.NONE);
 
         CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
         CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1")));
@@ -130,7 +137,7 @@ class CombinedInsertsTest {
             completions.run();
             answeredPerRun.add(parts.stream().filter(CompletableFuture::isDone).count() - before);
         };
-        CombinedInserts inserts = new CombinedInserts(heldFirst(this::insertMany), 1, counting);
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(heldFirst(this::insertMany), 1, counting);
 
         parts.add(inserts.insert(List.of(doc("a1"))));
         parts.add(inserts.insert(List.of(doc("b1"))));
@@ -144,7 +151,7 @@ class CombinedInsertsTest {
     @Test
     void givenManyInsertsOut_thenEachAskedForWhileOneIsFreeGoesAtOnce() {
         List<CompletableFuture<Void>> held = new ArrayList<>();
-        CombinedInserts inserts = new CombinedInserts(documents -> {
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(documents -> {
             sent.add(ids(documents));
             CompletableFuture<Void> reply = new CompletableFuture<>();
             held.add(reply);
@@ -162,8 +169,30 @@ class CombinedInsertsTest {
         assertNull(result(c).error());
     }
 
-    private Function<List<Document>, CompletableFuture<Void>> heldFirst(
-            Function<List<Document>, CompletableFuture<Void>> send) {
+    @Test
+    void givenAnsweringFails_thenThatInsertsPartsAreFailedAndTheInsertsAfterItStillGo() {
+        IllegalStateException broken = new IllegalStateException("batching broke");
+        List<Integer> runs = new CopyOnWriteArrayList<>();
+        DeliveryBatching failingOnce = completions -> {
+            runs.add(runs.size());
+            if (runs.size() == 1) {
+                throw broken;
+            }
+            completions.run();
+        };
+        CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(this::insertMany, 1, failingOnce);
+
+        CombinedInserts.Outcome lost = result(inserts.insert(List.of(doc("a1"))));
+        assertSame(broken, lost.error(), "not left waiting for ever");
+        assertEquals(0, lost.inserted());
+
+        CombinedInserts.Outcome next = result(inserts.insert(List.of(doc("b1"))));
+        assertNull(next.error(), "the slot came back: the next insert went out");
+        assertEquals(1, next.inserted());
+    }
+
+    private Function<List<RawBsonDocument>, CompletableFuture<Void>> heldFirst(
+            Function<List<RawBsonDocument>, CompletableFuture<Void>> send) {
         return documents -> {
             boolean first = sent.isEmpty();
             sent.add(ids(documents));
@@ -171,7 +200,7 @@ class CombinedInsertsTest {
         };
     }
 
-    private CompletableFuture<Void> insertMany(List<Document> documents) {
+    private CompletableFuture<Void> insertMany(List<RawBsonDocument> documents) {
         return Reactive.done(collection.insertMany(documents, new InsertManyOptions().ordered(true)));
     }
 
@@ -179,11 +208,13 @@ class CombinedInsertsTest {
         return ids(result(Reactive.all(collection.find())));
     }
 
-    private static List<String> ids(List<Document> documents) {
-        return documents.stream().map(document -> document.getString("id")).toList();
+    private static List<String> ids(List<RawBsonDocument> documents) {
+        return documents.stream().map(document -> document.getString("id").getValue()).toList();
     }
 
-    private static Document doc(String id) {
-        return new Document("id", id);
+    /** With an ObjectId {@code _id} of its own, as {@link MessageBson} writes: the driver adds none to raw bytes. */
+    private static RawBsonDocument doc(String id) {
+        return new RawBsonDocument(new BsonDocument("_id", new BsonObjectId()).append("id", new BsonString(id)),
+                new BsonDocumentCodec());
     }
 }
