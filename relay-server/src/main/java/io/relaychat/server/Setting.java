@@ -78,6 +78,10 @@ enum Setting {
             "MongoDB read preference"),
     RELAY_MONGO_MAX_POOL_SIZE(STORAGE, integer(MongoSettings.DEFAULT_MAX_POOL_SIZE, 1, 10_000),
             "MongoDB connections per node"),
+    RELAY_MONGO_BATCH_WAIT_MS(STORAGE, decimal(MongoSettings.DEFAULT_BATCH_WAIT.toNanos() / 1e6, 0,
+            MongoSettings.MAX_BATCH_WAIT.toMillis()),
+            "MongoDB: how long a message that finds no other on its way to the store waits for others to share its "
+                    + "insert (one round trip, one journal write), at most; 0: it goes at once"),
     RELAY_HISTORY_TTL_DAYS(STORAGE, integer(Defaults.HISTORY_TTL_DAYS, 0, 36_500),
             "MongoDB and SQLite: messages older than this many days are deleted (0: kept forever)"),
     RELAY_MEMORY_HISTORY_PER_ROOM(STORAGE, integer(InMemoryMessageStore.DEFAULT_MESSAGES_PER_ROOM, 0, 100_000_000),
@@ -185,7 +189,8 @@ enum Setting {
     RELAY_MAX_FRAME_BYTES(WEBSOCKET, integer(Defaults.TRANSPORT.maxFrameBytes(), TransportSettings.MIN_BODY_OR_FRAME_BYTES,
             16 * 1024 * 1024), "largest WebSocket message; above it: close 1009"),
     RELAY_IDLE_TIMEOUT_SECONDS(WEBSOCKET, seconds(Defaults.TRANSPORT.idleTimeout(), 2),
-            "a WebSocket silent this long (pinged at half of it) is closed"),
+            "a WebSocket silent this long is closed; it is pinged after 3/8 to 1/2 of it (drawn per WebSocket), by a "
+                    + "sweep that looks at every WebSocket of an event loop once a 120th of it (at most a second)"),
     RELAY_WS_MAX_REQUESTS_IN_FLIGHT(WEBSOCKET, integer(Defaults.TRANSPORT.maxRequestsInFlight(), 0, 1_000_000),
             "requests of one WebSocket worked on at once; past it the socket is not read until answers come back"),
     RELAY_WS_MAX_QUEUED_BYTES(WEBSOCKET, integer((int) Defaults.TRANSPORT.maxQueuedBytes(), 0, Integer.MAX_VALUE),

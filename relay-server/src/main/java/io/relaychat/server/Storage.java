@@ -115,7 +115,8 @@ record Storage(UserStore users, RoomStore rooms, MessageStore messages, BlobStor
             settings = new MongoSettings(config.mongoUrl(), config.dbName(), config.mongoTimeout(),
                     writeConcern(config.mongoWriteConcern()), readPreference(config.mongoReadPreference()),
                     config.mongoMaxPoolSize(),
-                    config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays()));
+                    config.historyTtlDays() == 0 ? null : Duration.ofDays(config.historyTtlDays()),
+                    config.mongoBatchWait());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("MONGO_URL is not a usable MongoDB URI: " + e.getMessage());
         }

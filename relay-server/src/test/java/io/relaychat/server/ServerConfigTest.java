@@ -1,5 +1,6 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.sqlite.SqliteSettings;
@@ -81,6 +82,19 @@ class ServerConfigTest {
         ConfigException tooLong = assertThrows(ConfigException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("RELAY_SQLITE_BATCH_WAIT_MS", "250")));
         assertTrue(tooLong.getMessage().contains("RELAY_SQLITE_BATCH_WAIT_MS"), tooLong.getMessage());
+    }
+
+    @Test
+    void theMongoBatchWaitIsTheStoresOwnUnlessSetAndReachesTheStoresSettings() {
+        assertEquals(MongoSettings.DEFAULT_BATCH_WAIT, ServerConfig.fromEnvironment(Map.of()).mongoBatchWait());
+        ServerConfig off = ServerConfig.fromEnvironment(Map.of("RELAY_MONGO_BATCH_WAIT_MS", "0",
+                "MONGO_URL", "mongodb://localhost:27017"));
+        assertEquals(Duration.ZERO, Storage.mongoSettings(off).batchWait());
+        assertEquals(Duration.ofNanos(1_500_000), Storage.mongoSettings(ServerConfig.fromEnvironment(Map.of(
+                "RELAY_MONGO_BATCH_WAIT_MS", "1.5", "MONGO_URL", "mongodb://localhost:27017"))).batchWait());
+        ConfigException tooLong = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("RELAY_MONGO_BATCH_WAIT_MS", "250")));
+        assertTrue(tooLong.getMessage().contains("RELAY_MONGO_BATCH_WAIT_MS"), tooLong.getMessage());
     }
 
     @Test

@@ -2,18 +2,28 @@ package io.relaychat.adapter.mongo;
 
 import io.relaychat.ports.model.DeliveryBatching;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Sends the message inserts of many rooms as few ordered inserts. Each insert costs a round trip and, in the driver,
  * a connection check-out through its pool's own thread, whatever it carries; at a busy node's pace most rooms have a
  * single message waiting, so an insert per room cost all that per message. At most {@code inFlight} inserts are out
- * at once and one asked for then goes out at once; what is asked for while they are all out waits, and goes as one
- * insert when one of them returns. A quiet node's message therefore never waits for another's.
+ * at once; what is asked for while they are all out waits, and goes as one insert when one of them returns.
+ * <p>
+ * Against a server that answers in a fraction of a millisecond, an insert is rarely out when the next message comes,
+ * so that alone combined little: each message still went on its own. So a document that finds nothing waiting
+ * waits up to {@code linger} for others to join it, as the SQLite store's commit waits for others to share its
+ * fsync; whatever an insert's return or the linger's end finds waiting goes at once. With a linger of zero, one
+ * asked for while an insert is free goes out at once, and a quiet node's message never waits for another's.
  *
  * <p>The insert is ordered: the server stops at the first document it refuses. The parts before it are stored, the
  * part it belongs to is stored up to it (and told why it stopped), and the parts after it were never tried: they go
@@ -23,7 +33,7 @@ import java.util.function.Function;
  *
  * @param <D> the documents, as {@code send} takes them: the message store's are {@link org.bson.RawBsonDocument}s
  */
-final class CombinedInserts<D> {
+final class CombinedInserts<D> implements AutoCloseable {
     /** Documents per insert at most; the driver splits what passes MongoDB's message size anyway. */
     private static final int MAX_DOCUMENTS = 512;
 
@@ -40,29 +50,76 @@ final class CombinedInserts<D> {
     /** Guarded by itself, as is {@link #sending}. */
     private final ArrayDeque<Part<D>> waiting = new ArrayDeque<>();
     private int sending;
+    /** The documents in {@link #waiting}; guarded as it is. */
+    private int waitingDocuments;
+    /** The linger of the documents waiting runs; guarded as {@link #waiting} is. */
+    private boolean lingering;
+    private final long lingerNanos;
+    /** Ends the lingers; null without one. */
+    private final ScheduledExecutorService timer;
+
+    /** Without a linger: one asked for while an insert is free goes out at once. */
+    CombinedInserts(Function<List<D>, CompletableFuture<Void>> send, int inFlight, DeliveryBatching deliveries) {
+        this(send, inFlight, deliveries, Duration.ZERO);
+    }
 
     /**
      * @param send       one ordered insert of the documents, in their order
      * @param inFlight   how many inserts may be out at once
      * @param deliveries what the answers to one insert run through
+     * @param linger     how long a document that finds nothing waiting waits for others to share its insert; zero:
+     *                   not at all
      */
-    CombinedInserts(Function<List<D>, CompletableFuture<Void>> send, int inFlight, DeliveryBatching deliveries) {
+    CombinedInserts(Function<List<D>, CompletableFuture<Void>> send, int inFlight, DeliveryBatching deliveries,
+                    Duration linger) {
         if (inFlight < 1) {
             throw new IllegalArgumentException("inFlight must be positive");
+        }
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative");
         }
         this.send = send;
         this.inFlight = inFlight;
         this.deliveries = deliveries;
+        this.lingerNanos = linger.toNanos();
+        this.timer = linger.isZero() ? null : Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread lingers = new Thread(task, "relay-mongo-inserts");
+            lingers.setDaemon(true);
+            return lingers;
+        });
     }
 
     /** Inserts one room's documents, in their order, with whatever other rooms' wait beside them. */
     CompletableFuture<Outcome> insert(List<D> documents) {
         Part<D> part = new Part<>(documents, new CompletableFuture<>());
+        boolean sendNow = true;
+        boolean startLinger = false;
         synchronized (waiting) {
             waiting.add(part);
+            waitingDocuments += documents.size();
+            if (timer != null && waitingDocuments < MAX_DOCUMENTS) {
+                sendNow = false; // the linger's end, or an insert's return, sends it
+                startLinger = !lingering;
+                lingering = true;
+            }
+        }
+        if (startLinger) {
+            try {
+                timer.schedule(this::lingered, lingerNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+                lingered(); // closing: no more waiting for company
+            }
+        } else if (sendNow) {
+            sendWhatWaits();
+        }
+        return part.outcome();
+    }
+
+    private void lingered() {
+        synchronized (waiting) {
+            lingering = false;
         }
         sendWhatWaits();
-        return part.outcome();
     }
 
     private void sendWhatWaits() {
@@ -79,6 +136,7 @@ final class CombinedInserts<D> {
                 parts.add(next);
                 count += next.documents().size();
             }
+            waitingDocuments -= count;
             if (parts.size() == 1) {
                 documents = parts.get(0).documents();
             } else {
@@ -107,6 +165,7 @@ final class CombinedInserts<D> {
                     sending--;
                     for (int i = untried.size() - 1; i >= 0; i--) {
                         waiting.addFirst(untried.get(i)); // not stored: first in line, ahead of later arrivals
+                        waitingDocuments += untried.get(i).documents().size();
                     }
                 }
             }
@@ -140,5 +199,13 @@ final class CombinedInserts<D> {
             start += size;
         }
         return untried;
+    }
+
+    /** Stops the lingers' timer; a linger already running still ends, and sends what it waited for. */
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdown();
+        }
     }
 }

@@ -107,7 +107,7 @@ final class MongoMessageStore implements MessageStore {
 
     /** History kept forever. */
     MongoMessageStore(MongoCollection<Document> messages) {
-        this(messages, null, null, DeliveryBatching.NONE);
+        this(messages, null, null, DeliveryBatching.NONE, Duration.ZERO);
     }
 
     /**
@@ -116,13 +116,14 @@ final class MongoMessageStore implements MessageStore {
      *                   of another store's counters, still holds once the TTL is gone
      * @param historyTtl how long MongoDB keeps a message (its TTL index); null when it keeps them forever
      * @param deliveries what the answers to each insert run through, so that its messages reach the transport together
+     * @param batchWait  how long a message that finds no other waiting waits for others to share its insert
      */
     MongoMessageStore(MongoCollection<Document> messages, MongoCollection<Document> seqFloors, Duration historyTtl,
-                      DeliveryBatching deliveries) {
+                      DeliveryBatching deliveries, Duration batchWait) {
         this.messages = messages;
         MongoCollection<RawBsonDocument> rawMessages = messages.withDocumentClass(RawBsonDocument.class);
         this.inserts = new CombinedInserts<>(documents -> Reactive.done(rawMessages.insertMany(documents, ORDERED)),
-                INSERTS_IN_FLIGHT, deliveries);
+                INSERTS_IN_FLIGHT, deliveries, batchWait);
         this.seqFloors = seqFloors;
         this.writesFloors = historyTtl != null;
         if (writesFloors) {
@@ -477,5 +478,10 @@ final class MongoMessageStore implements MessageStore {
                 new UserId(document.getString("user_id")), document.getString("username"), document.getString("content"),
                 Documents.instant(document, "timestamp"), Documents.strings(document, "attachments"),
                 Documents.number(document, "seq"), document.getString("client_id"));
+    }
+
+    /** Stops the timer of the inserts' batch wait; what waits still goes out. */
+    void close() {
+        inserts.close();
     }
 }

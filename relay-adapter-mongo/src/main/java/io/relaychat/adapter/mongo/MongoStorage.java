@@ -54,7 +54,8 @@ public final class MongoStorage implements AutoCloseable {
         this.users = new MongoUserStore(database.getCollection(MongoUserStore.COLLECTION));
         this.rooms = new MongoRoomStore(database.getCollection(MongoRoomStore.COLLECTION));
         this.messages = new MongoMessageStore(database.getCollection(MongoMessageStore.COLLECTION),
-                database.getCollection(MongoMessageStore.SEQ_FLOORS), settings.historyTtl(), deliveries);
+                database.getCollection(MongoMessageStore.SEQ_FLOORS), settings.historyTtl(), deliveries,
+                settings.batchWait());
         this.blobs = new GridFsBlobStore(GridFSBuckets.create(database, GridFsBlobStore.BUCKET));
         this.database = database;
     }
@@ -205,6 +206,7 @@ public final class MongoStorage implements AutoCloseable {
 
     @Override
     public void close() {
+        messages.close();
         client.close();
         log.debug("closed MongoDB client");
     }

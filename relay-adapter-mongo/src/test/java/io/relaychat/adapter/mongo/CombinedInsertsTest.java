@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -189,6 +190,47 @@ class CombinedInsertsTest {
         CombinedInserts.Outcome next = result(inserts.insert(List.of(doc("b1"))));
         assertNull(next.error(), "the slot came back: the next insert went out");
         assertEquals(1, next.inserted());
+    }
+
+    @Test
+    void givenALinger_whenRoomsAskWithinIt_thenTheyGoAsOneInsertAtItsEndAndNoneBefore() {
+        try (CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(recorded(this::insertMany), 2,
+                DeliveryBatching.NONE, Duration.ofMillis(300))) {
+            CompletableFuture<CombinedInserts.Outcome> a = inserts.insert(List.of(doc("a1")));
+            CompletableFuture<CombinedInserts.Outcome> b = inserts.insert(List.of(doc("b1"), doc("b2")));
+            assertEquals(List.of(), sent, "an insert is free, but the first document waits for company");
+
+            CompletableFuture<CombinedInserts.Outcome> c = inserts.insert(List.of(doc("c1")));
+            assertEquals(1, result(a).inserted());
+            assertEquals(2, result(b).inserted());
+            assertEquals(1, result(c).inserted());
+            assertEquals(List.of(List.of("a1", "b1", "b2", "c1")), sent, "one insert for the three rooms");
+
+            assertEquals(1, result(inserts.insert(List.of(doc("d1")))).inserted(), "the next linger ends too");
+            assertEquals(List.of(List.of("a1", "b1", "b2", "c1"), List.of("d1")), sent);
+        }
+    }
+
+    @Test
+    void givenALinger_whenAFullInsertWaits_thenItGoesWithoutWaitingForTheLingersEnd() {
+        List<RawBsonDocument> full = new ArrayList<>();
+        for (int i = 0; i < 512; i++) {
+            full.add(doc("f" + i));
+        }
+        try (CombinedInserts<RawBsonDocument> inserts = new CombinedInserts<>(recorded(this::insertMany), 2,
+                DeliveryBatching.NONE, Duration.ofSeconds(30))) {
+            CompletableFuture<CombinedInserts.Outcome> filled = inserts.insert(full);
+
+            assertEquals(512, result(filled).inserted(), "sent at once, long before the 30 s linger ends");
+        }
+    }
+
+    private Function<List<RawBsonDocument>, CompletableFuture<Void>> recorded(
+            Function<List<RawBsonDocument>, CompletableFuture<Void>> send) {
+        return documents -> {
+            sent.add(ids(documents));
+            return send.apply(documents);
+        };
     }
 
     private Function<List<RawBsonDocument>, CompletableFuture<Void>> heldFirst(

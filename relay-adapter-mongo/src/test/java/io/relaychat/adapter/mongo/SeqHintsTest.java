@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -151,7 +152,7 @@ class SeqHintsTest {
                 .applyConnectionString(new ConnectionString(mongo.connectionString())).addCommandListener(counter).build())) {
             var db = client.getDatabase(database);
             MongoMessageStore here = new MongoMessageStore(db.getCollection(MongoMessageStore.COLLECTION),
-                    db.getCollection(MongoMessageStore.SEQ_FLOORS), null, DeliveryBatching.NONE);
+                    db.getCollection(MongoMessageStore.SEQ_FLOORS), null, DeliveryBatching.NONE, Duration.ZERO);
             RoomId room = new RoomId(Fixtures.newId());
 
             assertEquals(List.of(), result(here.history(room, 50, null, null)));
