@@ -6,7 +6,6 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import io.relaychat.ports.model.DeliveryBatching;
 import io.relaychat.ports.model.Failures;
@@ -53,12 +52,11 @@ class CombinedInsertsTest {
     @BeforeAll
     static void startServer() {
         mongo = new InProcessMongo();
-        client = MongoClients.create(mongo.connectionString());
+        client = mongo.client();
     }
 
     @AfterAll
     static void stopServer() {
-        client.close();
         mongo.close();
     }
 

@@ -1,7 +1,6 @@
 package io.relaychat.adapter.mongo;
 
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.relaychat.ports.out.BlobSink;
@@ -29,12 +28,11 @@ class GridFsBlobStoreTest {
     @BeforeAll
     static void start() {
         mongo = new InProcessMongo();
-        client = MongoClients.create(mongo.connectionString());
+        client = mongo.client();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
         mongo.close();
     }
 

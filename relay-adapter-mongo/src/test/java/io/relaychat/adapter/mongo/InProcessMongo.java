@@ -1,5 +1,7 @@
 package io.relaychat.adapter.mongo;
 
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -11,12 +13,15 @@ import java.util.UUID;
 
 /**
  * A MongoDB-compatible server in this JVM (mongo-java-server), reached by the real driver over the real
- * wire protocol on a loopback port. Each {@link #openStorage()} uses a database of its own.
+ * wire protocol on a loopback port. Each {@link #openStorage()} uses a database of its own; {@link #client()} is a
+ * plain driver client on it, for tests that write or read documents themselves.
  */
 final class InProcessMongo implements AutoCloseable {
     private final MongoServer server;
     private final InetSocketAddress address;
     private final List<MongoStorage> opened = new ArrayList<>();
+    /** Made on first use, closed with the server. */
+    private MongoClient client;
 
     InProcessMongo() {
         this(new MemoryBackend());
@@ -46,8 +51,21 @@ final class InProcessMongo implements AutoCloseable {
         return storage;
     }
 
+    /** A driver client on this server, shared by the callers, closed by {@link #close()}. */
+    synchronized MongoClient client() {
+        if (client == null) {
+            client = MongoClients.create(connectionString());
+        }
+        return client;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (client != null) {
+                client.close();
+            }
+        }
         opened.forEach(MongoStorage::close);
         server.shutdownNow();
     }

@@ -2,7 +2,6 @@ package io.relaychat.adapter.mongo;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.ChatMessage;
@@ -43,12 +42,11 @@ class StoredMessageDocumentTest {
     @BeforeAll
     static void start() {
         mongo = new InProcessMongo();
-        client = MongoClients.create(mongo.connectionString());
+        client = mongo.client();
     }
 
     @AfterAll
     static void stop() {
-        client.close();
         mongo.close();
     }
 
