@@ -131,7 +131,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         out = new SessionWriter(channel, settings.maxQueuedBytes(), user.id(), metrics, outboxes.of(channel.eventLoop()));
         started = channel.eventLoop().ticker().nanoTime();
         // Silent for the ping interval: we ping; silent as long again: the peer is gone, close. The sweep may act up
-        // to one tick early or late, so the interval is drawn for a timeout one tick shorter.
+        // to one tick late, so the interval is drawn for a timeout one tick shorter and the close stays within it.
         Duration timeout = settings.idleTimeout();
         silence = pings.of(channel.eventLoop()).watch(new Silence(),
                 pingInterval(timeout.minus(IdlePings.tickOf(timeout)), ThreadLocalRandom.current()));
