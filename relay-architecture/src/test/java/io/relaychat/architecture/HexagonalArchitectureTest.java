@@ -18,7 +18,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * depends on all of them, so the server, the load generator and the benchmarks are analysed together. The
  * Maven reactor already stops a module from using one it does not declare; these rules hold what it cannot
  * see: which packages may use which, that the core stays free of frameworks, where benchmarks live, and that
- * the load generator speaks only the protocol.
+ * the load generator and the Java client speak only the protocol.
  */
 @AnalyzeClasses(packages = "io.relaychat", importOptions = ImportOption.DoNotIncludeTests.class)
 class HexagonalArchitectureTest {
@@ -30,6 +30,7 @@ class HexagonalArchitectureTest {
     private static final String SERVER = "io.relaychat.server..";
     private static final String BENCHMARKS = "io.relaychat.benchmarks..";
     private static final String LOAD_GENERATOR = "io.relaychat.loadtest..";
+    private static final String CLIENT = "io.relaychat.client..";
     private static final String RELAYCHAT = "io.relaychat..";
     private static final String JMH = "org.openjdk.jmh..";
     private static final String JMH_BENCHMARK = "org.openjdk.jmh.annotations.Benchmark";
@@ -119,4 +120,18 @@ class HexagonalArchitectureTest {
             .should().dependOnClassesThat(resideInAPackage(RELAYCHAT).and(resideOutsideOfPackage(LOAD_GENERATOR)))
             .because("it speaks only the protocol, over HTTP and WebSocket, so that its figures hold for any server"
                     + " that speaks it, the bare-Netty ceiling included");
+
+    @ArchTest
+    static final ArchRule the_client_should_depend_on_nothing_but_the_jdk_and_jackson = classes()
+            .that().resideInAPackage(CLIENT)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(CLIENT, "java..", "com.fasterxml.jackson..")
+            .because("it is a wire client: it speaks the protocol over java.net.http, so it holds for any server that"
+                    + " speaks it and brings the programs that embed it no server code, port or framework");
+
+    @ArchTest
+    static final ArchRule no_main_code_should_depend_on_the_client = noClasses()
+            .that().resideOutsideOfPackage(CLIENT)
+            .should().dependOnClassesThat().resideInAPackage(CLIENT)
+            .because("the client is for other programs (and the server's own tests, which are not analysed here): a"
+                    + " server or load generator built on it would test the client against itself");
 }
