@@ -128,6 +128,26 @@ final class Api {
         return response.body().path("id").asText();
     }
 
+    /** A room's whole stored history, oldest first, paging back with before_seq. */
+    java.util.List<JsonNode> history(String room, String token) {
+        java.util.LinkedList<JsonNode> oldestFirst = new java.util.LinkedList<>();
+        String cursor = "";
+        for (int page = 0; page < 1_000; page++) {
+            Response answer = get("/api/rooms/" + room + "/messages?limit=100" + cursor, token);
+            if (answer.status() != 200) {
+                throw new AssertionError("history failed: " + answer.status() + " " + answer.body());
+            }
+            if (answer.body().isEmpty()) {
+                return oldestFirst;
+            }
+            for (int i = answer.body().size() - 1; i >= 0; i--) {
+                oldestFirst.addFirst(answer.body().get(i));
+            }
+            cursor = "&before_seq=" + answer.body().get(0).path("seq").asLong();
+        }
+        throw new AssertionError("more than 1000 pages of history");
+    }
+
     static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
