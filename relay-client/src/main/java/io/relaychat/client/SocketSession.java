@@ -88,14 +88,6 @@ final class SocketSession {
         return lastHeardNanos;
     }
 
-    boolean isEnded() {
-        return ended;
-    }
-
-    boolean isClosing() {
-        return closeRequested;
-    }
-
     /** Queues a text; dropped once the session is closing or ended (the owner resends what matters). */
     void send(String text) {
         if (ended || closeRequested) {

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One node on the MongoDB stand-in, stopped and started again on the same port while the Java client's users go
  * on sending: sends made while it is away wait, sends it was draining are retried with their client_id, and after
- * the restart every client resumes each room with since_seq, so each sees every message once, in order.
+ * the restart every client resumes each room with since_seq, so each sees every message once, in order. And a node
+ * that comes back signing tokens with another secret: the client's token is refused, it signs in again by itself.
  */
 @IntegrationTest
 class RelayClientRestartTest {
@@ -97,7 +98,7 @@ class RelayClientRestartTest {
         }
         sendBatch(senders, room, "while stopped", acks);
 
-        RunningServer second = restartOn(port);
+        RunningServer second = restartOn(port, Map.of());
         toClose.add(second);
         sendBatch(senders, room, "after", acks);
 
@@ -137,9 +138,34 @@ class RelayClientRestartTest {
         }
     }
 
+    @Test
+    void givenTheNodeComesBackSigningWithAnotherSecret_thenTheClientSignsInAgainAndResumesWithoutALoss() {
+        RunningServer first = RunningServer.start(env);
+        Api.Account ann = new Api(first).register("ann");
+        String room = new Api(first).createRoom(ann, "rotated");
+        ClientInbox annSaw = new ClientInbox("ann");
+        RelayClient client = client(URI.create(first.http()), ann, annSaw);
+        Await.result(client.follow(room));
+        Await.result(client.send(room, "signed with the first secret"));
+        first.close();
+
+        RunningServer second = restartOn(first.port, Map.of("JWT_SECRET_KEY", "another-secret-another-secret-0123456789"));
+        toClose.add(second);
+        Await.result(client.send(room, "signed with the second secret"));
+
+        assertEquals(List.of(room), client.rest().rooms().stream().map(Room::id).toList(), "REST works with the new token");
+        annSaw.awaitMessages(room, 2, Duration.ofSeconds(10));
+        assertEquals(List.of(1L, 2L), annSaw.seqs(room));
+        assertTrue(annSaw.connection.stream().anyMatch(event -> event instanceof ConnectionEvent.Disconnected closed
+                && closed.code() == 1008 && closed.reason().equals("Authentication failed")),
+                "the old token was refused on the way: " + annSaw.connection);
+        client.close();
+    }
+
     /** The same port again: it may still be held a moment by the connections the drain closed. */
-    private RunningServer restartOn(int port) {
+    private RunningServer restartOn(int port, Map<String, String> changed) {
         Map<String, String> samePort = new HashMap<>(env);
+        samePort.putAll(changed);
         samePort.put("PORT", String.valueOf(port));
         RunningServer[] started = new RunningServer[1];
         Await.until("the node starts again on port " + port, Duration.ofSeconds(15), () -> {
