@@ -91,6 +91,7 @@ class RelayClientRestartTest {
         sendBatch(senders, room, "before", acks);
         acks.forEach(Await::result);
         sendBatch(senders, room, "during the drain", acks); // in flight when the stop begins
+        long unacknowledgedAtTheStop = acks.stream().filter(ack -> !ack.isDone()).count();
         first.close();
         for (ClientInbox saw : inboxes) {
             Await.until(saw.name() + " notices the node is gone", Duration.ofSeconds(10), () -> saw.connection.stream()
@@ -98,6 +99,7 @@ class RelayClientRestartTest {
         }
         sendBatch(senders, room, "while stopped", acks);
 
+        long unacknowledgedWhileStopped = acks.stream().filter(ack -> !ack.isDone()).count();
         RunningServer second = restartOn(port, Map.of());
         toClose.add(second);
         sendBatch(senders, room, "after", acks);
@@ -118,6 +120,8 @@ class RelayClientRestartTest {
         assertEquals(total, stored.stream().distinct().count(), "each send stored once, retries included");
         assertEquals(stored, ownerSaw.messages(room).stream().map(ChatMessage::content).toList(),
                 "the owner saw the room as it is stored");
+        System.out.printf("restarted a node with %d sends unacknowledged as it stopped, %d while it was away%n",
+                unacknowledgedAtTheStop, unacknowledgedWhileStopped);
         everyone.forEach(RelayClient::close);
     }
 
