@@ -70,8 +70,10 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Starts delivering a room's messages from now on (the room's newest seq at the time of the call is where it
-     * starts): completes once the server has joined this connection to it; fails with {@code not_member} for a room
-     * the user is not in. Following a room already followed changes nothing.
+     * starts, asked over REST, so it fails with {@code unreachable} while no server answers): completes once the
+     * server has joined this connection to it; fails with {@code not_member} for a room the user is not in. Following
+     * a room already followed changes nothing. Once followed, a room stays followed across reconnects until
+     * {@link #unfollow} or the server refuses it ({@link RelayListener#onFollowEnded}).
      */
     public CompletionStage<Void> follow(String roomId) {
         return session.follow(Objects.requireNonNull(roomId, "roomId"), null);
