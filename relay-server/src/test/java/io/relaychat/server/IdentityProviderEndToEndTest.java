@@ -18,8 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,13 +123,15 @@ class IdentityProviderEndToEndTest {
         }
     }
 
+    /** On the SQLite store, whose writes race for real: a user's first requests at once make one user. */
     @Test
     void withLocalAccountsOffRegisterAndLoginAreRefusedAndTheServersOwnTokensWithThem(@TempDir Path folder)
             throws IOException {
         Path pem = Files.writeString(folder.resolve("idp.pem"), TestIdentityProvider.pem(KEY.publicKey()));
         try (RunningServer remote = RunningServer.start(Map.of("RELAY_LOCAL_ACCOUNTS", "false",
                 "RELAY_OIDC_ISSUER", TestIdentityProvider.ISSUER, "RELAY_OIDC_AUDIENCE", TestIdentityProvider.AUDIENCE,
-                "RELAY_OIDC_PUBLIC_KEY", pem.toString()))) {
+                "RELAY_OIDC_PUBLIC_KEY", pem.toString(), "RELAY_STORAGE", "sqlite",
+                "RELAY_DATA_DIR", folder.resolve("data").toString()))) {
             Api remoteApi = new Api(remote);
 
             Response register = remoteApi.post("/api/auth/register",
@@ -141,9 +146,16 @@ class IdentityProviderEndToEndTest {
             String ownToken = JWT.create().withSubject("anyone").withExpiresAt(Instant.now().plus(Duration.ofHours(1)))
                     .sign(Algorithm.HMAC256(RunningServer.SECRET));
             assertEquals(401, remoteApi.get("/api/auth/me", ownToken).status(), "HS256 goes with local accounts");
-            Response me = remoteApi.get("/api/auth/me", tokenFor("sub-kim", "kim", "kim@example.com"));
-            assertEquals(200, me.status());
-            assertEquals("kim", me.body().path("username").asText());
+            String kim = tokenFor("sub-kim", "kim", "kim@example.com");
+            List<CompletableFuture<Response>> atOnce = IntStream.range(0, 8)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> remoteApi.get("/api/auth/me", kim))).toList();
+            for (CompletableFuture<Response> answer : atOnce) {
+                Response me = answer.join();
+                assertEquals(200, me.status(), me.body().toString());
+                assertEquals("idp:sub-kim", me.body().path("id").asText());
+                assertEquals("kim", me.body().path("username").asText());
+            }
+            assertEquals(1, remoteApi.get("/api/users/search?q=kim", kim).body().size(), "one user, not eight");
         }
     }
 
