@@ -13,6 +13,7 @@ import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserAccount;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.model.VerifiedToken;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.RelayMetrics;
@@ -28,7 +29,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Accounts: registration, login, token authentication and user search. */
+/**
+ * Accounts: registration, login, token authentication and user search. With local accounts off (the identity
+ * provider's tokens only), register and login are refused whatever they carry.
+ */
 final class AccountService implements RegisterUseCase, LoginUseCase, AuthenticateUseCase, SearchUsersUseCase {
     private final UserStore users;
     private final PasswordHasher hasher;
@@ -41,6 +45,8 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private final RelayMetrics metrics;
     private final RateLimiter<String> failedLoginsPerAddress;
     private final RateLimiter<String> registrationsPerAddress;
+    private final boolean localAccounts;
+    private final FirstSightUsers newcomers;
     /**
      * Checked against when an email is unknown, so that a wrong email costs as much time as a wrong
      * password and response times do not tell which emails are registered. Made on first need.
@@ -48,7 +54,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
     private CompletionStage<String> decoyHash;
 
     AccountService(UserStore users, PasswordHasher hasher, TokenIssuer tokenIssuer, TokenVerifier tokenVerifier,
-                   TimeSource time, IdSource ids, Limits.Rates rates, RelayMetrics metrics) {
+                   TimeSource time, IdSource ids, Limits.Rates rates, RelayMetrics metrics, boolean localAccounts) {
         this.users = users;
         this.hasher = hasher;
         this.tokenIssuer = tokenIssuer;
@@ -61,6 +67,8 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         this.failedLoginsPerAddress = new RateLimiter<>(rates.loginsPerAddress(), time);
         this.registrationsPerAddress = new RateLimiter<>(rates.registrationsPerAddress(), time,
                 () -> metrics.rateLimited(RelayMetrics.Limited.REGISTRATION));
+        this.localAccounts = localAccounts;
+        this.newcomers = new FirstSightUsers(users, time);
     }
 
     /**
@@ -69,6 +77,9 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
      */
     @Override
     public CompletionStage<Outcome<SignedIn>> register(RegisterCommand command) {
+        if (!localAccounts) {
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.localAccountsOff()));
+        }
         Optional<Refusal> tooOften = network(command.from()).flatMap(registrationsPerAddress::tryAcquire);
         if (tooOften.isPresent()) {
             return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
@@ -94,9 +105,13 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
      * slows only that account's logins, and one address guessing across many accounts is slowed as a whole. When
      * both have run out, the refusal names the longer wait. A successful login costs nothing; an attempt the
      * hasher refused (busy) is no failure and costs nothing either. An unknown address is limited per email only.
+     * An account of the identity provider's has no password: it is answered as an unknown email is.
      */
     @Override
     public CompletionStage<Outcome<SignedIn>> login(LoginCommand command) {
+        if (!localAccounts) {
+            return CompletableFuture.completedFuture(Outcome.rejected(Refusal.localAccountsOff()));
+        }
         String email = command.email().toLowerCase(Locale.ROOT);
         Optional<String> network = network(command.from());
         Optional<Refusal> tooOften = longerWait(failedLogins.check(email),
@@ -105,7 +120,8 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
             metrics.rateLimited(RelayMetrics.Limited.LOGIN);
             return CompletableFuture.completedFuture(Outcome.rejected(tooOften.get()));
         }
-        return users.findAccountByEmail(command.email()).thenCompose(account -> {
+        return users.findAccountByEmail(command.email()).thenCompose(found -> {
+            Optional<UserAccount> account = found.filter(UserAccount::hasPassword);
             CompletionStage<String> hash = account.isPresent()
                     ? CompletableFuture.completedFuture(account.get().passwordHash())
                     : decoyHash();
@@ -145,16 +161,24 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
         return one.get().retryAfter().compareTo(other.get().retryAfter()) >= 0 ? one : other;
     }
 
+    /**
+     * A token of the identity provider's for a user the store does not have yet creates that user from its claims
+     * ({@link FirstSightUsers}); one of the server's own for a user who is gone authenticates nobody.
+     */
     @Override
     public CompletionStage<Optional<User>> authenticate(String bearerToken) {
         if (bearerToken == null || bearerToken.isBlank()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        Optional<UserId> userId = tokenVerifier.verify(bearerToken);
-        if (userId.isEmpty()) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        return users.findById(userId.get());
+        return tokenVerifier.verify(bearerToken).thenCompose(verified -> verified.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.<User>empty())
+                : userOf(verified.get()));
+    }
+
+    private CompletionStage<Optional<User>> userOf(VerifiedToken token) {
+        return users.findById(token.userId()).thenCompose(found -> found.isPresent() || token.profile().isEmpty()
+                ? CompletableFuture.completedFuture(found)
+                : newcomers.create(token.userId(), token.profile().get()).thenApply(Optional::of));
     }
 
     @Override

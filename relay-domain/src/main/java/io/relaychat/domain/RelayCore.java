@@ -67,7 +67,7 @@ public final class RelayCore implements RelayUseCases {
         // One allowance for joining and leaving rooms, over REST and WebSocket alike.
         ChatQuotas quotas = new ChatQuotas(b.limits, b.timeSource, b.metrics);
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
-                b.timeSource, b.idSource, b.limits.rates(), b.metrics);
+                b.timeSource, b.idSource, b.limits.rates(), b.metrics, b.localAccounts);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
                 b.limits, b.metrics, quotas, departures);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
@@ -182,6 +182,7 @@ public final class RelayCore implements RelayUseCases {
         private DependencyProbe busProbe;
         private ReadinessBounds readinessBounds = ReadinessBounds.defaults();
         private RelayMetrics metrics = RelayMetrics.NONE;
+        private boolean localAccounts = true;
 
         private Builder() {
         }
@@ -236,6 +237,15 @@ public final class RelayCore implements RelayUseCases {
         public Builder tokens(TokenIssuer issuer, TokenVerifier verifier) {
             this.tokenIssuer = issuer;
             this.tokenVerifier = verifier;
+            return this;
+        }
+
+        /**
+         * Whether users may register and log in with a password here (the default). Off, both are refused
+         * (local_accounts_off) and users come only through tokens whose verifier vouches for them.
+         */
+        public Builder localAccounts(boolean value) {
+            this.localAccounts = value;
             return this;
         }
 

@@ -41,6 +41,8 @@ final class TestCore {
     final TestClock clock = new TestClock();
     /** What the core reported. */
     final RecordingMetrics metrics = new RecordingMetrics();
+    /** Issues the server's own tokens and, for users of an identity provider, tokens as its verifier would vouch. */
+    final TestDoubles.Tokens tokens = new TestDoubles.Tokens();
     final RelayCore core;
 
     TestCore() {
@@ -63,16 +65,21 @@ final class TestCore {
     /** On the in-memory adapters with these limits and this password hasher. */
     TestCore(Limits limits, PasswordHasher hasher) {
         this(new InMemoryMessageStore(), InProcessEventBus.standalone(), SendForwarding.NONE, new InMemoryPresence(),
-                limits, hasher);
+                limits, hasher, true);
     }
 
     private TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence,
                      Limits limits, PasswordHasher hasher) {
+        this(messages, bus, forwarding, presence, limits, hasher, true);
+    }
+
+    private TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence,
+                     Limits limits, PasswordHasher hasher, boolean localAccounts) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
-        TestDoubles.Tokens tokens = new TestDoubles.Tokens();
         this.core = RelayCore.builder()
+                .localAccounts(localAccounts)
                 .userStore(users).roomStore(rooms).messageStore(messages)
                 .blobStore(new TestDoubles.MemoryBlobs())
                 .eventBus(bus).sendForwarding(forwarding).presence(presence).scheduler(scheduler)
@@ -83,6 +90,12 @@ final class TestCore {
                 .onFault(faults::add)
                 .metrics(metrics)
                 .build();
+    }
+
+    /** A core whose users come only through the identity provider: register and login are off. */
+    static TestCore withoutLocalAccounts() {
+        return new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), SendForwarding.NONE,
+                new InMemoryPresence(), Limits.defaults(), new TestDoubles.QuickHasher(), false);
     }
 
     TestClient connect(User user) {

@@ -3,6 +3,7 @@ package io.relaychat.domain;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.BlobReader;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.model.VerifiedToken;
 import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.PasswordHasher;
@@ -52,7 +53,7 @@ final class TestDoubles {
      * that a token spliced from two issued ones is as unknown as any other.
      */
     static final class Tokens implements TokenIssuer, TokenVerifier {
-        private record Issued(UserId userId, Instant expires) {
+        private record Issued(VerifiedToken verified, Instant expires) {
         }
 
         private final Map<String, Issued> issued = new ConcurrentHashMap<>();
@@ -68,18 +69,29 @@ final class TestDoubles {
             this.clock = clock;
         }
 
-        @Override
-        public String issue(UserId userId) {
-            String token = "test." + UUID.randomUUID() + "." + UUID.randomUUID();
-            issued.put(token, new Issued(userId, clock.instant().plus(lifetime)));
+        /**
+         * A token as the identity provider would vouch for it: it names {@code userId} with these claims (either may
+         * be null), and lives as long as the tokens issued here.
+         */
+        String fromIdentityProvider(UserId userId, String username, String email) {
+            String token = "idp." + UUID.randomUUID() + "." + UUID.randomUUID();
+            issued.put(token, new Issued(VerifiedToken.fromIdentityProvider(userId, username, email),
+                    clock.instant().plus(lifetime)));
             return token;
         }
 
         @Override
-        public Optional<UserId> verify(String token) {
+        public String issue(UserId userId) {
+            String token = "test." + UUID.randomUUID() + "." + UUID.randomUUID();
+            issued.put(token, new Issued(VerifiedToken.ofUser(userId), clock.instant().plus(lifetime)));
+            return token;
+        }
+
+        @Override
+        public CompletionStage<Optional<VerifiedToken>> verify(String token) {
             Issued found = token == null ? null : issued.get(token);
-            return found == null || !clock.instant().isBefore(found.expires()) ? Optional.empty()
-                    : Optional.of(found.userId());
+            return CompletableFuture.completedFuture(found == null || !clock.instant().isBefore(found.expires())
+                    ? Optional.empty() : Optional.of(found.verified()));
         }
     }
 

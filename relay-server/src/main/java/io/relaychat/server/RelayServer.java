@@ -1,6 +1,8 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.auth.AcceptedTokens;
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
+import io.relaychat.adapter.auth.IdentityProviderTokens;
 import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
@@ -9,6 +11,7 @@ import io.relaychat.domain.RelayCore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.TokenVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,8 @@ public final class RelayServer implements AutoCloseable {
     private final BcryptPasswordHasher hasher;
     private final ThreadScheduler scheduler = new ThreadScheduler();
     private final String auth;
+    /** Tokens of the application's identity provider, when one is configured: its JWKS fetches have a thread. */
+    private final Optional<IdentityProviderTokens> identityProvider;
     /** Whether the web client is served, and which build: for the start-up line. */
     private final String webClient;
     /** Null while metrics are off (RELAY_METRICS_PORT unset or 0). */
@@ -58,16 +63,31 @@ public final class RelayServer implements AutoCloseable {
         // What is built so far is closed if a later part fails (a TLS file that cannot be read, say), so that a
         // program embedding the server does not keep a MongoDB client or a Redis connection it never got.
         BcryptPasswordHasher hasherBuilt = null;
+        IdentityConfig identity = config.identity();
+        Optional<IdentityProviderTokens> providerBuilt = Optional.empty();
         try {
             String secret = config.jwtSecret();
+            String own;
             if (secret == null) {
                 secret = JwtTokens.randomSecret();
-                log.warn("auth: JWT_SECRET_KEY is not set; using a random secret, so tokens die with this process");
-                this.auth = "auth: JWT HS256 with a random secret";
+                if (identity.localAccounts()) {
+                    log.warn("auth: JWT_SECRET_KEY is not set; using a random secret, so tokens die with this process");
+                }
+                own = "JWT HS256 with a random secret";
             } else {
-                this.auth = "auth: JWT HS256 with the secret from JWT_SECRET_KEY";
+                own = "JWT HS256 with the secret from JWT_SECRET_KEY";
             }
             JwtTokens tokens = new JwtTokens(secret, config.tokenLifetime(), Clock.systemUTC());
+            providerBuilt = identity.provider().map(provider -> identity.publicKey().isPresent()
+                    ? IdentityProviderTokens.withKey(provider, identity.publicKey().get(), Clock.systemUTC())
+                    : IdentityProviderTokens.withJwks(provider, identity.jwks().orElseThrow(), Clock.systemUTC()));
+            this.identityProvider = providerBuilt;
+            TokenVerifier accepted = new AcceptedTokens(identity.localAccounts() ? Optional.of(tokens) : Optional.empty(),
+                    providerBuilt.map(TokenVerifier.class::cast));
+            this.auth = "auth: " + (identity.localAccounts() ? own : "local accounts off")
+                    + identity.provider().map(provider -> ", and tokens of " + provider.issuer() + " ("
+                    + identity.jwks().map(jwks -> "JWKS " + jwks.url()).orElse("key from RELAY_OIDC_PUBLIC_KEY") + ")")
+                    .orElse("");
             this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait(),
                     metrics);
             hasherBuilt = hasher;
@@ -82,7 +102,8 @@ public final class RelayServer implements AutoCloseable {
                     .presence(cluster.presence())
                     .scheduler(scheduler)
                     .passwordHasher(hasher)
-                    .tokens(tokens, tokens)
+                    .tokens(tokens, accepted)
+                    .localAccounts(identity.localAccounts())
                     .limits(config.limits())
                     .onFault(this::fault)
                     .probes(storage.probe(), cluster.probe())
@@ -102,6 +123,7 @@ public final class RelayServer implements AutoCloseable {
             if (hasherBuilt != null) {
                 hasherBuilt.close();
             }
+            providerBuilt.ifPresent(IdentityProviderTokens::close);
             scheduler.close();
             cluster.close();
             storage.close();
@@ -184,6 +206,7 @@ public final class RelayServer implements AutoCloseable {
             meters.close();
         }
         hasher.close();
+        identityProvider.ifPresent(IdentityProviderTokens::close);
         scheduler.close();
         cluster.close();
         storage.close();

@@ -1,6 +1,8 @@
 package io.relaychat.server;
 
 import io.relaychat.adapter.auth.BcryptPasswordHasher;
+import io.relaychat.adapter.auth.IdentityProviderSettings;
+import io.relaychat.adapter.auth.JwksSettings;
 import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.InMemoryMessageStore;
 import io.relaychat.adapter.mongo.MongoSettings;
@@ -117,6 +119,28 @@ enum Setting {
             "threads of the bounded password-hashing pool"),
     RELAY_BCRYPT_MAX_WAIT_MS(SECURITY, millis(BcryptPasswordHasher.DEFAULT_MAX_WAIT, 0, 600_000),
             "a login or registration whose hash would wait longer gets 503 server_busy (0: no bound)"),
+    // Security: the application's identity provider (docs/security.md, "External identity providers")
+    RELAY_LOCAL_ACCOUNTS(SECURITY, bool(true), "register, password login and the server's own HS256 tokens; false: only "
+            + "the identity provider's tokens are taken, and register and login answer 403 local_accounts_off"),
+    RELAY_OIDC_ISSUER(SECURITY, text(null, "the provider's iss, exactly"),
+            "also take tokens of this issuer (RS256 or ES256); needs RELAY_OIDC_AUDIENCE and a key or a JWKS"),
+    RELAY_OIDC_AUDIENCE(SECURITY, text(null, "the application's client id"), "the aud the provider's tokens must name"),
+    RELAY_OIDC_PUBLIC_KEY(SECURITY, text(null, "a readable PEM file (PUBLIC KEY or CERTIFICATE): RSA of 2048 bits or "
+            + "more, or EC P-256"), "the provider's signing key, read once at start-up; or RELAY_OIDC_JWKS_URL"),
+    RELAY_OIDC_JWKS_URL(SECURITY, text(null, "an https:// URL (http:// only to a loopback address)"),
+            "the provider's JWKS, fetched when a token names a key not held, and its keys held; or RELAY_OIDC_PUBLIC_KEY"),
+    RELAY_OIDC_JWKS_KEEP_SECONDS(SECURITY, seconds(JwksSettings.DEFAULT_KEEP_KEYS, 1),
+            "how long fetched keys are used before the JWKS is fetched again (a retired key works at most this long)"),
+    RELAY_OIDC_JWKS_MIN_INTERVAL_SECONDS(SECURITY, seconds(JwksSettings.DEFAULT_MIN_INTERVAL, 1, 3600),
+            "the JWKS is fetched at most once in this, whatever the tokens; within it a key not held is refused"),
+    RELAY_OIDC_JWKS_TIMEOUT_MS(SECURITY, millis(JwksSettings.DEFAULT_TIMEOUT, 100, 60_000),
+            "bound on connecting to the JWKS and on each read (a fetch: 3 times it); past it: 503 storage_unavailable"),
+    RELAY_OIDC_USER_ID_CLAIM(SECURITY, text(IdentityProviderSettings.DEFAULT_USER_ID_CLAIM, "a claim name"),
+            "the claim that names the user; the user id is idp: and its value"),
+    RELAY_OIDC_USERNAME_CLAIM(SECURITY, text(IdentityProviderSettings.DEFAULT_USERNAME_CLAIM, "a claim name"),
+            "the claim a first-seen user's username is taken from (suffixed when someone else has it)"),
+    RELAY_OIDC_EMAIL_CLAIM(SECURITY, text(IdentityProviderSettings.DEFAULT_EMAIL_CLAIM, "a claim name"),
+            "the claim a first-seen user's email is taken from (not when another account has it)"),
 
     // Messages and rooms
     RELAY_MAX_CONTENT_CHARS(MESSAGES, integer(Defaults.LIMITS.maxContentChars(), 1, 1_000_000),

@@ -1,13 +1,18 @@
 package io.relaychat.server;
 
+import io.relaychat.adapter.auth.IdentityProviderSettings;
+import io.relaychat.adapter.auth.JwksSettings;
 import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.sqlite.SqliteSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.Rate;
+import io.relaychat.testkit.TestIdentityProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,6 +44,75 @@ class ServerConfigTest {
         assertEquals(64 * 1024, config.transport().maxFrameBytes());
         assertEquals(10, config.bcryptCost());
         assertEquals(Duration.ofDays(7), config.tokenLifetime());
+    }
+
+    // ---- the identity provider (RELAY_LOCAL_ACCOUNTS, RELAY_OIDC_*) ----
+
+    private static final Map<String, String> PROVIDER = Map.of("RELAY_OIDC_ISSUER", TestIdentityProvider.ISSUER,
+            "RELAY_OIDC_AUDIENCE", TestIdentityProvider.AUDIENCE);
+
+    private static Map<String, String> provider(String... more) {
+        Map<String, String> env = new HashMap<>(PROVIDER);
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    private static String refusal(Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(env)).getMessage();
+    }
+
+    @Test
+    void byDefaultLocalAccountsAloneAndAProviderIsReadWithItsKeyFileAndClaimNames(@TempDir Path folder) throws Exception {
+        TestIdentityProvider.SigningKey key = TestIdentityProvider.ecKey("e");
+        Path pem = Files.writeString(folder.resolve("idp.pem"), TestIdentityProvider.pem(key.publicKey()));
+
+        IdentityConfig defaults = ServerConfig.fromEnvironment(Map.of()).identity();
+        IdentityConfig keyed = ServerConfig.fromEnvironment(provider("RELAY_OIDC_PUBLIC_KEY", pem.toString(),
+                "RELAY_LOCAL_ACCOUNTS", "false", "RELAY_OIDC_USERNAME_CLAIM", "name")).identity();
+
+        assertTrue(defaults.localAccounts());
+        assertTrue(defaults.provider().isEmpty());
+        assertEquals(false, keyed.localAccounts());
+        assertEquals(new IdentityProviderSettings(TestIdentityProvider.ISSUER, TestIdentityProvider.AUDIENCE, "sub", "name",
+                "email"), keyed.provider().orElseThrow());
+        assertEquals(key.publicKey(), keyed.publicKey().orElseThrow());
+    }
+
+    @Test
+    void aJwksIsTakenOverHttpsOrFromThisMachineWithItsFetchBounds() {
+        JwksSettings jwks = ServerConfig.fromEnvironment(provider("RELAY_OIDC_JWKS_URL",
+                "https://login.example.com/certs", "RELAY_OIDC_JWKS_MIN_INTERVAL_SECONDS", "30")).identity().jwks().orElseThrow();
+
+        assertEquals("https://login.example.com/certs", jwks.url().toString());
+        assertEquals(JwksSettings.DEFAULT_KEEP_KEYS, jwks.keepKeys());
+        assertEquals(Duration.ofSeconds(30), jwks.minInterval());
+        assertEquals(JwksSettings.DEFAULT_TIMEOUT, jwks.timeout());
+        assertTrue(ServerConfig.fromEnvironment(provider("RELAY_OIDC_JWKS_URL", "http://127.0.0.1:8080/certs"))
+                .identity().external());
+        assertTrue(refusal(provider("RELAY_OIDC_JWKS_URL", "http://login.example.com/certs")).contains("https://"));
+        assertTrue(refusal(provider("RELAY_OIDC_JWKS_URL", "https://login.example.com/certs",
+                "RELAY_OIDC_JWKS_KEEP_SECONDS", "5")).contains("RELAY_OIDC_JWKS_KEEP_SECONDS"));
+    }
+
+    @Test
+    void aProviderSetInPartOrTwiceAndLocalAccountsOffWithoutOneAreRefusedAtStart(@TempDir Path folder) {
+        String noAudience = refusal(Map.of("RELAY_OIDC_ISSUER", TestIdentityProvider.ISSUER,
+                "RELAY_OIDC_JWKS_URL", "https://login.example.com/certs"));
+        String keyAlone = refusal(Map.of("RELAY_OIDC_JWKS_URL", "https://login.example.com/certs"));
+        String noKey = refusal(provider());
+        String both = refusal(provider("RELAY_OIDC_JWKS_URL", "https://login.example.com/certs",
+                "RELAY_OIDC_PUBLIC_KEY", "/etc/relay/idp.pem"));
+        String nobody = refusal(Map.of("RELAY_LOCAL_ACCOUNTS", "false"));
+        String unreadable = refusal(provider("RELAY_OIDC_PUBLIC_KEY", folder.resolve("missing.pem").toString()));
+
+        assertTrue(noAudience.contains("RELAY_OIDC_AUDIENCE") && !noAudience.contains("RELAY_OIDC_ISSUER ("), noAudience);
+        assertTrue(keyAlone.contains("RELAY_OIDC_ISSUER") && keyAlone.contains("RELAY_OIDC_AUDIENCE"), keyAlone);
+        assertTrue(noKey.contains("RELAY_OIDC_PUBLIC_KEY or RELAY_OIDC_JWKS_URL"), noKey);
+        assertTrue(both.contains("both set"), both);
+        assertTrue(nobody.contains("nobody could sign in"), nobody);
+        assertTrue(unreadable.startsWith("RELAY_OIDC_PUBLIC_KEY: cannot read"), unreadable);
     }
 
     @Test

@@ -42,7 +42,7 @@ final class RestErrors {
                     HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case MALFORMED_REQUEST, EMAIL_TAKEN, SELF_DIRECT_MESSAGE -> HttpResponseStatus.BAD_REQUEST;
             case UNAUTHENTICATED, INVALID_CREDENTIALS -> HttpResponseStatus.UNAUTHORIZED;
-            case NOT_MEMBER, ACCESS_DENIED, NOT_JOINED -> HttpResponseStatus.FORBIDDEN;
+            case NOT_MEMBER, ACCESS_DENIED, NOT_JOINED, LOCAL_ACCOUNTS_OFF -> HttpResponseStatus.FORBIDDEN;
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case PAYLOAD_TOO_LARGE, FRAME_TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;

@@ -34,6 +34,7 @@ class RestErrorsTest {
         documented.put(Reason.INVALID_CREDENTIALS, 401);
         documented.put(Reason.NOT_MEMBER, 403);
         documented.put(Reason.ACCESS_DENIED, 403);
+        documented.put(Reason.LOCAL_ACCOUNTS_OFF, 403);
         documented.put(Reason.NOT_JOINED, 403);
         documented.put(Reason.NOT_FOUND, 404);
         documented.put(Reason.METHOD_NOT_ALLOWED, 405);

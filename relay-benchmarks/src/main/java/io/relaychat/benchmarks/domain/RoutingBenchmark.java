@@ -16,6 +16,7 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
+import io.relaychat.ports.model.VerifiedToken;
 import io.relaychat.ports.out.BlobSink;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.PasswordHasher;
@@ -106,8 +107,8 @@ public class RoutingBenchmark {
         }
 
         @Override
-        public Optional<UserId> verify(String token) {
-            return Optional.empty();
+        public CompletionStage<Optional<VerifiedToken>> verify(String token) {
+            return CompletableFuture.completedFuture(Optional.empty());
         }
     }
 

@@ -51,9 +51,10 @@ public record RegisterCommand(String email, String username, String password, Cl
 
     /**
      * Characters that make a name other than it looks: controls (NUL, newlines), formatting characters (the
-     * bidi overrides that turn "evil.exe" around, zero-width joiners and spaces) and line separators.
+     * bidi overrides that turn "evil.exe" around, zero-width joiners and spaces) and line separators. Public so that
+     * a username taken from elsewhere (an identity provider's claim) is held to the same rule.
      */
-    private static boolean isInvisibleOrControl(int codePoint) {
+    public static boolean isInvisibleOrControl(int codePoint) {
         int type = Character.getType(codePoint);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
@@ -63,6 +64,19 @@ public record RegisterCommand(String email, String username, String password, Cl
     @Override
     public String toString() {
         return "RegisterCommand[email=" + email + ", username=" + username + ", password=<hidden>, from=" + from + "]";
+    }
+
+    /**
+     * Whether {@code email} passes the syntax register and login require; for an email taken from elsewhere (an
+     * identity provider's claim), which is held to the same rule.
+     */
+    public static boolean isValidEmail(String email) {
+        try {
+            Emails.requireValid(email);
+            return true;
+        } catch (InvalidCommandException e) {
+            return false;
+        }
     }
 
     /** Email syntax shared by register and login. */

@@ -26,6 +26,8 @@ public enum Reason {
     INVALID_CREDENTIALS("invalid_credentials"),
     /** Registering an email that already has an account, in any letter case. */
     EMAIL_TAKEN("email_taken"),
+    /** Register or password login while the server takes only its identity provider's tokens. */
+    LOCAL_ACCOUNTS_OFF("local_accounts_off"),
     /** The room is unknown or the caller is not a member of it: the two are answered alike. */
     NOT_MEMBER("not_member"),
     /** The room exists, but the caller may not do this to it, such as joining a private room. */

@@ -56,6 +56,12 @@ public record Refusal(Reason reason, String message, Duration retryAfter) {
         return new Refusal(Reason.INVALID_CREDENTIALS, "Incorrect email or password");
     }
 
+    /** Register and password login while users sign in only through the identity provider (RELAY_LOCAL_ACCOUNTS). */
+    public static Refusal localAccountsOff() {
+        return new Refusal(Reason.LOCAL_ACCOUNTS_OFF,
+                "Accounts and passwords of this server are turned off: sign in with the application's identity provider");
+    }
+
     public static Refusal unauthenticated() {
         return new Refusal(Reason.UNAUTHENTICATED, "Could not validate credentials");
     }
