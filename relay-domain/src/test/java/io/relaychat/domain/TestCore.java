@@ -15,6 +15,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.testkit.RecordingMetrics;
@@ -41,6 +42,8 @@ final class TestCore {
     final TestClock clock = new TestClock();
     /** What the core reported. */
     final RecordingMetrics metrics = new RecordingMetrics();
+    /** What the core told of room activity, in the order it told it. */
+    final List<RoomActivity.Event> activity = new CopyOnWriteArrayList<>();
     final RelayCore core;
 
     TestCore() {
@@ -82,6 +85,7 @@ final class TestCore {
                 .timeSource(clock)
                 .onFault(faults::add)
                 .metrics(metrics)
+                .roomActivity(activity::add)
                 .build();
     }
 
