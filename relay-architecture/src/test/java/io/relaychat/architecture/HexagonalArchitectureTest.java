@@ -52,7 +52,8 @@ class HexagonalArchitectureTest {
             .that().resideInAnyPackage(PORTS, DOMAIN)
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.netty..", "com.mongodb..", "org.bson..", "io.lettuce..", "com.fasterxml..", "org.slf4j..",
-                    "com.auth0..", "org.mindrot..", "reactor..", "org.reactivestreams..", "org.sqlite..", "java.sql..", JMH)
+                    "com.auth0..", "org.mindrot..", "reactor..", "org.reactivestreams..", "org.sqlite..", "java.sql..",
+                    "java.net.http..", "com.sun.net.httpserver..", JMH)
             .because("no framework, I/O library, logging backend or benchmark harness belongs in the core");
 
     @ArchTest

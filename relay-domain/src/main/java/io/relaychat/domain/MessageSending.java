@@ -13,6 +13,7 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.TimeSource;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The send path: checks a send against the room's membership, stores it here or hands it to the node that stores its
- * room, and has the stored message delivered. Nothing is delivered that was not stored.
+ * room, and has the stored message delivered. Nothing is delivered that was not stored. The node that stores a
+ * message is the one that tells {@link RoomActivity} of it, once, after delivering it.
  */
 final class MessageSending {
     private final RoomDirectory directory;
@@ -34,9 +36,10 @@ final class MessageSending {
     private final TimeSource time;
     private final IdSource ids;
     private final RelayMetrics metrics;
+    private final RoomActivity activity;
 
     MessageSending(RoomDirectory directory, MessageStore messages, SendForwarding forwarding, RoomRouter router,
-                   TimeSource time, IdSource ids, RelayMetrics metrics) {
+                   TimeSource time, IdSource ids, RelayMetrics metrics, RoomActivity activity) {
         this.directory = directory;
         this.messages = messages;
         this.forwarding = forwarding;
@@ -44,6 +47,7 @@ final class MessageSending {
         this.time = time;
         this.ids = ids;
         this.metrics = metrics;
+        this.activity = activity;
     }
 
     /**
@@ -120,6 +124,7 @@ final class MessageSending {
             }
             if (!appended.duplicate()) {
                 router.routeAndPublish(appended.message());
+                activity.happened(new RoomActivity.MessagePosted(appended.message()));
             }
             return appended;
         });

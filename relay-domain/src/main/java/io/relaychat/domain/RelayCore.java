@@ -18,6 +18,7 @@ import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.ports.out.RoomStore;
@@ -66,10 +67,19 @@ public final class RelayCore implements RelayUseCases {
         MemberDepartures departures = new MemberDepartures(directory, connections, b.eventBus, faults);
         // One allowance for joining and leaving rooms, over REST and WebSocket alike.
         ChatQuotas quotas = new ChatQuotas(b.limits, b.timeSource, b.metrics);
+        // A listener that throws must not fail the send or the request it is told of. With none, the send path
+        // calls the no-op directly, not through the guard.
+        RoomActivity activity = b.roomActivity == RoomActivity.NONE ? RoomActivity.NONE : event -> {
+            try {
+                b.roomActivity.happened(event);
+            } catch (RuntimeException e) {
+                faults.report(e);
+            }
+        };
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
                 b.timeSource, b.idSource, b.limits.rates(), b.metrics, b.localAccounts);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
-                b.limits, b.metrics, quotas, departures);
+                b.limits, b.metrics, quotas, departures, activity);
         this.uploads = new UploadService(b.blobStore, b.idSource, b.limits.maxUploadBytes(), b.limits.rates().uploads(),
                 b.timeSource, b.metrics);
         Map<String, DependencyProbe> probes = new LinkedHashMap<>();
@@ -87,7 +97,7 @@ public final class RelayCore implements RelayUseCases {
         this.router = router;
         PresenceAnnouncer announcer = new PresenceAnnouncer(b.presence, router, b.limits, b.scheduler, faults);
         MessageSending sending = new MessageSending(directory, b.messageStore, b.sendForwarding, router, b.timeSource,
-                b.messageIdSource, b.metrics);
+                b.messageIdSource, b.metrics, activity);
         this.chat = new ChatRequests(directory, connections, router, announcer, sending,
                 new ContentPolicy(b.limits.maxContentChars()), quotas,
                 b.limits.maxConnectionsPerUser(), b.idSource, b.metrics);
@@ -159,7 +169,7 @@ public final class RelayCore implements RelayUseCases {
 
     /**
      * Every port is required except send forwarding, time, ids, limits, the fault listener, the readiness
-     * probes and bounds, and the metrics, which have defaults.
+     * probes and bounds, the metrics and room activity, which have defaults.
      */
     public static final class Builder {
         private UserStore userStore;
@@ -183,6 +193,7 @@ public final class RelayCore implements RelayUseCases {
         private ReadinessBounds readinessBounds = ReadinessBounds.defaults();
         private RelayMetrics metrics = RelayMetrics.NONE;
         private boolean localAccounts = true;
+        private RoomActivity roomActivity = RoomActivity.NONE;
 
         private Builder() {
         }
@@ -301,6 +312,15 @@ public final class RelayCore implements RelayUseCases {
             return this;
         }
 
+        /**
+         * Told of messages stored, rooms created and members added or gone on this node (outgoing webhooks); by
+         * default no one ({@link RoomActivity#NONE}). It must return at once: it is called on the send path.
+         */
+        public Builder roomActivity(RoomActivity value) {
+            this.roomActivity = value;
+            return this;
+        }
+
         public RelayCore build() {
             Objects.requireNonNull(userStore, "userStore");
             Objects.requireNonNull(roomStore, "roomStore");
@@ -320,6 +340,7 @@ public final class RelayCore implements RelayUseCases {
             Objects.requireNonNull(faultListener, "faultListener");
             Objects.requireNonNull(readinessBounds, "readinessBounds");
             Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(roomActivity, "roomActivity");
             return new RelayCore(this);
         }
     }

@@ -16,6 +16,10 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.RoomActivity;
+import io.relaychat.ports.out.RoomActivity.MemberAdded;
+import io.relaychat.ports.out.RoomActivity.MemberRemoved;
+import io.relaychat.ports.out.RoomActivity.RoomCreated;
 import io.relaychat.ports.out.RoomStore;
 import io.relaychat.ports.out.TimeSource;
 import io.relaychat.ports.out.UserStore;
@@ -31,7 +35,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Rooms and membership: creating, listing, discovering, joining, leaving, adding members, direct messages, history.
- * Who may do what is {@link RoomAccessPolicy}'s to say; this class looks up and stores.
+ * Who may do what is {@link RoomAccessPolicy}'s to say; this class looks up and stores, and tells
+ * {@link RoomActivity} of each change the store says it made (not of a join by a member, or a concurrent leave that
+ * found them gone).
  */
 final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     private final RoomStore rooms;
@@ -44,10 +50,11 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
     private final RateLimiter<UserId> creations;
     private final ChatQuotas quotas;
     private final MemberDepartures departures;
+    private final RoomActivity activity;
 
     RoomService(RoomStore rooms, UserStore users, MessageStore messages, RoomDirectory directory,
                 TimeSource time, IdSource ids, Limits limits, RelayMetrics metrics, ChatQuotas quotas,
-                MemberDepartures departures) {
+                MemberDepartures departures, RoomActivity activity) {
         this.rooms = rooms;
         this.users = users;
         this.messages = messages;
@@ -59,6 +66,7 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                 () -> metrics.rateLimited(RelayMetrics.Limited.ROOM_CREATION));
         this.quotas = quotas;
         this.departures = departures;
+        this.activity = activity;
     }
 
     @Override
@@ -82,6 +90,7 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                     command.creator(), null);
             return rooms.insert(room).thenApply(ignored -> {
                 directory.remember(room);
+                activity.happened(new RoomCreated(room));
                 return Outcome.accepted(room);
             });
         });
@@ -121,8 +130,11 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                 return done(Outcome.accepted(new Membership(room, true)));
             }
             // The store decides between concurrent joins of one user: only the one that added them says so.
-            return rooms.addMember(roomId, userId).thenCompose(added -> directory.find(roomId)
-                    .thenApply(updated -> Outcome.accepted(new Membership(updated.orElse(room), !added))));
+            return rooms.addMember(roomId, userId).thenCompose(added -> {
+                memberAdded(added, roomId, userId, userId);
+                return directory.find(roomId)
+                        .thenApply(updated -> Outcome.accepted(new Membership(updated.orElse(room), !added)));
+            });
         });
     }
 
@@ -144,7 +156,12 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
             }
             // Whether this call or a concurrent one removed them, they are gone: both are told so.
             return rooms.removeMember(roomId, userId)
-                    .thenCompose(removed -> departures.left(roomId, userId))
+                    .thenCompose(removed -> {
+                        if (removed) {
+                            activity.happened(new MemberRemoved(roomId, userId, userId, now()));
+                        }
+                        return departures.left(roomId, userId);
+                    })
                     .thenApply(ignored -> Outcome.accepted(roomId));
         });
     }
@@ -165,7 +182,10 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                 }
                 User user = account.get().user();
                 return rooms.addMember(roomId, user.id())
-                        .thenCompose(added -> directory.find(roomId))
+                        .thenCompose(added -> {
+                            memberAdded(added, roomId, user.id(), actor);
+                            return directory.find(roomId);
+                        })
                         .thenApply(updated -> Outcome.accepted(user));
             });
         });
@@ -197,14 +217,19 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
                         Room.directKeyOf(caller, peer.id()));
                 long mark = directory.mark();
                 return rooms.findOrInsertDirect(candidate).thenCompose(room -> {
+                    if (room.id().equals(candidate.id())) {
+                        activity.happened(new RoomCreated(room)); // the pair's first call: ours was inserted
+                    }
                     if (room.hasMember(caller)) {
                         directory.remember(room, mark);
                         return done(Outcome.accepted(room));
                     }
                     // The caller had left it: still the one room of the pair, the caller a member again. The
                     // other user is not brought back by this: only their own call or a member's add does that.
-                    return rooms.addMember(room.id(), caller).thenCompose(added -> directory.find(room.id()))
-                            .thenApply(updated -> Outcome.accepted(updated.orElse(room)));
+                    return rooms.addMember(room.id(), caller).thenCompose(added -> {
+                        memberAdded(added, room.id(), caller, caller);
+                        return directory.find(room.id());
+                    }).thenApply(updated -> Outcome.accepted(updated.orElse(room)));
                 });
             });
         });
@@ -220,6 +245,13 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
             return messages.history(query.roomId(), query.limit(), query.before(), query.beforeSeq())
                     .thenApply(Outcome::accepted);
         });
+    }
+
+    /** Only the call whose store write added them tells: concurrent adds of one user are one change. */
+    private void memberAdded(boolean added, RoomId roomId, UserId userId, UserId by) {
+        if (added) {
+            activity.happened(new MemberAdded(roomId, userId, by, now()));
+        }
     }
 
     private java.time.Instant now() {

@@ -20,6 +20,7 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserAccount;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,36 @@ class ClusterRulesTest {
         assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), nodes.onSender().events().seqs());
         assertEquals(nodes.onSender().events().messages(), nodes.onReceiver().events().messages());
         assertEquals(20, result(nodes.sender().messages.since(nodes.room().id(), 0, 100)).size());
+    }
+
+    @Test
+    void aMessageIsToldAsRoomActivityByTheNodeThatStoredItAloneNotByTheNodesThatHeardIt() {
+        HandOver handOver = new HandOver(null);
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+        nodes.sender().activity.clear(); // the room's creation, told by the node that answered it
+
+        for (int i = 1; i <= 5; i++) {
+            nodes.onSender().say(nodes.room(), "from A " + i);
+        }
+        nodes.onReceiver().events().awaitMessages(5);
+        nodes.onSender().events().awaitMessages(5);
+
+        assertEquals(List.of(), nodes.sender().activity, "the node that took the sends and heard them back");
+        assertEquals(nodes.onReceiver().events().messages(), nodes.receiver().activity.stream()
+                .map(event -> ((RoomActivity.MessagePosted) event).message()).toList(), "once each, in seq order");
+    }
+
+    @Test
+    void aSendStoredByTheStoringNodeWhoseAnswerWasLostIsToldOnceByThatNode() {
+        HandOver handOver = HandOver.storingButLosingTheAnswer();
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, handOver);
+        nodes.sender().activity.clear();
+
+        nodes.onSender().say(nodes.room(), "stored there, answer lost");
+        nodes.onReceiver().events().awaitMessages(1);
+
+        assertEquals(List.of(), nodes.sender().activity, "its fallback found the message stored: nothing new");
+        assertEquals(1, nodes.receiver().activity.size());
     }
 
     @Test

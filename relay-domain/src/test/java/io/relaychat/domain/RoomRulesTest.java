@@ -16,6 +16,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.adapter.local.InMemoryRoomStore;
 import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.ports.out.RelayMetrics;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.RoomStore;
 import org.junit.jupiter.api.Test;
 
@@ -152,7 +153,7 @@ class RoomRulesTest {
     }
 
     @Test
-    void concurrentJoinsOfOneUserAnswerJoinedOnceAndAlreadyAMemberOtherwise() throws Exception {
+    void concurrentJoinsOfOneUserAnswerJoinedOnceAndAlreadyAMemberOtherwiseAndAreToldAsOneAddition() throws Exception {
         int joiners = 5;
         InMemoryRoomStore store = new InMemoryRoomStore();
         Room room = aGroupRoom().withMembers(ann.id()).build();
@@ -161,11 +162,12 @@ class RoomRulesTest {
         CountDownLatch allRead = new CountDownLatch(joiners);
         RoomStore racing = new RacingRoomStore(store, allRead);
         RoomDirectory directory = new RoomDirectory(racing, 100, () -> true);
+        List<RoomActivity.Event> told = new java.util.concurrent.CopyOnWriteArrayList<>();
         RoomService service = new RoomService(racing, test.users, test.messages, directory,
                 Instant::now, () -> UUID.randomUUID().toString(), Limits.defaults(), RelayMetrics.NONE,
                 new ChatQuotas(Limits.defaults(), Instant::now),
                 new MemberDepartures(directory, new LocalConnections(), InProcessEventBus.standalone(),
-                        new Faults(error -> { })));
+                        new Faults(error -> { })), told::add);
         ExecutorService threads = Executors.newFixedThreadPool(joiners);
         try {
             List<Future<Outcome<Membership>>> joins = new ArrayList<>();
@@ -179,6 +181,7 @@ class RoomRulesTest {
             }
 
             assertEquals(1, joined, "joins answered \"Joined successfully\"");
+            assertEquals(1, told.size(), "one change, told once: " + told);
             assertEquals(List.of(ann.id(), bob.id()), result(store.findById(room.id())).orElseThrow().members());
         } finally {
             threads.shutdownNow();

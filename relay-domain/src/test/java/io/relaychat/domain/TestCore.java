@@ -15,6 +15,7 @@ import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.PasswordHasher;
 import io.relaychat.ports.out.PresencePort;
+import io.relaychat.ports.out.RoomActivity;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.ports.out.SendForwarding;
 import io.relaychat.testkit.RecordingMetrics;
@@ -43,6 +44,8 @@ final class TestCore {
     final RecordingMetrics metrics = new RecordingMetrics();
     /** Issues the server's own tokens and, for users of an identity provider, tokens as its verifier would vouch. */
     final TestDoubles.Tokens tokens = new TestDoubles.Tokens();
+    /** What the core told of room activity, in the order it told it. */
+    final List<RoomActivity.Event> activity = new CopyOnWriteArrayList<>();
     final RelayCore core;
 
     TestCore() {
@@ -89,6 +92,7 @@ final class TestCore {
                 .timeSource(clock)
                 .onFault(faults::add)
                 .metrics(metrics)
+                .roomActivity(activity::add)
                 .build();
     }
 

@@ -35,6 +35,9 @@ final class MicrometerRelayMetrics implements RelayMetrics {
     private final Timer busLatency;
     private final Counter busErrors;
     private final Timer bcryptWait;
+    private final Counter webhooksDelivered;
+    private final Counter webhookRetries;
+    private final Counter[] webhooksDropped;
 
     MicrometerRelayMetrics(MeterRegistry registry) {
         accepted = Counter.builder("relay.messages.accepted").description("Sends stored (or found stored) and acknowledged")
@@ -70,6 +73,16 @@ final class MicrometerRelayMetrics implements RelayMetrics {
                 .description("Bus publications or subscriptions that failed, and envelopes that could not be read")
                 .register(registry);
         bcryptWait = latency(registry, "relay.bcrypt.wait", "How long a password hash waited for a bcrypt thread");
+        webhooksDelivered = Counter.builder("relay.webhook.delivered")
+                .description("Webhook events the receiver answered 2xx").register(registry);
+        webhookRetries = Counter.builder("relay.webhook.retries")
+                .description("Webhook attempts that failed and were retried after a back-off").register(registry);
+        WebhookDrop[] drops = WebhookDrop.values();
+        webhooksDropped = new Counter[drops.length];
+        for (WebhookDrop why : drops) {
+            webhooksDropped[why.ordinal()] = Counter.builder("relay.webhook.dropped").tag("why", why.tag())
+                    .description("Webhook events given up, by why").register(registry);
+        }
     }
 
     private static Timer latency(MeterRegistry registry, String name, String description) {
@@ -149,5 +162,20 @@ final class MicrometerRelayMetrics implements RelayMetrics {
     @Override
     public void bcryptStarted(long queuedAt) {
         since(bcryptWait, queuedAt);
+    }
+
+    @Override
+    public void webhookDelivered() {
+        webhooksDelivered.increment();
+    }
+
+    @Override
+    public void webhookRetried() {
+        webhookRetries.increment();
+    }
+
+    @Override
+    public void webhookDropped(WebhookDrop why) {
+        webhooksDropped[why.ordinal()].increment();
     }
 }

@@ -7,11 +7,14 @@ import io.relaychat.adapter.auth.JwtTokens;
 import io.relaychat.adapter.local.ThreadScheduler;
 import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.WebClient;
+import io.relaychat.adapter.webhook.WebhookDispatcher;
 import io.relaychat.domain.RelayCore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaychat.ports.out.RelayMetrics;
 import io.relaychat.ports.out.TokenVerifier;
+import io.relaychat.ports.out.RoomActivity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,8 @@ public final class RelayServer implements AutoCloseable {
     private final String auth;
     /** Tokens of the application's identity provider, when one is configured: its JWKS fetches have a thread. */
     private final Optional<IdentityProviderTokens> identityProvider;
+    /** Null while webhooks are off (RELAY_WEBHOOK_URL unset). */
+    private final WebhookDispatcher webhooks;
     /** Whether the web client is served, and which build: for the start-up line. */
     private final String webClient;
     /** Null while metrics are off (RELAY_METRICS_PORT unset or 0). */
@@ -65,6 +70,7 @@ public final class RelayServer implements AutoCloseable {
         BcryptPasswordHasher hasherBuilt = null;
         IdentityConfig identity = config.identity();
         Optional<IdentityProviderTokens> providerBuilt = Optional.empty();
+        WebhookDispatcher webhooksBuilt = null;
         try {
             String secret = config.jwtSecret();
             String own;
@@ -91,6 +97,8 @@ public final class RelayServer implements AutoCloseable {
             this.hasher = new BcryptPasswordHasher(config.bcryptCost(), config.bcryptThreads(), config.bcryptMaxWait(),
                     metrics);
             hasherBuilt = hasher;
+            this.webhooks = config.webhooks() == null ? null : WebhookDispatcher.start(config.webhooks(), metrics);
+            webhooksBuilt = webhooks;
 
             this.core = RelayCore.builder()
                     .userStore(storage.users())
@@ -109,6 +117,7 @@ public final class RelayServer implements AutoCloseable {
                     .probes(storage.probe(), cluster.probe())
                     .readinessBounds(config.readiness())
                     .metrics(metrics)
+                    .roomActivity(webhooks == null ? RoomActivity.NONE : webhooks)
                     .build();
             cluster.attach(storage.observing().apply(core.clusterEvents()));
             // Read here, once, before the transport listens: its event loops only ever answer from memory.
@@ -124,6 +133,9 @@ public final class RelayServer implements AutoCloseable {
                 hasherBuilt.close();
             }
             providerBuilt.ifPresent(IdentityProviderTokens::close);
+            if (webhooksBuilt != null) {
+                webhooksBuilt.close();
+            }
             scheduler.close();
             cluster.close();
             storage.close();
@@ -136,6 +148,10 @@ public final class RelayServer implements AutoCloseable {
         int port = transport.start();
         if (registry != null) {
             Duration probeBound = config.readiness().probeTimeout();
+            if (webhooks != null) {
+                Gauge.builder("relay.webhook.queued", webhooks, WebhookDispatcher::queued)
+                        .description("Webhook events waiting for the receiver or out to it").register(registry);
+            }
             meters = new NodeMeters(registry, new NodeMeters.Sources(transport::openConnections,
                     transport::openWebSockets, core::joinedRooms, hasher::queued, core.health(),
                     (probeBound.isZero() ? Duration.ofSeconds(5) : probeBound).plusSeconds(1)));
@@ -168,7 +184,8 @@ public final class RelayServer implements AutoCloseable {
 
     /** The adapters chosen from the configuration, for the start-up line: no secret, no credential. */
     public String adapters() {
-        return storage.description() + "; " + cluster.description() + "; " + auth + "; " + webClient;
+        return storage.description() + "; " + cluster.description() + "; " + auth + "; " + webClient
+                + (webhooks == null ? "" : "; " + webhooks.describe());
     }
 
     /** Request body bytes the node holds now, all connections together: what the body budget bounds. */
@@ -195,12 +212,19 @@ public final class RelayServer implements AutoCloseable {
      * closes the WebSockets spread over a few seconds, and returns once none of its answers waits on the core),
      * so that a login waiting on bcrypt finishes before the hasher stops, and a message acknowledged to a client
      * is in the store before the bus and the store close. The transport gets the grace less a reserve for the rest.
+     * Then the webhook events still pending get what is left of the grace but half the reserve.
      */
     @Override
     public void close() {
         closing = true;
+        long started = System.nanoTime();
         Duration grace = config.shutdownGrace();
-        transport.stop(grace.minus(closeReserve(grace)), config.shutdownSpread());
+        Duration reserve = closeReserve(grace);
+        transport.stop(grace.minus(reserve), config.shutdownSpread());
+        if (webhooks != null) {
+            Duration spent = Duration.ofNanos(System.nanoTime() - started);
+            webhooks.close(grace.minus(reserve.dividedBy(2)).minus(spent));
+        }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
             meters.close();

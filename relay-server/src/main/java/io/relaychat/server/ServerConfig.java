@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
+import io.relaychat.adapter.webhook.WebhookSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.ReadinessBounds;
 
@@ -47,7 +48,8 @@ public record ServerConfig(
         Duration shutdownSpread,
         ReadinessBounds readiness,
         MetricsSettings metrics,
-        boolean webClient) {
+        boolean webClient,
+        WebhookSettings webhooks) {
 
     public static final int MIN_SECRET_BYTES = 32;
     /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
@@ -138,7 +140,32 @@ public record ServerConfig(
                 // A port of its own, off by default: the public port never shows the metrics.
                 new MetricsSettings(Objects.requireNonNullElse(read.text(Setting.RELAY_METRICS_HOST), transport.host()),
                         read.integer(Setting.RELAY_METRICS_PORT)),
-                read.bool(Setting.RELAY_WEB_CLIENT));
+                read.bool(Setting.RELAY_WEB_CLIENT),
+                webhooks(read));
+    }
+
+    /** Null (off) without RELAY_WEBHOOK_URL; every row is read either way, so that a bad value is never ignored. */
+    private static WebhookSettings webhooks(EnvReader read) {
+        String url = read.text(Setting.RELAY_WEBHOOK_URL);
+        String secret = read.text(Setting.RELAY_WEBHOOK_SECRET);
+        int queueSize = read.integer(Setting.RELAY_WEBHOOK_QUEUE_SIZE);
+        Duration maxRetry = Duration.ofSeconds(read.integer(Setting.RELAY_WEBHOOK_MAX_RETRY_SECONDS));
+        if (url == null) {
+            return null;
+        }
+        if (secret == null) {
+            throw new ConfigException("RELAY_WEBHOOK_URL is set, so RELAY_WEBHOOK_SECRET must be too: receivers tell "
+                    + "RelayChat's requests from forged ones by their signature; generate one with: openssl rand -base64 48");
+        }
+        if (secret.getBytes(StandardCharsets.UTF_8).length < WebhookSettings.MIN_SECRET_BYTES) {
+            throw new ConfigException("RELAY_WEBHOOK_SECRET must be at least " + WebhookSettings.MIN_SECRET_BYTES
+                    + " bytes long; generate one with: openssl rand -base64 48");
+        }
+        try {
+            return WebhookSettings.of(url, secret).withQueueCapacity(queueSize).withMaxRetryTime(maxRetry);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("RELAY_WEBHOOK_URL " + e.getMessage());
+        }
     }
 
     /** RELAY_UPLOAD_DIR, or the data folder's {@code uploads}: one folder then holds everything a node keeps. */

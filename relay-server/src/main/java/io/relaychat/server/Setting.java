@@ -10,6 +10,7 @@ import io.relaychat.adapter.netty.NettyTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.redis.RedisSettings;
 import io.relaychat.adapter.sqlite.SqliteSettings;
+import io.relaychat.adapter.webhook.WebhookSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.ReadinessBounds;
 
@@ -27,6 +28,7 @@ import static io.relaychat.server.Setting.Group.NETWORK;
 import static io.relaychat.server.Setting.Group.RATES;
 import static io.relaychat.server.Setting.Group.SECURITY;
 import static io.relaychat.server.Setting.Group.STORAGE;
+import static io.relaychat.server.Setting.Group.WEBHOOKS;
 import static io.relaychat.server.Setting.Group.WEBSOCKET;
 import static io.relaychat.server.Setting.Value.bool;
 import static io.relaychat.server.Setting.Value.decimal;
@@ -238,6 +240,18 @@ enum Setting {
     RELAY_SHUTDOWN_SPREAD_SECONDS(LIFECYCLE, seconds(NettyTransport.DEFAULT_CLOSE_SPREAD, 0, 600),
             "on SIGTERM the 1001 closes come in batches over this long, at most half the grace (0: all at once)"),
 
+    // Outgoing webhooks (docs/webhooks.md)
+    RELAY_WEBHOOK_URL(WEBHOOKS, text(null, "an http:// or https:// URL; needs RELAY_WEBHOOK_SECRET")
+            .secret(Secrecy.URL_CREDENTIALS), "where message_posted, room_created, member_added and member_removed "
+                    + "are POSTed as signed JSON, each by the node where it happened (unset: no webhooks)"),
+    RELAY_WEBHOOK_SECRET(WEBHOOKS, text(null, "at least " + WebhookSettings.MIN_SECRET_BYTES + " bytes")
+            .secret(Secrecy.SECRET), "key of the HMAC-SHA256 signature in X-Relay-Signature, shared with the receiver"),
+    RELAY_WEBHOOK_QUEUE_SIZE(WEBHOOKS, integer(WebhookSettings.DEFAULT_QUEUE_CAPACITY, 1, 10_000_000),
+            "events a node holds for the receiver; past it new events are dropped and counted"),
+    RELAY_WEBHOOK_MAX_RETRY_SECONDS(WEBHOOKS, seconds(WebhookSettings.DEFAULT_MAX_RETRY_TIME, 0),
+            "how long an event the receiver does not take is retried, with back-off, before it is dropped and "
+                    + "counted (0: one try)"),
+
     // Logging
     RELAY_LOG_FORMAT(LOGGING, text(LogSettings.DEFAULT_FORMAT, "plain or json"),
             "plain: one readable line per event; json: one JSON object per line; both on standard error"),
@@ -256,6 +270,7 @@ enum Setting {
         HTTP("HTTP"),
         WEBSOCKET("WebSocket"),
         LIFECYCLE("Readiness and shutdown"),
+        WEBHOOKS("Outgoing webhooks"),
         LOGGING("Logging");
 
         private final String title;

@@ -6,6 +6,7 @@ import io.relaychat.adapter.mongo.MongoSettings;
 import io.relaychat.adapter.netty.IoTransport;
 import io.relaychat.adapter.netty.TransportSettings;
 import io.relaychat.adapter.sqlite.SqliteSettings;
+import io.relaychat.adapter.webhook.WebhookSettings;
 import io.relaychat.domain.Limits;
 import io.relaychat.domain.Rate;
 import io.relaychat.testkit.TestIdentityProvider;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ServerConfigTest {
+    private static final String WEBHOOK_SECRET = "a-webhook-secret-of-at-least-32-bytes";
 
     @Test
     void anEmptyEnvironmentGivesTheDocumentedDefaults() {
@@ -406,6 +408,55 @@ class ServerConfigTest {
         assertEquals("8001", Setting.PORT.shownDefault());
         assertEquals("0 to 65535", Setting.PORT.bounds());
         assertEquals("20", Setting.RELAY_SEND_RATE_PER_SECOND.shownDefault(), "a whole rate reads without .0");
+    }
+
+    @Test
+    void webhooksAreOffWithoutAUrlAndTakeTheirQueueAndRetryTimeWhenOn() {
+        assertNull(ServerConfig.fromEnvironment(Map.of()).webhooks());
+        assertNull(ServerConfig.fromEnvironment(Map.of("RELAY_WEBHOOK_SECRET", WEBHOOK_SECRET)).webhooks());
+
+        WebhookSettings defaults = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_URL", "https://hooks.example.com/relay", "RELAY_WEBHOOK_SECRET", WEBHOOK_SECRET)).webhooks();
+        WebhookSettings set = ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_URL", "http://127.0.0.1:9000/in", "RELAY_WEBHOOK_SECRET", WEBHOOK_SECRET,
+                "RELAY_WEBHOOK_QUEUE_SIZE", "50", "RELAY_WEBHOOK_MAX_RETRY_SECONDS", "0")).webhooks();
+
+        assertEquals("https://hooks.example.com/relay", defaults.url().toString());
+        assertEquals(WebhookSettings.DEFAULT_QUEUE_CAPACITY, defaults.queueCapacity());
+        assertEquals(WebhookSettings.DEFAULT_MAX_RETRY_TIME, defaults.maxRetryTime());
+        assertEquals(50, set.queueCapacity());
+        assertEquals(Duration.ZERO, set.maxRetryTime(), "0: one try");
+    }
+
+    @Test
+    void aWebhookUrlWithoutASecretOrWithAShortOneOrNotHttpStopsStartUpNamingTheVariable() {
+        ConfigException noSecret = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_URL", "https://hooks.example.com/relay")));
+        ConfigException shortSecret = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_URL", "https://hooks.example.com/relay", "RELAY_WEBHOOK_SECRET", "short")));
+        ConfigException notHttp = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_URL", "ftp://hooks.example.com/relay", "RELAY_WEBHOOK_SECRET", WEBHOOK_SECRET)));
+        ConfigException queue = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_WEBHOOK_QUEUE_SIZE", "0")));
+
+        assertTrue(noSecret.getMessage().startsWith("RELAY_WEBHOOK_URL is set, so RELAY_WEBHOOK_SECRET must be too"),
+                noSecret.getMessage());
+        assertTrue(shortSecret.getMessage().startsWith("RELAY_WEBHOOK_SECRET must be at least 32 bytes"),
+                shortSecret.getMessage());
+        assertEquals("RELAY_WEBHOOK_URL must be an http:// or https:// URL with a host, got "
+                + "'ftp://hooks.example.com/relay'", notHttp.getMessage());
+        assertTrue(queue.getMessage().contains("RELAY_WEBHOOK_QUEUE_SIZE"), queue.getMessage());
+    }
+
+    @Test
+    void theWebhookSecretIsMaskedInTheStartUpLineAndTheUrlLosesItsPassword() {
+        String line = StartupSummary.configuration(Map.of(
+                "RELAY_WEBHOOK_URL", "https://user:pa55@hooks.example.com/relay", "RELAY_WEBHOOK_SECRET", WEBHOOK_SECRET));
+
+        assertTrue(line.contains("RELAY_WEBHOOK_SECRET=" + StartupSummary.MASK), line);
+        assertTrue(line.contains("RELAY_WEBHOOK_URL=https://user:" + StartupSummary.MASK + "@hooks.example.com/relay"),
+                line);
+        assertTrue(!line.contains(WEBHOOK_SECRET) && !line.contains("pa55"), line);
     }
 
     @Test

@@ -25,6 +25,9 @@ public final class RecordingMetrics implements RelayMetrics {
     private final AtomicLong busReceived = new AtomicLong();
     private final AtomicLong busErrors = new AtomicLong();
     private final AtomicLong bcryptStarted = new AtomicLong();
+    private final AtomicLong webhooksDelivered = new AtomicLong();
+    private final AtomicLong webhookRetries = new AtomicLong();
+    private final Map<WebhookDrop, AtomicLong> webhooksDropped = new EnumMap<>(WebhookDrop.class);
 
     public RecordingMetrics() {
         for (Reason reason : Reason.values()) {
@@ -32,6 +35,9 @@ public final class RecordingMetrics implements RelayMetrics {
         }
         for (Limited what : Limited.values()) {
             rateLimited.put(what, new AtomicLong());
+        }
+        for (WebhookDrop why : WebhookDrop.values()) {
+            webhooksDropped.put(why, new AtomicLong());
         }
     }
 
@@ -101,6 +107,33 @@ public final class RecordingMetrics implements RelayMetrics {
     @Override
     public void bcryptStarted(long queuedAt) {
         bcryptStarted.incrementAndGet();
+    }
+
+    @Override
+    public void webhookDelivered() {
+        webhooksDelivered.incrementAndGet();
+    }
+
+    @Override
+    public void webhookRetried() {
+        webhookRetries.incrementAndGet();
+    }
+
+    @Override
+    public void webhookDropped(WebhookDrop why) {
+        webhooksDropped.get(why).incrementAndGet();
+    }
+
+    public long webhooksDelivered() {
+        return webhooksDelivered.get();
+    }
+
+    public long webhookRetries() {
+        return webhookRetries.get();
+    }
+
+    public long webhooksDropped(WebhookDrop why) {
+        return webhooksDropped.get(why).get();
     }
 
     public long accepted() {

@@ -82,4 +82,32 @@ public interface RelayMetrics {
     /** A password hash queued at {@code queuedAt} ({@link #timestamp()}) started on a bcrypt thread. */
     default void bcryptStarted(long queuedAt) {
     }
+
+    /** Why an outgoing webhook event was given up; its {@link #tag()} is the value of the {@code why} label. */
+    enum WebhookDrop {
+        /** The bounded queue was full when the event happened. */
+        QUEUE_FULL,
+        /** The receiver answered a 4xx other than 408 and 429: trying again would get the same. */
+        REFUSED,
+        /** The receiver did not take it within the time retries are given. */
+        RETRIES_EXHAUSTED,
+        /** Still queued when the node's shutdown drain ran out, or happened after the drain began. */
+        SHUTDOWN;
+
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A webhook event was answered 2xx by its receiver. */
+    default void webhookDelivered() {
+    }
+
+    /** An attempt to deliver a webhook event failed, and it will be tried again after a back-off. */
+    default void webhookRetried() {
+    }
+
+    /** A webhook event was given up, for {@code why}. */
+    default void webhookDropped(WebhookDrop why) {
+    }
 }
