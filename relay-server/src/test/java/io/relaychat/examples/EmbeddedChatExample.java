@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +47,7 @@ public final class EmbeddedChatExample {
         try (BcryptPasswordHasher hasher = BcryptPasswordHasher.withCost(4);
              FileSystemBlobStore blobs = new FileSystemBlobStore(uploads, 1);
              ThreadScheduler scheduler = new ThreadScheduler()) {
+            // docs:begin (docs/embedding.md shows the code from here to docs:end; EmbeddedChatExampleTest holds them equal)
             RelayCore core = RelayCore.builder()
                     .userStore(new InMemoryUserStore())
                     .roomStore(new InMemoryRoomStore())
@@ -65,7 +67,7 @@ public final class EmbeddedChatExample {
             Room room = core.rooms().createRoom(new CreateRoomCommand(alice.id(), "tea party", RoomType.GROUP,
                     List.of(bob.id()))).toCompletableFuture().get().value();
 
-            List<String> bobSaw = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> bobSaw = new CopyOnWriteArrayList<>();
             CountDownLatch twoMessages = new CountDownLatch(2);
             ChatConnection aliceConnection = core.chat().connect(alice, broadcast -> {
                 if (broadcast.event() instanceof RoomEvent.MessagePosted posted) {
@@ -88,6 +90,7 @@ public final class EmbeddedChatExample {
                     .toCompletableFuture().get();
             bobConnection.send(new SendMessageCommand(room.id(), "I don't see any tea.", List.of(), null))
                     .toCompletableFuture().get();
+            // docs:end
 
             if (!twoMessages.await(5, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("messages did not arrive: " + bobSaw);

@@ -20,7 +20,7 @@ final class RelayClientReadmeExample {
     }
 
     static void run(URI server, PrintStream out) {
-        // readme:start
+        // docs:begin
         RelayListener printer = new RelayListener() {
             @Override
             public void onMessage(ChatMessage message) {
@@ -37,6 +37,6 @@ final class RelayClientReadmeExample {
             Ack ack = client.send(room.id(), "Have some tea?").toCompletableFuture().join();
             out.println("stored as #" + ack.seq() + " in " + room.name());
         }
-        // readme:end
+        // docs:end
     }
 }

@@ -1,13 +1,9 @@
 package io.relaychat.adapter.webhook;
 
+import io.relaychat.testkit.DocSnippet;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/webhooks.md shows receivers the verification code these tests compile and run, not a copy that drifted. */
 class WebhooksDocTest {
@@ -17,13 +13,7 @@ class WebhooksDocTest {
             "ReceiverVerification.java");
 
     @Test
-    void theDocsVerificationSnippetIsReceiverVerificationAsCompiled() throws IOException {
-        String source = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
-        String begin = source.substring(source.indexOf('\n', source.indexOf("// docs:begin")) + 1);
-        String snippet = begin.substring(0, begin.indexOf("// docs:end"));
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-
-        assertTrue(doc.contains("```java\n" + snippet + "```\n"), "docs/webhooks.md must show, in a java block, "
-                + "exactly the code between docs:begin and docs:end in " + EXAMPLE + ":\n" + snippet);
+    void theDocsVerificationSnippetIsReceiverVerificationAsCompiled() {
+        DocSnippet.assertQuoted(DOC, "java", EXAMPLE);
     }
 }
