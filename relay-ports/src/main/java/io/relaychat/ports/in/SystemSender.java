@@ -31,9 +31,16 @@ public record SystemSender(String name, String username) {
         }
     }
 
-    /** The sender whose id is its username, for a backend that names it once. */
+    /**
+     * {@code id}, or for a backend that names its sender once, an id made of the username: lower case, each
+     * character a name may not have turned into '-' ("Order bot" is {@code system:order-bot}).
+     */
     public static SystemSender named(String id, String username) {
-        return new SystemSender(id == null ? username == null ? null : username.strip() : id, username);
+        if (id == null && username != null) {
+            String slug = username.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+            id = slug.length() > MAX_NAME_LENGTH ? slug.substring(0, MAX_NAME_LENGTH) : slug;
+        }
+        return new SystemSender(id, username);
     }
 
     public UserId userId() {
