@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Tells the server's API keys from anything else without saying how close a guess came: keys and guesses are
  * compared as SHA-256 digests, all of the same length, with {@link MessageDigest#isEqual}, and every key is
- * compared, whichever matches. Failed attempts count per address against the allowance of failed logins.
+ * compared, whichever matches. Failed attempts count per address, in an allowance of their own as large as the
+ * one of failed logins.
  */
 final class ServerApiKeys {
     private final List<byte[]> digests;
@@ -29,7 +30,7 @@ final class ServerApiKeys {
 
     /** Empty for one of the keys; a refusal otherwise, RATE_LIMITED for an address past its failures. */
     Optional<Refusal> admit(String key, ClientAddress from) {
-        Optional<String> address = from.ip().map(ip -> ip.getHostAddress());
+        Optional<String> address = AccountService.network(from); // an IPv6 address by its /64, as for logins
         Optional<Refusal> tooOften = address.flatMap(failuresPerAddress::check);
         if (tooOften.isPresent()) {
             return tooOften;
