@@ -39,8 +39,7 @@ import java.util.concurrent.CompletionStage;
  * {@link ServerApiKeys}'s to check.
  */
 final class ServerApi implements ServerApiUseCase {
-    /** Who rooms made and members changed by a backend are recorded as having been made and changed by. */
-    static final UserId BACKEND = new UserId("system:api");
+    static final UserId BACKEND = ServerApiUseCase.ACTOR;
 
     private final ServerApiKeys keys;
     private final RoomDirectory directory;

@@ -174,6 +174,26 @@ class ServerApiTest {
     }
 
     @Test
+    void anAddressThatKeepsGuessingIsRefused429EvenWithTheRightKeyAndABodyOverTheLimitIs413() {
+        for (int i = 0; i < 30; i++) {
+            assertEquals(401, api.get("/api/server/rooms/any/presence", "guess-" + i).status());
+        }
+
+        Response locked = api.get("/api/server/rooms/any/presence", KEY);
+
+        assertEquals(429, locked.status());
+        assertEquals("rate_limited", locked.code());
+        assertTrue(Integer.parseInt(locked.header("Retry-After")) >= 1, locked.header("Retry-After"));
+
+        try (RunningServer other = RunningServer.start(Map.of("RELAY_API_KEY", KEY))) {
+            Response tooLarge = new Api(other).postRaw("/api/server/publish",
+                    "{\"content\": \"" + "x".repeat(1024 * 1024) + "\"}", KEY);
+            assertEquals(413, tooLarge.status());
+            assertEquals("payload_too_large", tooLarge.code());
+        }
+    }
+
+    @Test
     void withoutAKeyTheServerApiIsNotThere() {
         try (RunningServer off = RunningServer.start()) {
             Api offApi = new Api(off);

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The routes under {@value #PREFIX}, for trusted backends: each checks the request's API key before anything
@@ -36,8 +37,6 @@ final class ServerApiRoutes {
     static final String PREFIX = "/api/server/";
     /** The header a key may come in, for a backend whose HTTP client keeps Authorization for something else. */
     static final String KEY_HEADER = "X-Relay-Api-Key";
-    /** Who a backend's request is logged as. */
-    private static final UserId BACKEND = new UserId("system:api");
 
     /** How RestApi takes a route. */
     interface Routes {
@@ -82,12 +81,12 @@ final class ServerApiRoutes {
     /** The key first: a request without a good one is refused before its body or path is looked at. */
     private void keyed(Routes routes, HttpMethod method, String path,
                        Function<ApiRequest, CompletionStage<ApiResponse>> handler) {
-        routes.add(method, java.util.regex.Pattern.quote(PREFIX) + path, request -> {
+        routes.add(method, Pattern.quote(PREFIX) + path, request -> {
             Optional<Refusal> refused = api.admit(key(request), request.from(addresses));
             if (refused.isPresent()) {
                 return CompletableFuture.completedFuture(RestErrors.refused(refused.get()));
             }
-            request.madeByBackend(BACKEND);
+            request.madeByBackend(ServerApiUseCase.ACTOR);
             return handler.apply(request);
         });
     }

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletionStage;
  * stands behind these calls, so no membership is asked for; a room that does not exist is NOT_FOUND.
  */
 public interface ServerApiUseCase {
+    /** Who rooms made and members changed by a backend are recorded as made and changed by (webhooks, logs). */
+    UserId ACTOR = new UserId("system:api");
     /** The most messages one batch publish may carry. */
     int MAX_BATCH = 100;
     /** The most user ids one create, add or remove call may name. */
@@ -37,7 +39,10 @@ public interface ServerApiUseCase {
      */
     CompletionStage<Outcome<ChatMessage>> publish(PublishCommand command);
 
-    /** Each command published in turn, after the one before it; one answer each, in order. */
+    /**
+     * Each command published in turn, after the one before it; one answer each, in order. A fault (the store down)
+     * fails the stage: the messages published before it stay published, and a retry with their client ids finds them.
+     */
     CompletionStage<List<Outcome<ChatMessage>>> publishAll(List<PublishCommand> commands);
 
     /** Unknown user ids are dropped: a room never lists ghosts. */
