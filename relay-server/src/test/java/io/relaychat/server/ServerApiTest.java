@@ -158,8 +158,9 @@ class ServerApiTest {
         Response wrong = api.post("/api/server/publish", message(room, "hi", null), KEY + "x");
         Response userToken = api.post("/api/server/publish", message(room, "hi", null), ann.token());
         Response userReadsHistory = api.get("/api/server/rooms/" + room + "/messages", ann.token());
+        Response wrongKeyBadBody = api.postRaw("/api/server/publish", "{not json", KEY + "x");
 
-        for (Response refused : List.of(missing, wrong, userToken, userReadsHistory)) {
+        for (Response refused : List.of(missing, wrong, userToken, userReadsHistory, wrongKeyBadBody)) {
             assertEquals(401, refused.status());
             assertEquals("unauthenticated", refused.code());
             assertTrue(refused.detail().contains("API key"), refused.detail());
