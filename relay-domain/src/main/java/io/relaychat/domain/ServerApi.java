@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The calls of trusted backends: each goes through the same paths as a user's (the send path, the room store and
@@ -184,7 +185,7 @@ final class ServerApi implements ServerApiUseCase {
 
     /** One store write at a time: a thousand ids must not be a thousand writes at once. */
     private static CompletionStage<Void> inTurn(List<UserId> userIds,
-                                                java.util.function.Function<UserId, CompletionStage<Void>> step) {
+                                                Function<UserId, CompletionStage<Void>> step) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (UserId userId : userIds) {
             chain = chain.thenCompose(ignored -> step.apply(userId));
