@@ -140,7 +140,7 @@ final class AccountService implements RegisterUseCase, LoginUseCase, Authenticat
      * The key an address is limited by: an IPv4 address itself; for IPv6, its /64 network, since one home, phone
      * or host is handed a whole /64 and could otherwise take a fresh address for every attempt.
      */
-    private static Optional<String> network(ClientAddress from) {
+    static Optional<String> network(ClientAddress from) {
         return from.ip().map(ip -> {
             byte[] bytes = ip.getAddress();
             if (bytes.length != 16) {

@@ -5,6 +5,7 @@ import io.relaychat.ports.model.Appended;
 import io.relaychat.ports.model.NewMessage;
 import io.relaychat.ports.model.RoomEvent;
 import io.relaychat.ports.model.RoomEvent.MemberLeft;
+import io.relaychat.ports.model.RoomEvent.UserDisconnected;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
@@ -17,8 +18,11 @@ final class ClusterInbox implements ClusterEvents {
     private final MessageSending sending;
     private final PresenceAnnouncer presence;
     private final MemberDepartures departures;
+    private final UserDisconnects disconnects;
 
-    ClusterInbox(RoomRouter router, MessageSending sending, PresenceAnnouncer presence, MemberDepartures departures) {
+    ClusterInbox(RoomRouter router, MessageSending sending, PresenceAnnouncer presence, MemberDepartures departures,
+                 UserDisconnects disconnects) {
+        this.disconnects = disconnects;
         this.router = router;
         this.sending = sending;
         this.presence = presence;
@@ -29,6 +33,8 @@ final class ClusterInbox implements ClusterEvents {
     public void published(RoomEvent event) {
         if (event instanceof MemberLeft left) {
             departures.heard(left);
+        } else if (event instanceof UserDisconnected disconnected) {
+            disconnects.heard(disconnected);
         } else {
             router.received(event);
         }

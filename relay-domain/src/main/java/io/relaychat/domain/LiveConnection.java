@@ -112,6 +112,11 @@ final class LiveConnection implements ChatConnection {
         return sink.whenWritable();
     }
 
+    /** Has the transport close this client's connection, saying why; its close then ends this one. */
+    void disconnect(String reason) {
+        sink.disconnect(reason);
+    }
+
     void tell(ServerEvent event) {
         sink.send(new Broadcast(event));
     }

@@ -10,6 +10,7 @@ import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.RoomEvent.MessagePosted;
 import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
 import io.relaychat.ports.out.RelayMetrics;
@@ -71,6 +72,27 @@ final class MessageSending {
                 if (appended.duplicate()) {
                     connection.tell(new MessagePosted(appended.message()));
                 }
+                metrics.messageAccepted();
+                return Outcome.accepted(appended.message());
+            });
+        });
+    }
+
+    /**
+     * Stores and delivers a message of a trusted backend as {@code sender}, who is no member: any room that exists
+     * takes it. Checked already as {@link ServerApi#publish} checks it. A retry (same sender and client id) is
+     * answered with the message stored before, which no one hears of again.
+     */
+    CompletionStage<Outcome<ChatMessage>> publish(UserId senderId, String username, SendMessageCommand command) {
+        return directory.find(command.roomId()).thenCompose(room -> {
+            if (room.isEmpty()) {
+                metrics.messageRefused(Refusal.roomNotFound().reason());
+                return CompletableFuture.completedFuture(Outcome.<ChatMessage>rejected(Refusal.roomNotFound()));
+            }
+            NewMessage message = new NewMessage(new MessageId(ids.newId()), command.roomId(), senderId, username,
+                    command.content(), time.now().truncatedTo(ChronoUnit.MILLIS), command.attachments(),
+                    command.clientId());
+            return store(message).thenApply(appended -> {
                 metrics.messageAccepted();
                 return Outcome.accepted(appended.message());
             });

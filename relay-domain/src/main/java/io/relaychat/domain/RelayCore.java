@@ -10,6 +10,7 @@ import io.relaychat.ports.in.RegisterUseCase;
 import io.relaychat.ports.in.RelayUseCases;
 import io.relaychat.ports.in.RoomsUseCase;
 import io.relaychat.ports.in.SearchUsersUseCase;
+import io.relaychat.ports.in.ServerApiUseCase;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.out.BlobStore;
 import io.relaychat.ports.out.DependencyProbe;
@@ -30,8 +31,10 @@ import io.relaychat.ports.out.UserStore;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -59,6 +62,8 @@ public final class RelayCore implements RelayUseCases {
     private final ClusterInbox cluster;
     private final NodeHealth health;
     private final RoomRouter router;
+    /** Null while the server has no API key. */
+    private final ServerApi serverApi;
 
     private RelayCore(Builder b) {
         Faults faults = new Faults(b.faultListener);
@@ -101,7 +106,14 @@ public final class RelayCore implements RelayUseCases {
         this.chat = new ChatRequests(directory, connections, router, announcer, sending,
                 new ContentPolicy(b.limits.maxContentChars()), quotas,
                 b.limits.maxConnectionsPerUser(), b.idSource, b.metrics);
-        this.cluster = new ClusterInbox(router, sending, announcer, departures);
+        UserDisconnects disconnects = new UserDisconnects(connections, b.eventBus, faults);
+        disconnects.listen();
+        this.cluster = new ClusterInbox(router, sending, announcer, departures, disconnects);
+        this.serverApi = b.serverApiKeys.isEmpty() ? null : new ServerApi(
+                new ServerApiKeys(b.serverApiKeys, b.limits.rates().loginsPerAddress(), b.timeSource),
+                directory, b.roomStore, b.userStore, b.messageStore, b.presence, sending,
+                new ContentPolicy(b.limits.maxContentChars()), departures, disconnects, activity, b.timeSource,
+                b.idSource);
     }
 
     public static Builder builder() {
@@ -153,6 +165,11 @@ public final class RelayCore implements RelayUseCases {
         return health;
     }
 
+    @Override
+    public Optional<ServerApiUseCase> serverApi() {
+        return Optional.ofNullable(serverApi);
+    }
+
     /**
      * Where the adapters that link this node to others (bus, shared presence, send forwarding) deliver what
      * they hear: hand it to them once, right after building the core and before the first client connects.
@@ -194,6 +211,7 @@ public final class RelayCore implements RelayUseCases {
         private RelayMetrics metrics = RelayMetrics.NONE;
         private boolean localAccounts = true;
         private RoomActivity roomActivity = RoomActivity.NONE;
+        private List<String> serverApiKeys = List.of();
 
         private Builder() {
         }
@@ -318,6 +336,15 @@ public final class RelayCore implements RelayUseCases {
          */
         public Builder roomActivity(RoomActivity value) {
             this.roomActivity = value;
+            return this;
+        }
+
+        /**
+         * The keys trusted backends call the server API with ({@link ServerApiUseCase}); several, so that one can be
+         * replaced while the other still works. None (the default): the server API is off.
+         */
+        public Builder serverApiKeys(List<String> value) {
+            this.serverApiKeys = List.copyOf(value);
             return this;
         }
 

@@ -24,6 +24,18 @@ class RecordingClient implements ClientSink {
         }
     }
 
+    /** The reasons the core gave for closing this client, in order (once, but for a core that repeats itself). */
+    private final List<String> disconnects = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void disconnect(String reason) {
+        disconnects.add(reason);
+    }
+
+    List<String> disconnects() {
+        return List.copyOf(disconnects);
+    }
+
     /** Of each message delivered, in order, when the core took it in; 0 for one not timed (stored history). */
     List<Long> messagesAcceptedAt() {
         return List.copyOf(acceptedAt);

@@ -68,16 +68,16 @@ final class TestCore {
     /** On the in-memory adapters with these limits and this password hasher. */
     TestCore(Limits limits, PasswordHasher hasher) {
         this(new InMemoryMessageStore(), InProcessEventBus.standalone(), SendForwarding.NONE, new InMemoryPresence(),
-                limits, hasher, true);
+                limits, hasher, true, List.of());
     }
 
     private TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence,
                      Limits limits, PasswordHasher hasher) {
-        this(messages, bus, forwarding, presence, limits, hasher, true);
+        this(messages, bus, forwarding, presence, limits, hasher, true, List.of());
     }
 
     private TestCore(MessageStore messages, RoomEventBus bus, SendForwarding forwarding, PresencePort presence,
-                     Limits limits, PasswordHasher hasher, boolean localAccounts) {
+                     Limits limits, PasswordHasher hasher, boolean localAccounts, List<String> apiKeys) {
         this.messages = messages;
         this.bus = bus;
         this.presence = presence;
@@ -93,13 +93,20 @@ final class TestCore {
                 .onFault(faults::add)
                 .metrics(metrics)
                 .roomActivity(activity::add)
+                .serverApiKeys(apiKeys)
                 .build();
     }
 
     /** A core whose users come only through the identity provider: register and login are off. */
     static TestCore withoutLocalAccounts() {
         return new TestCore(new InMemoryMessageStore(), InProcessEventBus.standalone(), SendForwarding.NONE,
-                new InMemoryPresence(), Limits.defaults(), new TestDoubles.QuickHasher(), false);
+                new InMemoryPresence(), Limits.defaults(), new TestDoubles.QuickHasher(), false, List.of());
+    }
+
+    /** A core whose server API takes these keys, on this bus (a node of a cluster, or alone). */
+    static TestCore withServerApi(RoomEventBus bus, String... keys) {
+        return new TestCore(new InMemoryMessageStore(), bus, SendForwarding.NONE, new InMemoryPresence(),
+                Limits.defaults(), new TestDoubles.QuickHasher(), true, List.of(keys));
     }
 
     TestClient connect(User user) {

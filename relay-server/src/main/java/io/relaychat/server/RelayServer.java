@@ -118,6 +118,7 @@ public final class RelayServer implements AutoCloseable {
                     .readinessBounds(config.readiness())
                     .metrics(metrics)
                     .roomActivity(webhooks == null ? RoomActivity.NONE : webhooks)
+                    .serverApiKeys(config.serverApiKeys())
                     .build();
             cluster.attach(storage.observing().apply(core.clusterEvents()));
             // Read here, once, before the transport listens: its event loops only ever answer from memory.
@@ -185,7 +186,9 @@ public final class RelayServer implements AutoCloseable {
     /** The adapters chosen from the configuration, for the start-up line: no secret, no credential. */
     public String adapters() {
         return storage.description() + "; " + cluster.description() + "; " + auth + "; " + webClient
-                + (webhooks == null ? "" : "; " + webhooks.describe());
+                + (webhooks == null ? "" : "; " + webhooks.describe())
+                + (config.serverApiKeys().isEmpty() ? "" : "; server API on (" + config.serverApiKeys().size()
+                        + (config.serverApiKeys().size() == 1 ? " key)" : " keys)"));
     }
 
     /** Request body bytes the node holds now, all connections together: what the body budget bounds. */

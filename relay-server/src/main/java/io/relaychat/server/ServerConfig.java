@@ -9,6 +9,8 @@ import io.relaychat.domain.ReadinessBounds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +51,8 @@ public record ServerConfig(
         ReadinessBounds readiness,
         MetricsSettings metrics,
         boolean webClient,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        List<String> serverApiKeys) {
 
     public static final int MIN_SECRET_BYTES = 32;
     /** How long a node on SIGTERM gives what it has received and its WebSockets before closing the rest. */
@@ -77,6 +80,7 @@ public record ServerConfig(
     }
 
     public ServerConfig {
+        serverApiKeys = List.copyOf(serverApiKeys);
         if (storage == StorageKind.MONGODB && mongoUrl == null) {
             throw new ConfigException("RELAY_STORAGE=mongodb needs MONGO_URL");
         }
@@ -141,7 +145,36 @@ public record ServerConfig(
                 new MetricsSettings(Objects.requireNonNullElse(read.text(Setting.RELAY_METRICS_HOST), transport.host()),
                         read.integer(Setting.RELAY_METRICS_PORT)),
                 read.bool(Setting.RELAY_WEB_CLIENT),
-                webhooks(read));
+                webhooks(read),
+                serverApiKeys(read));
+    }
+
+    /**
+     * RELAY_API_KEY's keys, in order; empty (the server API off) when unset. A key shorter than a secret may be
+     * is refused at start rather than taken: a backend's key opens every room.
+     */
+    static List<String> serverApiKeys(EnvReader read) {
+        String text = read.text(Setting.RELAY_API_KEY);
+        if (text == null) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (String key : text.split(",")) {
+            String stripped = key.strip();
+            if (stripped.isEmpty()) {
+                continue;
+            }
+            if (stripped.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+                throw new ConfigException("RELAY_API_KEY: each key must be at least " + MIN_SECRET_BYTES
+                        + " bytes long (key " + (keys.size() + 1) + " is shorter); generate one with: "
+                        + "openssl rand -base64 48");
+            }
+            keys.add(stripped);
+        }
+        if (keys.isEmpty()) {
+            throw new ConfigException("RELAY_API_KEY is set but holds no key: leave it unset to turn the server API off");
+        }
+        return keys;
     }
 
     /** Null (off) without RELAY_WEBHOOK_URL; every row is read either way, so that a bad value is never ignored. */

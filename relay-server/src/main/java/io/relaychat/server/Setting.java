@@ -121,6 +121,10 @@ enum Setting {
             "threads of the bounded password-hashing pool"),
     RELAY_BCRYPT_MAX_WAIT_MS(SECURITY, millis(BcryptPasswordHasher.DEFAULT_MAX_WAIT, 0, 600_000),
             "a login or registration whose hash would wait longer gets 503 server_busy (0: no bound)"),
+    RELAY_API_KEY(SECURITY, text(null, "keys of at least " + ServerConfig.MIN_SECRET_BYTES
+            + " bytes, comma-separated").secret(Secrecy.SECRET),
+            "turns on the server API under /api/server/ for trusted backends, which send a key as Authorization: "
+                    + "Bearer or X-Relay-Api-Key; two keys while one replaces the other (unset: off, 404)"),
     // Security: the application's identity provider (docs/security.md, "External identity providers")
     RELAY_LOCAL_ACCOUNTS(SECURITY, bool(true), "register, password login and the server's own HS256 tokens; false: only "
             + "the identity provider's tokens are taken, and register and login answer 403 local_accounts_off"),

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -465,5 +466,39 @@ class ServerConfigTest {
                 () -> ServerConfig.fromEnvironment(Map.of("REDIS_SHARDED_PUBSUB", "maybe")));
 
         assertEquals("REDIS_SHARDED_PUBSUB must be true or false, got 'maybe'", error.getMessage());
+    }
+
+    @Test
+    void theServerApiIsOffWithoutAKeyAndTakesSeveralCommaSeparatedKeysForRotation() {
+        String one = "a".repeat(32);
+        String two = "b".repeat(40);
+
+        assertEquals(List.of(), ServerConfig.fromEnvironment(Map.of()).serverApiKeys());
+        assertEquals(List.of(one), ServerConfig.fromEnvironment(Map.of("RELAY_API_KEY", one)).serverApiKeys());
+        assertEquals(List.of(one, two), ServerConfig.fromEnvironment(Map.of("RELAY_API_KEY", " " + one + " ,, " + two + ","))
+                .serverApiKeys());
+    }
+
+    @Test
+    void anApiKeyShorterThan32BytesOrAnEmptyListStopsStartUpNamingTheVariable() {
+        ConfigException shortKey = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_API_KEY", "a".repeat(32) + ",too-short")));
+        ConfigException noKey = assertThrows(ConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                "RELAY_API_KEY", " , ")));
+
+        assertTrue(shortKey.getMessage().startsWith("RELAY_API_KEY: each key must be at least 32 bytes long (key 2"),
+                shortKey.getMessage());
+        assertFalse(shortKey.getMessage().contains("too-short"), "a key is never quoted");
+        assertTrue(noKey.getMessage().startsWith("RELAY_API_KEY is set but holds no key"), noKey.getMessage());
+    }
+
+    @Test
+    void theApiKeysAreMaskedInTheStartUpLine() {
+        String keys = "a".repeat(32) + "," + "b".repeat(32);
+
+        String line = StartupSummary.configuration(Map.of("RELAY_API_KEY", keys));
+
+        assertTrue(line.contains("RELAY_API_KEY=" + StartupSummary.MASK), line);
+        assertFalse(line.contains("a".repeat(32)) || line.contains("b".repeat(32)), line);
     }
 }

@@ -12,6 +12,7 @@ import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.User;
+import io.relaychat.ports.model.UserId;
 
 import java.io.IOException;
 import java.util.List;
@@ -45,6 +46,16 @@ final class ApiRequest {
     /** The request was made by {@code user} (its token was good, or it signed them in): for the access log. */
     void madeBy(User user) {
         AccessLog.identify(channel, user.id());
+    }
+
+    /** The request was made by a trusted backend with an API key: for the access log, as {@code user}. */
+    void madeByBackend(UserId backend) {
+        AccessLog.identify(channel, backend);
+    }
+
+    /** A request header, or null when absent. */
+    String header(CharSequence name) {
+        return http.headers().get(name);
     }
 
     String pathParam(int index) {

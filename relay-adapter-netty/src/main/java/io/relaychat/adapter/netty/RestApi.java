@@ -99,6 +99,7 @@ final class RestApi {
         });
         authenticated(HttpMethod.POST, Pattern.quote(UPLOAD_PATH), this::upload);
         route(HttpMethod.GET, Pattern.quote(Attachments.UPLOADS_PATH) + "([^/]+)", this::download);
+        core.serverApi().ifPresent(api -> new ServerApiRoutes(api, addresses).addTo(this::route));
     }
 
     /** The route for a path and method: a handler, 404 for an unknown path, 405 for a known path with another method. */

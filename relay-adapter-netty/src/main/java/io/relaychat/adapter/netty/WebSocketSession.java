@@ -54,6 +54,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     static final String IDLE_TIMEOUT = "Idle timeout";
     /** The close reason of a node that stops gracefully: the client should reconnect, to this node or another. */
     static final String SHUTTING_DOWN = "Server shutting down";
+    /**
+     * The close of a WebSocket whose user a trusted backend disconnected: a code of the application's range
+     * (4000-4999), so that a client can tell it from every close the protocol itself defines.
+     */
+    static final WebSocketCloseStatus DISCONNECTED = new WebSocketCloseStatus(4001, "Disconnected by the server");
 
     private final ChatUseCase chat;
     private final User user;
@@ -181,6 +186,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         @Override
         public CompletionStage<Void> whenWritable() {
             return out.whenWritable();
+        }
+
+        @Override
+        public void disconnect(String reason) {
+            channel.eventLoop().execute(() -> out.close(DISCONNECTED, reason));
         }
     }
 

@@ -9,6 +9,7 @@ import io.relaychat.ports.in.RegisterUseCase;
 import io.relaychat.ports.in.RelayUseCases;
 import io.relaychat.ports.in.RoomsUseCase;
 import io.relaychat.ports.in.SearchUsersUseCase;
+import io.relaychat.ports.in.ServerApiUseCase;
 import io.relaychat.ports.in.UploadsUseCase;
 import io.relaychat.ports.model.Blob;
 import io.relaychat.ports.model.Outcome;
@@ -40,6 +41,14 @@ final class FakeCore implements RelayUseCases {
     /** What readiness answers: ready, with nothing to probe, unless a test says otherwise. */
     CompletionStage<HealthUseCase.Readiness> readiness = CompletableFuture.completedFuture(
             new HealthUseCase.Readiness(Map.of()));
+
+    /** Absent, as on a server without an API key, unless a test sets it before building its pipeline. */
+    ServerApiUseCase serverApi;
+
+    @Override
+    public Optional<ServerApiUseCase> serverApi() {
+        return Optional.ofNullable(serverApi);
+    }
 
     @Override
     public RegisterUseCase register() {

@@ -88,6 +88,10 @@ final class Envelope {
                 json.writeString("l");
                 json.writeString(left.roomId().value());
                 json.writeString(left.userId().value());
+            } else if (event instanceof RoomEvent.UserDisconnected disconnected) {
+                json.writeString("d");
+                json.writeString(disconnected.roomId().value());
+                json.writeString(disconnected.userId().value());
             } else {
                 throw new IllegalArgumentException("no envelope for " + event);
             }
@@ -115,6 +119,8 @@ final class Envelope {
                         json.nextTextValue());
                 case "p" -> new RoomEvent.PresenceUpdate(new RoomId(json.nextTextValue()), users(json));
                 case "l" -> new RoomEvent.MemberLeft(new RoomId(json.nextTextValue()), new UserId(json.nextTextValue()));
+                case "d" -> new RoomEvent.UserDisconnected(new RoomId(json.nextTextValue()),
+                        new UserId(json.nextTextValue()));
                 default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
             };
             return new Received(header.origin(), event, publishedAt[0]);

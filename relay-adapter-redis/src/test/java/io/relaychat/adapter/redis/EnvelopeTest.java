@@ -33,7 +33,8 @@ class EnvelopeTest {
                 new RoomEvent.UserJoined(ROOM, ANN, "ann"),
                 new RoomEvent.Typing(ROOM, ANN, "ann"),
                 new RoomEvent.PresenceUpdate(ROOM, Map.of(ANN, "ann", new UserId("u2"), "bob")),
-                new RoomEvent.MemberLeft(ROOM, ANN));
+                new RoomEvent.MemberLeft(ROOM, ANN),
+                new RoomEvent.UserDisconnected(new RoomId("system:disconnects"), ANN));
 
         for (RoomEvent event : events) {
             Envelope.Received received = Envelope.decode(Envelope.encode("node-a", event));

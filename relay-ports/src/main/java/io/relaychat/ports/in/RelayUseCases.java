@@ -1,5 +1,7 @@
 package io.relaychat.ports.in;
 
+import java.util.Optional;
+
 /** Every inbound port of the core in one place, as a transport needs them. */
 public interface RelayUseCases {
     RegisterUseCase register();
@@ -19,4 +21,9 @@ public interface RelayUseCases {
     ChatUseCase chat();
 
     HealthUseCase health();
+
+    /** The API of trusted backends; empty while the server has no API key (off). */
+    default Optional<ServerApiUseCase> serverApi() {
+        return Optional.empty();
+    }
 }

@@ -19,4 +19,11 @@ public interface ClientSink {
     default CompletionStage<Void> whenWritable() {
         return CompletableFuture.completedFuture(null);
     }
+
+    /**
+     * The server closes this client's connection on purpose (a backend disconnected the user), saying
+     * {@code reason}; the transport's close then ends the core's connection as any close does. Nothing by default.
+     */
+    default void disconnect(String reason) {
+    }
 }

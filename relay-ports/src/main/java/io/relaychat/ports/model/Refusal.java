@@ -66,6 +66,12 @@ public record Refusal(Reason reason, String message, Duration retryAfter) {
         return new Refusal(Reason.UNAUTHENTICATED, "Could not validate credentials");
     }
 
+    /** A call of the server API without one of the server's API keys (a user's token is never one). */
+    public static Refusal apiKeyRefused() {
+        return new Refusal(Reason.UNAUTHENTICATED,
+                "Invalid or missing API key: send it as 'Authorization: Bearer <key>' or 'X-Relay-Api-Key: <key>'");
+    }
+
     /** The close reason of a WebSocket whose token was refused (close code 1008). */
     public static Refusal webSocketUnauthenticated() {
         return new Refusal(Reason.UNAUTHENTICATED, "Authentication failed");

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Events that concern everyone joined to one room. They are what server nodes exchange on the
- * room event bus, and what clients joined to the room receive; {@link MemberLeft} alone is for nodes only.
+ * room event bus, and what clients joined to the room receive; {@link MemberLeft} and
+ * {@link UserDisconnected} are for nodes only.
  */
 public sealed interface RoomEvent extends ServerEvent {
 
@@ -36,6 +37,17 @@ public sealed interface RoomEvent extends ServerEvent {
      */
     record MemberLeft(RoomId roomId, UserId userId) implements RoomEvent {
         public MemberLeft {
+            Objects.requireNonNull(roomId, "roomId");
+            Objects.requireNonNull(userId, "userId");
+        }
+    }
+
+    /**
+     * A trusted backend disconnected the user: every node closes the user's connections. Published on one room
+     * that is no chat room ({@code roomId}: the channel every node listens on for such events).
+     */
+    record UserDisconnected(RoomId roomId, UserId userId) implements RoomEvent {
+        public UserDisconnected {
             Objects.requireNonNull(roomId, "roomId");
             Objects.requireNonNull(userId, "userId");
         }

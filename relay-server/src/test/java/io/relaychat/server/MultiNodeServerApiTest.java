@@ -1,0 +1,153 @@
+package io.relaychat.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaychat.server.Api.Account;
+import io.relaychat.server.Api.Response;
+import io.relaychat.testkit.IntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The server API called on one node as the users of another see it: two nodes sharing one store (the
+ * MongoDB-compatible server in this JVM) and one real redis-server.
+ */
+@IntegrationTest
+class MultiNodeServerApiTest {
+    private SharedServices services;
+    private RunningServer a;
+    private RunningServer b;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startTwoNodes() {
+        services = SharedServices.start();
+        a = node();
+        b = node();
+    }
+
+    @AfterEach
+    void stopServices() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        services.close();
+    }
+
+    private RunningServer node() {
+        RunningServer node = RunningServer.start(services.nodeEnv("RELAY_API_KEY", ServerApiTest.KEY));
+        toClose.add(0, node);
+        return node;
+    }
+
+    private WsClient connect(RunningServer node, Account account) {
+        WsClient client = WsClient.connect(node.ws(account.token()));
+        toClose.add(0, client);
+        return client;
+    }
+
+    private static Response publish(Api on, String room, String content) {
+        return on.post("/api/server/publish", ServerApiTest.message(room, content, null), ServerApiTest.KEY);
+    }
+
+    private static List<String> contents(WsClient client) {
+        return client.chatMessages().stream().map(frame -> frame.path("content").asText()).toList();
+    }
+
+    @Test
+    void aMessagePublishedOnOneNodeReachesAMemberOnTheOtherInOrder() {
+        Api onA = new Api(a);
+        Account ann = onA.register("ann");
+        List<String> rooms = new ArrayList<>();
+        List<WsClient> annOnB = new ArrayList<>();
+        // Several rooms, so that some are stored by node a and some by node b, which a forwards to.
+        for (int i = 0; i < 4; i++) {
+            String room = onA.createRoom(ann, "shop-" + i);
+            rooms.add(room);
+            WsClient live = connect(b, ann);
+            live.join(room);
+            annOnB.add(live);
+        }
+
+        for (String room : rooms) {
+            assertEquals(200, publish(onA, room, "first").status());
+            assertEquals(200, publish(onA, room, "second").status());
+        }
+
+        for (int i = 0; i < rooms.size(); i++) {
+            annOnB.get(i).awaitMessages(2);
+            assertEquals(List.of("first", "second"), contents(annOnB.get(i)));
+            assertEquals(List.of(1L, 2L), annOnB.get(i).seqs());
+        }
+    }
+
+    @Test
+    void aMemberRemovedOnOneNodeStopsReceivingOnTheOtherAtOnce() {
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        Account carol = onA.register("carol");
+        String room = onA.createRoom(ann, "support", bob, carol);
+        WsClient annOnA = connect(a, ann);
+        annOnA.join(room);
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.join(room);
+        WsClient carolOnB = connect(b, carol);
+        carolOnB.join(room);
+        publish(onA, room, "before");
+        bobOnB.awaitMessages(1);
+        annOnA.awaitMessages(1);
+        carolOnB.awaitMessages(1);
+
+        Response removed = onA.post("/api/server/rooms/" + room + "/members/remove",
+                Map.of("user_ids", List.of(bob.id())), ServerApiTest.KEY);
+        assertEquals(200, removed.status(), removed.body().toString());
+
+        // carol, on node b too and still a member, sees node b take bob's socket out of the room.
+        carolOnB.awaitFrame("node b's presence without bob", frame -> frame.path("type").asText().equals("presence_update")
+                && frame.path("room_id").asText().equals(room) && frame.path("online_users").has(carol.id())
+                && !frame.path("online_users").has(bob.id()));
+        publish(onB, room, "after, through b");
+        publish(onA, room, "after, through a");
+        annOnA.awaitMessages(3);
+        carolOnB.awaitMessages(3);
+        bobOnB.send(Map.of("action", "ping"));
+        bobOnB.awaitType("pong");
+        assertEquals(List.of("before"), contents(bobOnB));
+        assertEquals(403, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
+    }
+
+    @Test
+    void aDisconnectOnOneNodeClosesTheUsersWebSocketsOnTheOtherEvenOutsideAnyRoom() {
+        Api onA = new Api(a);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        String room = onA.createRoom(ann, "support", bob);
+        WsClient bobInARoom = connect(b, bob);
+        bobInARoom.join(room);
+        WsClient bobInNoRoom = connect(b, bob);
+        bobInNoRoom.send(Map.of("action", "ping"));
+        bobInNoRoom.awaitType("pong");
+        WsClient annOnB = connect(b, ann);
+        annOnB.join(room);
+
+        Response disconnected = onA.post("/api/server/users/" + bob.id() + "/disconnect", null, ServerApiTest.KEY);
+
+        assertEquals(200, disconnected.status(), disconnected.body().toString());
+        assertEquals(0, disconnected.body().path("closed_here").asInt(), "node a had none of bob's");
+        assertEquals(4001, bobInARoom.awaitCloseCode());
+        assertEquals(4001, bobInNoRoom.awaitCloseCode());
+        JsonNode left = annOnB.awaitFrame("presence without bob", frame -> frame.path("type").asText()
+                .equals("presence_update") && !frame.path("online_users").has(bob.id()));
+        assertEquals(room, left.path("room_id").asText());
+        assertFalse(annOnB.isClosed());
+    }
+}
