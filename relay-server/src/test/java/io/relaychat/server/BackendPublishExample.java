@@ -17,7 +17,7 @@ final class BackendPublishExample {
 
     /** The stored message's JSON, as the server answered it. */
     static String publish(String relayUrl, String apiKey, String roomId) throws IOException, InterruptedException {
-        // integration.md:start
+        // docs:begin
         HttpClient http = HttpClient.newHttpClient();
         String body = """
                 {"room_id": "%s",
@@ -35,7 +35,7 @@ final class BackendPublishExample {
             throw new IllegalStateException("not published: " + response.statusCode() + " " + response.body());
         }
         String stored = response.body(); // the message: its "id", "seq" and "timestamp"
-        // integration.md:end
+        // docs:end
         return stored;
     }
 }

@@ -6,6 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,5 +51,28 @@ class ConfigurationDocTest {
         assertTrue(markdown.contains("| `PORT` | `8001` | 0 to 65535 | "), markdown);
         assertTrue(markdown.contains("| `RELAY_BCRYPT_THREADS` | cores − 1 | 1 to 256 | "),
                 "a default that depends on the machine reads the same everywhere: " + markdown);
+    }
+
+    /**
+     * What the README and the other docs tell readers to set exists: a misspelt or never-built variable is ignored by
+     * nobody but the reader, since the server only warns of unknown RELAY_ names at start-up. A name after a {@code $}
+     * is a shell variable of an example, and one ending in {@code _} a family ({@code RELAY_MONGO_*}).
+     */
+    @Test
+    void everySettingTheDocsNameIsOneTheServerReads() throws IOException {
+        Set<String> settings = Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet());
+        Pattern named = Pattern.compile("(?<![$A-Z0-9_])RELAY_[A-Z0-9_]*[A-Z0-9]\\b(?![_*])");
+        Set<String> unknown = new TreeSet<>();
+        try (Stream<Path> docs = Stream.concat(Stream.of(Path.of("..", "README.md")), Files.list(DOC.getParent()))) {
+            for (Path doc : docs.filter(path -> path.toString().endsWith(".md")).toList()) {
+                Matcher matcher = named.matcher(Files.readString(doc, StandardCharsets.UTF_8));
+                while (matcher.find()) {
+                    if (!settings.contains(matcher.group())) {
+                        unknown.add(doc.getFileName() + ": " + matcher.group());
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), unknown, "named in the docs, but no setting of the server");
     }
 }

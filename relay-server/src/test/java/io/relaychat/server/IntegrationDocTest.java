@@ -3,6 +3,7 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.server.Api.Response;
+import io.relaychat.testkit.DocSnippet;
 import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,13 +55,9 @@ class IntegrationDocTest {
     }
 
     @Test
-    void theDocQuotesTheJavaExampleExactly() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        String snippet = snippet(Files.readAllLines(EXAMPLE, StandardCharsets.UTF_8));
-
-        assertTrue(snippet.lines().count() >= 10, "the markers enclose the example:\n" + snippet);
-        assertTrue(doc.contains("```java\n" + snippet + "```\n"), "integration.md does not quote the example as it is:\n"
-                + snippet);
+    void theDocQuotesTheJavaExampleExactly() {
+        assertTrue(DocSnippet.of(EXAMPLE).lines().count() >= 10, "the markers enclose the example");
+        DocSnippet.assertQuoted(DOC, "java", EXAMPLE);
     }
 
     @Test
@@ -131,25 +127,5 @@ class IntegrationDocTest {
             names.add(it.next());
         }
         return names;
-    }
-
-    /** The lines between the markers, without the indentation they have in the method. */
-    private static String snippet(List<String> source) {
-        int start = indexOf(source, "// integration.md:start");
-        int end = indexOf(source, "// integration.md:end");
-        List<String> lines = source.subList(start + 1, end);
-        int indent = lines.stream().filter(line -> !line.isBlank())
-                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-        return lines.stream().map(line -> line.isBlank() ? "" : line.substring(indent))
-                .collect(Collectors.joining("\n", "", "\n"));
-    }
-
-    private static int indexOf(List<String> source, String marker) {
-        for (int i = 0; i < source.size(); i++) {
-            if (source.get(i).strip().equals(marker)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no " + marker + " in " + EXAMPLE);
     }
 }

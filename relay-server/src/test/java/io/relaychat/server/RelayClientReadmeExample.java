@@ -12,8 +12,9 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * The usage example of relay-client/README.md, as a program: the lines between the two markers are the README's,
- * character for character once their indentation is taken off (RelayClientReadmeTest holds the two together).
+ * The usage example of relay-client/README.md, as a program: the lines between the two markers are the README's
+ * and docs/integration.md's, character for character once their indentation is taken off (RelayClientReadmeTest
+ * holds them together).
  */
 final class RelayClientReadmeExample {
     private RelayClientReadmeExample() {

@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** relay-client/README.md's example is a program that compiles, runs against the server and prints what it says. */
+/** relay-client/README.md's example (docs/integration.md shows it too) is a program that compiles, runs against the server and prints what it says. */
 @IntegrationTest
 class RelayClientReadmeTest {
     private static final Path README = Path.of("..", "relay-client", "README.md");
+    private static final Path INTEGRATION_DOC = Path.of("..", "docs", "integration.md");
     private static final Path EXAMPLE = Path.of("src", "test", "java", "io", "relaychat", "server",
             "RelayClientReadmeExample.java");
 
@@ -24,6 +25,7 @@ class RelayClientReadmeTest {
     void theReadmeShowsTheExampleExactly() {
         assertTrue(DocSnippet.of(EXAMPLE).lines().count() >= 10, "the markers enclose the example");
         DocSnippet.assertQuoted(README, "java", EXAMPLE);
+        DocSnippet.assertQuoted(INTEGRATION_DOC, "java", EXAMPLE);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.relaychat.adapter.webhook;
 
-// docs:begin (docs/webhooks.md shows the code from here to docs:end; WebhooksDocTest holds them equal)
+// docs:begin (docs/webhooks.md and docs/integration.md show the code from here to docs:end; WebhooksDocTest holds them equal)
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
