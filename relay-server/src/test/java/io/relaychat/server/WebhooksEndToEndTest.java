@@ -3,9 +3,10 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.relaychat.adapter.webhook.WebhookSignature;
 import io.relaychat.server.Api.Account;
-import io.relaychat.server.WebhookReceiver.Request;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
+import io.relaychat.testkit.WebhookReceiver;
+import io.relaychat.testkit.WebhookReceiver.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class WebhooksEndToEndTest {
 
     @Test
     void aRoomsLifeReachesTheReceiverAsFourKindsOfSignedEventsInOrder() throws IOException {
-        WebhookReceiver receiver = closedAfter(WebhookReceiver.answering());
+        WebhookReceiver receiver = closedAfter(WebhookReceiver.ok());
         RunningServer server = closedAfter(RunningServer.start(webhooksAndMetrics(receiver)));
         Api api = new Api(server);
         Account ann = api.register("ann");
@@ -145,7 +146,7 @@ class WebhooksEndToEndTest {
 
     @Test
     void onShutdownThePendingEventsOfASlowReceiverStillGoOut() {
-        WebhookReceiver receiver = closedAfter(WebhookReceiver.answeringAfter(40));
+        WebhookReceiver receiver = closedAfter(WebhookReceiver.okAfter(40));
         Map<String, String> env = new HashMap<>(webhooksTo(receiver));
         env.put("RELAY_SHUTDOWN_GRACE_SECONDS", "8");
         RunningServer server = RunningServer.start(env);
@@ -173,7 +174,7 @@ class WebhooksEndToEndTest {
 
     @Test
     void inAClusterEachEventIsSentByOneNodeOnly() {
-        WebhookReceiver receiver = closedAfter(WebhookReceiver.answering());
+        WebhookReceiver receiver = closedAfter(WebhookReceiver.ok());
         SharedServices services = closedAfter(SharedServices.start());
         Map<String, String> env = services.nodeEnv("RELAY_WEBHOOK_URL", receiver.url(), "RELAY_WEBHOOK_SECRET", SECRET);
         RunningServer a = closedAfter(RunningServer.start(env));

@@ -1,12 +1,13 @@
 package io.relaychat.adapter.webhook;
 
-import io.relaychat.adapter.webhook.Receiver.Request;
 import io.relaychat.ports.out.RelayMetrics.WebhookDrop;
 import io.relaychat.ports.out.RoomActivity.Event;
 import io.relaychat.ports.out.RoomActivity.MessagePosted;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.RecordingMetrics;
+import io.relaychat.testkit.WebhookReceiver;
+import io.relaychat.testkit.WebhookReceiver.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,13 +40,13 @@ class WebhookDeliveryTest {
         }
     }
 
-    private Receiver receiver(Receiver receiver) {
+    private WebhookReceiver receiver(WebhookReceiver receiver) {
         toClose.add(0, receiver);
         return receiver;
     }
 
     /** Quick retries, short timeouts: what a test can wait for. */
-    private WebhookDispatcher dispatcher(Receiver receiver, Duration maxRetryTime, int capacity) {
+    private WebhookDispatcher dispatcher(WebhookReceiver receiver, Duration maxRetryTime, int capacity) {
         WebhookSettings settings = WebhookSettings.of(receiver.url(), SECRET)
                 .withQueueCapacity(capacity)
                 .withMaxRetryTime(maxRetryTime)
@@ -56,7 +57,7 @@ class WebhookDeliveryTest {
         return dispatcher;
     }
 
-    private WebhookDispatcher dispatcher(Receiver receiver) {
+    private WebhookDispatcher dispatcher(WebhookReceiver receiver) {
         return dispatcher(receiver, Duration.ofSeconds(30), 1_000);
     }
 
@@ -96,7 +97,7 @@ class WebhookDeliveryTest {
 
     @Test
     void givenAHealthyReceiver_everyEventArrivesOnceSignedAndEachRoomInOrder() throws Exception {
-        Receiver receiver = receiver(Receiver.ok());
+        WebhookReceiver receiver = receiver(WebhookReceiver.ok());
         WebhookDispatcher dispatcher = dispatcher(receiver);
         List<String> rooms = List.of("room-a", "room-b", "room-c");
         List<Event> events = activityOf(rooms, 20);
@@ -124,7 +125,7 @@ class WebhookDeliveryTest {
     void givenAReceiverThatFailsThenRecovers_everyEventArrivesAtLeastOnceAndEachRoomInOrder() {
         AtomicInteger answered = new AtomicInteger();
         int[] failures = {500, 503, 500, 429, 408, 502, 500, 500, 504, 500, 500, 500};
-        Receiver receiver = receiver(Receiver.answering(body -> {
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> {
             int n = answered.getAndIncrement();
             return n < failures.length ? failures[n] : 200;
         }));
@@ -147,8 +148,8 @@ class WebhookDeliveryTest {
 
     @Test
     void givenAReceiverThatNeverAnswersForOneRoom_itsEventsTimeOutAreRetriedThenDroppedAndCountedWhileOthersFlow() {
-        Receiver receiver = receiver(Receiver.answering(body ->
-                body.path("room_id").asText().equals("stuck") ? Receiver.HANG : 200));
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body ->
+                body.path("room_id").asText().equals("stuck") ? WebhookReceiver.HANG : 200));
         WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofSeconds(1), 1_000);
         List<Event> stuck = List.of(Events.message("stuck", 1, "one"), Events.message("stuck", 2, "two"));
         List<Event> flowing = activityOf(List.of("flowing"), 10);
@@ -171,7 +172,7 @@ class WebhookDeliveryTest {
 
     @Test
     void givenAReceiverThatHangs_theQueueStaysBoundedAndTheHandOffNeverWaits() {
-        Receiver receiver = receiver(Receiver.answering(body -> Receiver.HANG));
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> WebhookReceiver.HANG));
         WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 5);
 
         long started = System.nanoTime();
@@ -188,7 +189,7 @@ class WebhookDeliveryTest {
     @Test
     void givenAReceiverThatRefusesWith4xx_eachEventIsTriedOnceAndCountedWhile429IsTriedAgain() {
         AtomicInteger limited = new AtomicInteger();
-        Receiver receiver = receiver(Receiver.answering(body -> switch (body.path("room_id").asText()) {
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> switch (body.path("room_id").asText()) {
             case "refused" -> 404;
             case "limited" -> limited.getAndIncrement() == 0 ? 429 : 200;
             default -> 200;
@@ -207,7 +208,7 @@ class WebhookDeliveryTest {
 
     @Test
     void onClose_pendingEventsAreDeliveredWithinTheDrainAndLaterOnesAreCountedAsShutdown() {
-        Receiver receiver = receiver(Receiver.ok());
+        WebhookReceiver receiver = receiver(WebhookReceiver.ok());
         WebhookDispatcher dispatcher = dispatcher(receiver);
         List<Event> events = activityOf(List.of("room-a", "room-b"), 15);
 
@@ -221,7 +222,7 @@ class WebhookDeliveryTest {
 
     @Test
     void onClose_whatTheReceiverDoesNotTakeWithinTheDrainIsCountedAndCloseReturns() {
-        Receiver receiver = receiver(Receiver.answering(body -> Receiver.HANG));
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> WebhookReceiver.HANG));
         WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 100);
         List<Event> events = activityOf(List.of("room-a", "room-b"), 3);
 
@@ -238,7 +239,7 @@ class WebhookDeliveryTest {
     @Test
     void theSignatureTimestampIsTheAttemptsOwnAndEveryTryIsSignedAnew() throws Exception {
         AtomicInteger answered = new AtomicInteger();
-        Receiver receiver = receiver(Receiver.answering(body -> answered.getAndIncrement() < 2 ? 500 : 200));
+        WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> answered.getAndIncrement() < 2 ? 500 : 200));
         WebhookDispatcher dispatcher = dispatcher(receiver);
 
         dispatcher.happened(Events.roomCreated("room-a"));

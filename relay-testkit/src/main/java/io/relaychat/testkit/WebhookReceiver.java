@@ -1,4 +1,4 @@
-package io.relaychat.adapter.webhook;
+package io.relaychat.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,18 +18,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A webhook receiver on loopback, for tests: the JDK's HTTP server, recording every request it gets and answering
- * as the test says: a status, or never (the request is held until the receiver closes, as a receiver that hangs).
+ * A webhook receiver on loopback, for tests: the JDK's HTTP server, recording every request it gets and answering as
+ * the test says: a status, after a delay if asked, or never (the request is held until the receiver closes, as a
+ * receiver that hangs).
  */
-final class Receiver implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class WebhookReceiver implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The answer that never comes. */
-    static final int HANG = -1;
+    public static final int HANG = -1;
 
-    /** One request as it arrived, and the status it was answered (HANG: none). */
-    record Request(String event, String eventId, String timestamp, String signature, byte[] body, JsonNode json,
-                   int answered) {
-        String roomId() {
+    /** One request as it arrived: its headers of interest, its body, and the status it was answered (HANG: none). */
+    public record Request(String event, String eventId, String timestamp, String signature, byte[] body, JsonNode json,
+                          int answered) {
+        public String roomId() {
             return json.path("room_id").asText();
         }
     }
@@ -38,44 +39,60 @@ final class Receiver implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final long delayMillis;
     private volatile Function<JsonNode, Integer> answer;
 
-    private Receiver(Function<JsonNode, Integer> answer) throws IOException {
+    private WebhookReceiver(Function<JsonNode, Integer> answer, long delayMillis) {
         this.answer = answer;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.delayMillis = delayMillis;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.setExecutor(threads);
         server.createContext("/hooks", this::handle);
         server.start();
     }
 
     /** Answers each request {@code answer.apply(its body)}. */
-    static Receiver answering(Function<JsonNode, Integer> answer) {
-        try {
-            return new Receiver(answer);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static WebhookReceiver answering(Function<JsonNode, Integer> answer) {
+        return new WebhookReceiver(answer, 0);
     }
 
-    static Receiver ok() {
+    public static WebhookReceiver ok() {
         return answering(body -> 200);
     }
 
-    void answerFromNowOn(Function<JsonNode, Integer> value) {
+    /** Answers 200 to each request once {@code delayMillis} have passed: a slow receiver. */
+    public static WebhookReceiver okAfter(long delayMillis) {
+        return new WebhookReceiver(body -> 200, delayMillis);
+    }
+
+    public static WebhookReceiver hanging() {
+        return answering(body -> HANG);
+    }
+
+    public void answerFromNowOn(Function<JsonNode, Integer> value) {
         this.answer = value;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** The requests answered 2xx: what the receiver took, in the order it took them. */
-    List<Request> taken() {
+    public List<Request> taken() {
         return requests.stream().filter(request -> request.answered() >= 200 && request.answered() < 300).toList();
+    }
+
+    /** The requests about one room, in the order they came. */
+    public List<Request> of(String roomId) {
+        return requests.stream().filter(request -> request.roomId().equals(roomId)).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -89,6 +106,9 @@ final class Receiver implements AutoCloseable {
             if (status == HANG) {
                 closing.await(60, TimeUnit.SECONDS);
                 return;
+            }
+            if (delayMillis > 0) {
+                Thread.sleep(delayMillis);
             }
             exchange.sendResponseHeaders(status, -1);
         } catch (InterruptedException e) {
