@@ -89,6 +89,45 @@ class MultiNodeServerApiTest {
     }
 
     @Test
+    void aRoomMadeAndFilledOnOneNodeIsJoinedReadAndSeenOnlineThroughTheOther() {
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        Account bob = onA.register("bob");
+        Response created = onA.post("/api/server/rooms", Map.of("name", "orders", "type", "private",
+                "members", List.of(ann.id())), ServerApiTest.KEY);
+        assertEquals(200, created.status(), created.body().toString());
+        String room = created.body().path("id").asText();
+        Response added = onA.post("/api/server/rooms/" + room + "/members/add", Map.of("user_ids", List.of(bob.id())),
+                ServerApiTest.KEY);
+        assertEquals(200, added.status(), added.body().toString());
+
+        WsClient annOnA = connect(a, ann);
+        annOnA.join(room);
+        WsClient bobOnB = connect(b, bob);
+        bobOnB.join(room);
+        bobOnB.awaitFrame("both online, as node b sees it", frame -> frame.path("type").asText()
+                .equals("presence_update") && frame.path("online_users").has(ann.id())
+                && frame.path("online_users").has(bob.id()));
+        Response online = onB.get("/api/server/rooms/" + room + "/presence", ServerApiTest.KEY);
+        assertEquals(200, online.status(), online.body().toString());
+        assertEquals("ann", online.body().path("online_users").path(ann.id()).asText(), online.body().toString());
+        assertEquals("bob", online.body().path("online_users").path(bob.id()).asText(), online.body().toString());
+
+        publish(onB, room, "shipped, through b");
+        publish(onA, room, "delivered, through a");
+        annOnA.awaitMessages(2);
+        bobOnB.awaitMessages(2);
+        assertEquals(List.of("shipped, through b", "delivered, through a"), contents(annOnA));
+        assertEquals(contents(annOnA), contents(bobOnB));
+        Response history = onB.get("/api/server/rooms/" + room + "/messages", ServerApiTest.KEY);
+        assertEquals(200, history.status(), history.body().toString());
+        List<String> stored = new ArrayList<>();
+        history.body().forEach(message -> stored.add(message.path("seq").asLong() + " " + message.path("content").asText()));
+        assertEquals(List.of("1 shipped, through b", "2 delivered, through a"), stored);
+    }
+
+    @Test
     void aMemberRemovedOnOneNodeStopsReceivingOnTheOtherAtOnce() {
         Api onA = new Api(a);
         Api onB = new Api(b);
