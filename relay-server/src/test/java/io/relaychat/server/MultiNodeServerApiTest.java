@@ -62,7 +62,7 @@ class MultiNodeServerApiTest {
     }
 
     @Test
-    void aMessagePublishedOnOneNodeReachesAMemberOnTheOtherInOrder() {
+    void messagesPublishedOneByOneAndInABatchOnOneNodeReachAMemberOnTheOtherOnceInOrder() {
         Api onA = new Api(a);
         Account ann = onA.register("ann");
         List<String> rooms = new ArrayList<>();
@@ -80,11 +80,28 @@ class MultiNodeServerApiTest {
             assertEquals(200, publish(onA, room, "first").status());
             assertEquals(200, publish(onA, room, "second").status());
         }
+        // One batch through node a across all the rooms, those node b stores among them, ids repeated for a retry.
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < rooms.size(); i++) {
+            batch.add(ServerApiTest.message(rooms.get(i), "third", "batch-" + i));
+            batch.add(ServerApiTest.message(rooms.get(i), "fourth", "batch-more-" + i));
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Response answered = onA.post("/api/server/publish/batch", Map.of("messages", batch), ServerApiTest.KEY);
+            assertEquals(200, answered.status(), answered.body().toString());
+            JsonNode results = answered.body().path("results");
+            for (int i = 0; i < batch.size(); i++) {
+                assertEquals("accepted", results.get(i).path("status").asText(), results.toString());
+                assertEquals(3 + i % 2, results.get(i).path("message").path("seq").asLong(), results.toString());
+            }
+        }
 
         for (int i = 0; i < rooms.size(); i++) {
-            annOnB.get(i).awaitMessages(2);
-            assertEquals(List.of("first", "second"), contents(annOnB.get(i)));
-            assertEquals(List.of(1L, 2L), annOnB.get(i).seqs());
+            annOnB.get(i).awaitMessages(4);
+            annOnB.get(i).send(Map.of("action", "ping"));
+            annOnB.get(i).awaitType("pong");
+            assertEquals(List.of("first", "second", "third", "fourth"), contents(annOnB.get(i)));
+            assertEquals(List.of(1L, 2L, 3L, 4L), annOnB.get(i).seqs());
         }
     }
 
