@@ -284,12 +284,15 @@ class ServerApiTest {
         Response presence = api.get("/api/server/rooms/" + room + "/presence", KEY);
         Response page = api.get("/api/server/rooms/" + room + "/messages?limit=2&before_seq=5", KEY);
         Response badLimit = api.get("/api/server/rooms/" + room + "/messages?limit=0", KEY);
+        Response badCursor = api.get("/api/server/rooms/" + room + "/messages?before=yesterday", KEY);
 
         assertEquals(200, presence.status());
         assertEquals("ann", presence.body().path("online_users").path(ann.id()).asText());
         assertEquals(room, presence.body().path("room_id").asText());
         assertEquals(List.of("m3", "m4"), contents(page.body()));
         assertEquals(422, badLimit.status());
+        assertEquals(422, badCursor.status());
+        assertTrue(badCursor.detail().contains("'before' must be an ISO-8601 timestamp"), badCursor.detail());
         assertEquals(404, api.get("/api/server/rooms/no-such-room/presence", KEY).status());
         assertEquals(404, api.get("/api/server/rooms/no-such-room/messages", KEY).status());
         assertEquals("Room not found", backend("/api/server/publish", message("no-such-room", "hi", null)).detail());

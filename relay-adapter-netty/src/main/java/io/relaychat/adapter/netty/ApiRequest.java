@@ -15,6 +15,8 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -98,6 +100,19 @@ final class ApiRequest {
             return Long.parseLong(requiredQuery(name).strip());
         } catch (NumberFormatException e) {
             throw ApiException.invalidField("query parameter '" + name + "' must be an integer");
+        }
+    }
+
+    /** A query parameter that is an ISO-8601 timestamp, as history's {@code before} cursor; null when absent. */
+    Instant timestampQuery(String name) {
+        String text = query(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return WireFormat.parseTimestamp(text);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidField("query parameter '" + name + "' must be an ISO-8601 timestamp");
         }
     }
 

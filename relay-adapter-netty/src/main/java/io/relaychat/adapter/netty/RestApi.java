@@ -23,7 +23,6 @@ import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,15 +266,7 @@ final class RestApi {
 
     private CompletionStage<ApiResponse> history(ApiRequest request, User user) {
         int limit = request.intQuery("limit", HistoryQuery.DEFAULT_LIMIT);
-        Instant before = null;
-        String beforeText = request.query("before");
-        if (beforeText != null) {
-            try {
-                before = WireFormat.parseTimestamp(beforeText);
-            } catch (DateTimeParseException e) {
-                throw ApiException.invalidField("query parameter 'before' must be an ISO-8601 timestamp");
-            }
-        }
+        Instant before = request.timestampQuery("before");
         Long beforeSeq = request.query("before_seq") == null ? null : request.longQuery("before_seq");
         HistoryQuery query = new HistoryQuery(user.id(), new RoomId(request.pathParam(0)), limit, before, beforeSeq);
         // The list as it is: WireFormat.MAPPER writes each ChatMessage with the live frame's field writer.

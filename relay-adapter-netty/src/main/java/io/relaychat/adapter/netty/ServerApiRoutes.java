@@ -17,7 +17,6 @@ import io.relaychat.ports.model.RoomType;
 import io.relaychat.ports.model.UserId;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,15 +220,7 @@ final class ServerApiRoutes {
     /** Paged as the user API's history: limit, before (a timestamp), before_seq. */
     private CompletionStage<ApiResponse> history(ApiRequest request) {
         int limit = request.intQuery("limit", HistoryQuery.DEFAULT_LIMIT);
-        Instant before = null;
-        String beforeText = request.query("before");
-        if (beforeText != null) {
-            try {
-                before = WireFormat.parseTimestamp(beforeText);
-            } catch (DateTimeParseException e) {
-                throw ApiException.invalidField("query parameter 'before' must be an ISO-8601 timestamp");
-            }
-        }
+        Instant before = request.timestampQuery("before");
         Long beforeSeq = request.query("before_seq") == null ? null : request.longQuery("before_seq");
         return api.history(new RoomId(request.pathParam(0)), limit, before, beforeSeq)
                 .thenApply(outcome -> RestApi.answer(outcome, messages -> messages));
