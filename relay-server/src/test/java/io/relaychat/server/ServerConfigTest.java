@@ -13,6 +13,8 @@ import io.relaychat.testkit.TestIdentityProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +83,27 @@ class ServerConfigTest {
         assertEquals(new IdentityProviderSettings(TestIdentityProvider.ISSUER, TestIdentityProvider.AUDIENCE, "sub", "name",
                 "email"), keyed.provider().orElseThrow());
         assertEquals(key.publicKey(), keyed.publicKey().orElseThrow());
+    }
+
+    /** docs/integration.md's exports for an identity provider are a whole configuration the server starts with. */
+    @Test
+    void theIntegrationDocsIdentityProviderExportsAreAcceptedAsTheyStand() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "integration.md"), StandardCharsets.UTF_8);
+        int section = doc.indexOf("## Signing users in with your identity provider");
+        int block = doc.indexOf("```sh\n", section);
+        Map<String, String> env = new HashMap<>();
+        for (String line : doc.substring(block + 6, doc.indexOf("```", block + 6)).strip().split("\n")) {
+            String[] assignment = line.replaceFirst("^export ", "").split("=", 2);
+            env.put(assignment[0], assignment[1].replaceAll("^\"|\"$", ""));
+        }
+
+        IdentityConfig identity = ServerConfig.fromEnvironment(env).identity();
+
+        assertTrue(section > 0 && env.size() >= 4, "the section and its exports: " + env);
+        assertEquals(false, identity.localAccounts());
+        assertEquals(env.get("RELAY_OIDC_ISSUER"), identity.provider().orElseThrow().issuer());
+        assertEquals(env.get("RELAY_OIDC_AUDIENCE"), identity.provider().orElseThrow().audience());
+        assertEquals(env.get("RELAY_OIDC_JWKS_URL"), identity.jwks().orElseThrow().url().toString());
     }
 
     @Test
