@@ -82,7 +82,7 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
         Set<UserId> requested = new LinkedHashSet<>();
         requested.add(command.creator());
         requested.addAll(command.members());
-        return existingUsers(List.copyOf(requested)).thenCompose(members -> {
+        return existingUsers(users, List.copyOf(requested)).thenCompose(members -> {
             if (!members.contains(command.creator())) {
                 members.add(0, command.creator());
             }
@@ -96,8 +96,11 @@ final class RoomService implements RoomsUseCase, FetchHistoryUseCase {
         });
     }
 
-    /** The ids among {@code candidates} that belong to a user, in order; a room never lists ghosts. */
-    private CompletionStage<List<UserId>> existingUsers(List<UserId> candidates) {
+    /**
+     * The ids among {@code candidates} that belong to a user, in order; a room never lists ghosts. The store is
+     * asked for all of them at once. Also the server API's check of the ids a backend names.
+     */
+    static CompletionStage<List<UserId>> existingUsers(UserStore users, List<UserId> candidates) {
         List<CompletableFuture<Optional<UserId>>> lookups = candidates.stream()
                 .map(id -> users.findById(id).thenApply(user -> user.map(User::id)).toCompletableFuture())
                 .toList();

@@ -10,7 +10,6 @@ import io.relaychat.ports.model.Outcome;
 import io.relaychat.ports.model.Refusal;
 import io.relaychat.ports.model.Room;
 import io.relaychat.ports.model.RoomId;
-import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 import io.relaychat.ports.out.IdSource;
 import io.relaychat.ports.out.MessageStore;
@@ -173,14 +172,7 @@ final class ServerApi implements ServerApiUseCase {
 
     /** The ids among {@code candidates} that belong to a user, in order, each once. */
     private CompletionStage<List<UserId>> existingUsers(List<UserId> candidates) {
-        List<CompletableFuture<Optional<UserId>>> lookups = new LinkedHashSet<>(candidates).stream()
-                .map(id -> users.findById(id).thenApply(user -> user.map(User::id)).toCompletableFuture())
-                .toList();
-        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            List<UserId> found = new ArrayList<>();
-            lookups.forEach(lookup -> lookup.join().ifPresent(found::add));
-            return found;
-        });
+        return RoomService.existingUsers(users, List.copyOf(new LinkedHashSet<>(candidates)));
     }
 
     /** One store write at a time: a thousand ids must not be a thousand writes at once. */
