@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @IntegrationTest
 class WebhookDeliveryTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration HANG_TIMEOUT = Duration.ofMillis(300);
 
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -45,12 +46,16 @@ class WebhookDeliveryTest {
         return receiver;
     }
 
-    /** Quick retries, short timeouts: what a test can wait for. */
-    private WebhookDispatcher dispatcher(WebhookReceiver receiver, Duration maxRetryTime, int capacity) {
+    /**
+     * Quick retries: what a test can wait for. A receiver that hangs is timed out in {@link #HANG_TIMEOUT}; every
+     * other test gets timeouts a busy machine never reaches, so each retry it counts follows an answer it chose.
+     */
+    private WebhookDispatcher dispatcher(WebhookReceiver receiver, Duration maxRetryTime, int capacity,
+                                         Duration requestTimeout) {
         WebhookSettings settings = WebhookSettings.of(receiver.url(), SECRET)
                 .withQueueCapacity(capacity)
                 .withMaxRetryTime(maxRetryTime)
-                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(300))
+                .withTimeouts(Duration.ofSeconds(5), requestTimeout)
                 .withRetryDelays(Duration.ofMillis(20), Duration.ofMillis(100));
         WebhookDispatcher dispatcher = WebhookDispatcher.start(settings, metrics);
         toClose.add(0, dispatcher);
@@ -58,7 +63,7 @@ class WebhookDeliveryTest {
     }
 
     private WebhookDispatcher dispatcher(WebhookReceiver receiver) {
-        return dispatcher(receiver, Duration.ofSeconds(30), 1_000);
+        return dispatcher(receiver, Duration.ofSeconds(30), 1_000, Duration.ofSeconds(10));
     }
 
     /** Each room's life: created, a member added, {@code messages} messages, the member gone; rooms interleaved. */
@@ -150,7 +155,7 @@ class WebhookDeliveryTest {
     void givenAReceiverThatNeverAnswersForOneRoom_itsEventsTimeOutAreRetriedThenDroppedAndCountedWhileOthersFlow() {
         WebhookReceiver receiver = receiver(WebhookReceiver.answering(body ->
                 body.path("room_id").asText().equals("stuck") ? WebhookReceiver.HANG : 200));
-        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofSeconds(1), 1_000);
+        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofSeconds(1), 1_000, HANG_TIMEOUT);
         List<Event> stuck = List.of(Events.message("stuck", 1, "one"), Events.message("stuck", 2, "two"));
         List<Event> flowing = activityOf(List.of("flowing"), 10);
 
@@ -173,7 +178,7 @@ class WebhookDeliveryTest {
     @Test
     void givenAReceiverThatHangs_theQueueStaysBoundedAndTheHandOffNeverWaits() {
         WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> WebhookReceiver.HANG));
-        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 5);
+        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 5, HANG_TIMEOUT);
 
         long started = System.nanoTime();
         for (int i = 1; i <= 2_000; i++) {
@@ -223,7 +228,7 @@ class WebhookDeliveryTest {
     @Test
     void onClose_whatTheReceiverDoesNotTakeWithinTheDrainIsCountedAndCloseReturns() {
         WebhookReceiver receiver = receiver(WebhookReceiver.answering(body -> WebhookReceiver.HANG));
-        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 100);
+        WebhookDispatcher dispatcher = dispatcher(receiver, Duration.ofMinutes(5), 100, HANG_TIMEOUT);
         List<Event> events = activityOf(List.of("room-a", "room-b"), 3);
 
         events.forEach(dispatcher::happened);
