@@ -27,12 +27,13 @@ final class SharedTextFrames {
 
     /**
      * One socket's copy of the frame of {@code payload} (framed on its first use in the batch), to write: a view of
-     * the shared bytes that holds them until it is written, and that no handler may write into. Read-only, since a
-     * handler that gathers a socket's pending writes may append the next one into the first buffer's spare room (TLS
-     * does, before it encrypts), and every socket's view of one frame shares that room.
+     * the shared bytes that holds them until it is written, with indexes of its own. No handler can write into it:
+     * one that gathers a socket's pending writes may append the next into the first buffer's spare room (TLS does,
+     * before it encrypts), and every socket's view of one frame shares that room; but a frame has none, and cannot
+     * grow (see {@link #frame}). A read-only wrapper would say the same at the cost of an object per recipient.
      */
     ByteBuf copyFor(byte[] payload, ByteBufAllocator allocator) {
-        return of(payload, allocator).retainedDuplicate().asReadOnly();
+        return of(payload, allocator).retainedDuplicate();
     }
 
     /** The shared frame of {@code payload}, framed on its first use in the batch. */
@@ -64,11 +65,14 @@ final class SharedTextFrames {
         next = 0;
     }
 
-    /** RFC 6455 §5.2: FIN and the text opcode, then the length in 7, 7+16 or 7+64 bits, no mask; then the payload. */
+    /**
+     * RFC 6455 §5.2: FIN and the text opcode, then the length in 7, 7+16 or 7+64 bits, no mask; then the payload. Its
+     * capacity is its most, and all of it written: no room to append into, none to grow into.
+     */
     static ByteBuf frame(byte[] payload, ByteBufAllocator allocator) {
         int length = payload.length;
         int header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-        ByteBuf frame = allocator.directBuffer(header + length);
+        ByteBuf frame = allocator.directBuffer(header + length, header + length);
         frame.writeByte(FIN_TEXT);
         if (length < 126) {
             frame.writeByte(length);
