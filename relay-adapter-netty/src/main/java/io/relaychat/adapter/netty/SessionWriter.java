@@ -3,6 +3,8 @@ package io.relaychat.adapter.netty;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -57,14 +59,21 @@ final class SessionWriter implements LoopOutbox.Flushable {
             AtomicLongFieldUpdater.newUpdater(SessionWriter.class, "queuedBytes");
     /** A close reason that is not a refusal of a request, so it has no error code. */
     static final String CLIENT_TOO_SLOW = "Client too slow";
+    /** The name Netty's handshake gives the WebSocket frame encoder it puts in the pipeline. */
+    private static final String FRAME_ENCODER = "wsencoder";
 
     private final Channel channel;
     private final long maxQueuedBytes;
     private final UserId user;
     private final RelayMetrics metrics;
     private final LoopOutbox outbox;
-    /** Without compression every recipient's frame of a broadcast is the same bytes: written from the outbox's. */
-    private final boolean sharesFrames;
+    /**
+     * Without compression every recipient's frame of a broadcast is the same bytes, written from the outbox's, and
+     * from the frame encoder's place in the pipeline: they are a frame already, so nothing between the pipeline's
+     * tail and the encoder, nor the encoder itself, has anything to do with them (the channel itself in a pipeline
+     * without Netty's encoder). Null with compression.
+     */
+    private final ChannelOutboundInvoker framed;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Bytes handed to the event loop and not yet written into the channel, which Netty counts from there on. */
     private volatile long queuedBytes;
@@ -95,7 +104,7 @@ final class SessionWriter implements LoopOutbox.Flushable {
     SessionWriter(Channel channel, long maxQueuedBytes, UserId user, RelayMetrics metrics, LoopOutbox outbox) {
         this.metrics = metrics;
         this.outbox = outbox;
-        this.sharesFrames = !MessageCompression.isInstalled(channel.pipeline());
+        this.framed = MessageCompression.isInstalled(channel.pipeline()) ? null : frameEncoderOf(channel);
         this.channel = channel;
         this.maxQueuedBytes = maxQueuedBytes;
         this.user = user;
@@ -104,6 +113,11 @@ final class SessionWriter implements LoopOutbox.Flushable {
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
         }
         channel.closeFuture().addListener(closed -> wakeAll());
+    }
+
+    private static ChannelOutboundInvoker frameEncoderOf(Channel channel) {
+        ChannelHandlerContext encoder = channel.pipeline().context(FRAME_ENCODER);
+        return encoder == null ? channel : encoder;
     }
 
     boolean isClosing() {
@@ -140,9 +154,8 @@ final class SessionWriter implements LoopOutbox.Flushable {
         QUEUED.addAndGet(this, -text.length);
         framesOut++;
         bytesOut += text.length;
-        if (sharesFrames) {
-            // Past the frame encoder, which passes what is not a frame: the bytes are a frame already.
-            channel.write(outbox.sharedFrame(text, channel.alloc()), channel.voidPromise());
+        if (framed != null) {
+            framed.write(outbox.sharedFrame(text, channel.alloc()), channel.voidPromise());
         } else {
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)), channel.voidPromise());
         }
@@ -175,11 +188,18 @@ final class SessionWriter implements LoopOutbox.Flushable {
         }
     }
 
-    /** The outbox's batch is over: what it wrote here goes to the socket. */
+    /**
+     * The outbox's batch is over: what it wrote here goes to the socket. From the encoder's place when frames are
+     * shared: every handler nearer the tail only reads, and the encoder writes what it is given at once.
+     */
     @Override
     public void flushNow() {
         flushPending = false;
-        channel.flush();
+        if (framed != null) {
+            framed.flush();
+        } else {
+            channel.flush();
+        }
     }
 
     /**
