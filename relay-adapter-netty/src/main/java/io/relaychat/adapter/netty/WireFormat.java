@@ -1,6 +1,5 @@
 package io.relaychat.adapter.netty;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +13,6 @@ import io.relaychat.ports.model.ServerEvent;
 import io.relaychat.ports.model.User;
 import io.relaychat.ports.model.UserId;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +30,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The JSON shapes of the protocol (see docs/protocol.md). Events go straight through a streaming
- * generator because every chat message is encoded on the hot path; REST bodies are small maps, except
+ * The JSON shapes of the protocol (see docs/protocol.md). Events are written straight into bytes
+ * ({@link JsonBytes}) because every chat message is encoded on the hot path; REST bodies are small maps, except
  * messages: a message has one writer, {@link #writeMessageFields}, used by the live frame and, through
  * {@link #MAPPER}, by REST history, so the two can never drift apart.
  */
 final class WireFormat {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new SimpleModule("relaychat-wire").addSerializer(ChatMessage.class, new MessageSerializer()));
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     /** ISO-8601 UTC, always with milliseconds and "Z", as the protocol promises. */
     private static final DateTimeFormatter TIMESTAMP =
@@ -160,78 +157,70 @@ final class WireFormat {
         }
     }
 
+    private static final byte[] TYPE = JsonBytes.name("type");
+    private static final byte[] ID = JsonBytes.name("id");
+    private static final byte[] ROOM_ID = JsonBytes.name("room_id");
+    private static final byte[] USER_ID = JsonBytes.name("user_id");
+    private static final byte[] USERNAME = JsonBytes.name("username");
+    private static final byte[] CONTENT = JsonBytes.name("content");
+    private static final byte[] TIMESTAMP_FIELD = JsonBytes.name("timestamp");
+    private static final byte[] ATTACHMENTS = JsonBytes.name("attachments");
+    private static final byte[] SEQ = JsonBytes.name("seq");
+    private static final byte[] CLIENT_ID = JsonBytes.name("client_id");
+    private static final byte[] ONLINE_USERS = JsonBytes.name("online_users");
+    private static final byte[] MESSAGE = JsonBytes.name("message");
+    private static final byte[] CODE = JsonBytes.name("code");
+    private static final byte[] RETRY_AFTER_MS = JsonBytes.name("retry_after_ms");
+
     /** One event as the UTF-8 text of a WebSocket frame. */
     static byte[] encode(ServerEvent event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = FACTORY.createGenerator(out)) {
-            json.writeStartObject();
-            writeEvent(json, event);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static void writeEvent(JsonGenerator json, ServerEvent event) throws IOException {
+        JsonBytes json = JsonBytes.start();
         if (event instanceof RoomEvent.MessagePosted posted) {
-            json.writeStringField("type", "chat_message");
+            json.field(TYPE, "chat_message");
             writeMessageFields(json, posted.message());
         } else if (event instanceof RoomEvent.PresenceUpdate presence) {
-            json.writeStringField("type", "presence_update");
-            json.writeStringField("room_id", presence.roomId().value());
-            json.writeObjectFieldStart("online_users");
+            json.field(TYPE, "presence_update").field(ROOM_ID, presence.roomId().value()).startObject(ONLINE_USERS);
             for (Map.Entry<UserId, String> online : presence.onlineUsers().entrySet()) {
-                json.writeStringField(online.getKey().value(), online.getValue());
+                json.field(online.getKey().value(), online.getValue());
             }
-            json.writeEndObject();
+            json.endObject();
         } else if (event instanceof RoomEvent.UserJoined joined) {
-            json.writeStringField("type", "user_joined");
-            json.writeStringField("room_id", joined.roomId().value());
-            json.writeStringField("user_id", joined.userId().value());
-            json.writeStringField("username", joined.username());
-            json.writeStringField("message", joined.username() + " joined the room");
+            json.field(TYPE, "user_joined").field(ROOM_ID, joined.roomId().value())
+                    .field(USER_ID, joined.userId().value()).field(USERNAME, joined.username())
+                    .field(MESSAGE, joined.username() + " joined the room");
         } else if (event instanceof RoomEvent.Typing typing) {
-            json.writeStringField("type", "typing");
-            json.writeStringField("room_id", typing.roomId().value());
-            json.writeStringField("user_id", typing.userId().value());
-            json.writeStringField("username", typing.username());
+            json.field(TYPE, "typing").field(ROOM_ID, typing.roomId().value()).field(USER_ID, typing.userId().value())
+                    .field(USERNAME, typing.username());
         } else if (event instanceof ServerEvent.SystemNotice notice) {
-            json.writeStringField("type", "system");
-            json.writeStringField("message", notice.message());
+            json.field(TYPE, "system").field(MESSAGE, notice.message());
         } else if (event instanceof ServerEvent.ErrorNotice error) {
-            json.writeStringField("type", "error");
-            json.writeStringField("message", error.message());
-            json.writeStringField("code", error.reason().code());
+            json.field(TYPE, "error").field(MESSAGE, error.message()).field(CODE, error.reason().code());
             if (error.refusal().retryAfter() != null) {
-                json.writeNumberField("retry_after_ms", retryAfter(error.refusal(), TimeUnit.MILLISECONDS));
+                json.field(RETRY_AFTER_MS, retryAfter(error.refusal(), TimeUnit.MILLISECONDS));
             }
             if (error.clientId() != null) {
-                json.writeStringField("client_id", error.clientId());
+                json.field(CLIENT_ID, error.clientId());
             }
         } else if (event instanceof ServerEvent.Pong) {
-            json.writeStringField("type", "pong");
+            json.field(TYPE, "pong");
         } else {
             throw new IllegalArgumentException("no wire form for " + event);
         }
+        return json.toBytes();
     }
 
     /** The fields of a message, in the protocol's order: the live frame puts "type" before them, REST does not. */
-    static void writeMessageFields(JsonGenerator json, ChatMessage message) throws IOException {
-        json.writeStringField("id", message.id().value());
-        json.writeStringField("room_id", message.roomId().value());
-        json.writeStringField("user_id", message.userId().value());
-        json.writeStringField("username", message.username());
-        json.writeStringField("content", message.content());
-        json.writeStringField("timestamp", timestamp(message.timestamp()));
-        json.writeArrayFieldStart("attachments");
-        for (String attachment : message.attachments()) {
-            json.writeString(attachment);
-        }
-        json.writeEndArray();
-        json.writeNumberField("seq", message.seq());
+    private static void writeMessageFields(JsonBytes json, ChatMessage message) {
+        json.field(ID, message.id().value())
+                .field(ROOM_ID, message.roomId().value())
+                .field(USER_ID, message.userId().value())
+                .field(USERNAME, message.username())
+                .field(CONTENT, message.content())
+                .field(TIMESTAMP_FIELD, timestamp(message.timestamp()))
+                .field(ATTACHMENTS, message.attachments())
+                .field(SEQ, message.seq());
         if (message.clientId() != null) {
-            json.writeStringField("client_id", message.clientId());
+            json.field(CLIENT_ID, message.clientId());
         }
     }
 
@@ -239,9 +228,9 @@ final class WireFormat {
     private static final class MessageSerializer extends JsonSerializer<ChatMessage> {
         @Override
         public void serialize(ChatMessage message, JsonGenerator json, SerializerProvider provider) throws IOException {
-            json.writeStartObject();
-            writeMessageFields(json, message);
-            json.writeEndObject();
+            JsonBytes object = JsonBytes.start();
+            writeMessageFields(object, message);
+            json.writeRawValue(new String(object.toBytes(), StandardCharsets.UTF_8));
         }
     }
 }
