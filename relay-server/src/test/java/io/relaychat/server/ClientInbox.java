@@ -2,12 +2,15 @@ package io.relaychat.server;
 
 import io.relaychat.client.ChatMessage;
 import io.relaychat.client.ConnectionEvent;
+import io.relaychat.client.Credentials;
 import io.relaychat.client.PresenceUpdate;
+import io.relaychat.client.RelayClient;
 import io.relaychat.client.RelayListener;
 import io.relaychat.client.ServerError;
 import io.relaychat.client.Typing;
 import io.relaychat.testkit.Await;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,17 @@ final class ClientInbox implements RelayListener {
 
     String name() {
         return name;
+    }
+
+    /**
+     * {@code account}'s client (signed in with {@link Api#register}'s password) on {@code endpoints}, tried in turn,
+     * telling this inbox; it reconnects quickly, for a test's nodes go and come back within a second or two.
+     */
+    RelayClient connect(List<URI> endpoints, Api.Account account) {
+        return RelayClient.builder().endpoints(endpoints)
+                .credentials(Credentials.password(account.email(), "password-of-" + account.username()))
+                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .listener(this).connect();
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.relaychat.client.Ack;
+import io.relaychat.client.ChatMessage;
+import io.relaychat.client.RelayClient;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -141,14 +146,18 @@ class MongoEndToEndTest {
             Api api = new Api(server);
             Account ann = api.register("ann");
             String room = api.createRoom(ann, "outage");
-            try (WsClient ws = WsClient.connect(server.ws(ann.token()))) {
-                ws.join(room);
-                ws.say(room, "before");
-                ws.awaitMessages(1);
+            ClientInbox annSaw = new ClientInbox("ann");
+            try (RelayClient client = annSaw.connect(List.of(URI.create(server.http())), ann);
+                 WsClient ws = WsClient.connect(server.ws(ann.token()))) {
+                Await.result(client.follow(room));
+                assertEquals(1, Await.result(client.send(room, "before")).seq());
 
                 proxy.stop();
-                ws.send(Map.of("action", "send_message", "room_id", room, "content", "during", "client_id", "during-1"));
+                // The refusal itself, on a raw connection: the Java client keeps it to itself, waits and sends again.
+                ws.send(Map.of("action", "send_message", "room_id", room, "content", "refused",
+                        "client_id", "during-1"));
                 JsonNode error = ws.nextError(0);
+                CompletionStage<Ack> during = client.send(room, "during");
                 Api.Response rest = api.get("/api/rooms", ann.token());
 
                 assertEquals("Message not delivered: storage unavailable", error.path("message").asText());
@@ -158,17 +167,18 @@ class MongoEndToEndTest {
                 assertFalse(ws.isClosed(), "the connection stays open");
                 assertEquals(503, rest.status());
                 assertTrue(rest.detail().contains("unavailable"), rest.detail());
+                assertFalse(during.toCompletableFuture().isDone(), "the client's send waits for the store, unrefused");
 
                 proxy.start();
-                // Retried as a client would: each attempt once the one before was answered, stored or refused.
-                Await.until("a retried send is stored once the store is back", Duration.ofSeconds(20), () -> {
-                    int errorsBefore = ws.framesOfType("error").size();
-                    ws.send(Map.of("action", "send_message", "room_id", room, "content", "during", "client_id", "during-1"));
-                    Await.until("the retry is answered", () -> ws.chatMessages().size() >= 2
-                            || ws.framesOfType("error").size() > errorsBefore);
-                    return ws.chatMessages().size() >= 2;
-                });
-                assertEquals(List.of(1L, 2L), ws.seqs().subList(0, 2), "the failed attempt took no seq");
+                // The client retries with its client_id, each attempt once the one before was answered.
+                Await.until("the client's send is stored once the store is back", Duration.ofSeconds(20),
+                        () -> during.toCompletableFuture().isDone());
+                assertEquals(2, Await.result(during).seq(), "the failed attempts took no seq");
+                annSaw.awaitMessages(room, 2, Duration.ofSeconds(10));
+                assertEquals(List.of("before", "during"),
+                        annSaw.messages(room).stream().map(ChatMessage::content).toList());
+                assertEquals(List.of(1L, 2L), annSaw.seqs(room));
+                assertEquals(1, annSaw.connects(), "the client's connection stayed open throughout");
                 JsonNode history = api.get("/api/rooms/" + room + "/messages", ann.token()).body();
                 assertEquals(2, history.size(), "retries with one client_id are stored once");
             }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -142,6 +143,54 @@ class MultiNodeServerApiTest {
         List<String> stored = new ArrayList<>();
         history.body().forEach(message -> stored.add(message.path("seq").asLong() + " " + message.path("content").asText()));
         assertEquals(List.of("1 shipped, through b", "2 delivered, through a"), stored);
+    }
+
+    @Test
+    void givenMessagesPublishedThroughBothNodes_whenHistoryIsPagedThroughOne_thenThePagesGoBackToSeqOneWithoutAGapOrARepeat() {
+        Api onA = new Api(a);
+        Api onB = new Api(b);
+        Account ann = onA.register("ann");
+        int count = 23;
+        int limit = 5; // pages of 5, 5, 5, 5 and 3
+        // Several rooms, so that some are stored by node a and some by node b.
+        for (int r = 0; r < 4; r++) {
+            String room = onA.createRoom(ann, "orders-" + r);
+            List<String> published = new ArrayList<>();
+            for (int seq = 1; seq <= count; seq++) {
+                String content = "order " + seq + (seq % 2 == 0 ? ", through b" : ", through a");
+                Response answered = publish(seq % 2 == 0 ? onB : onA, room, content);
+                assertEquals(200, answered.status(), answered.body().toString());
+                assertEquals(seq, answered.body().path("seq").asLong(), answered.body().toString());
+                published.add(content);
+            }
+
+            List<String> readBack = new ArrayList<>();
+            long newestExpected = count;
+            String cursor = "";
+            while (true) {
+                Response page = onB.get("/api/server/rooms/" + room + "/messages?limit=" + limit + cursor,
+                        ServerApiTest.KEY);
+                assertEquals(200, page.status(), page.body().toString());
+                if (page.body().isEmpty()) {
+                    break;
+                }
+                List<Long> seqs = new ArrayList<>();
+                List<String> contents = new ArrayList<>();
+                page.body().forEach(message -> {
+                    seqs.add(message.path("seq").asLong());
+                    contents.add(message.path("content").asText());
+                });
+                assertEquals(LongStream.rangeClosed(Math.max(1, newestExpected - limit + 1), newestExpected).boxed()
+                        .toList(), seqs, "the page before seq " + (newestExpected + 1) + ": the next " + limit
+                        + " older, oldest first");
+                readBack.addAll(0, contents);
+                newestExpected = seqs.get(0) - 1;
+                cursor = "&before_seq=" + seqs.get(0);
+            }
+            assertEquals(0, newestExpected, "paged back to seq 1");
+            assertEquals(published, readBack,
+                    "every message, whichever node it was published through, once, in seq order");
+        }
     }
 
     @Test

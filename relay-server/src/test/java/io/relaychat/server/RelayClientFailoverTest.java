@@ -3,7 +3,6 @@ package io.relaychat.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.client.Ack;
 import io.relaychat.client.ConnectionEvent;
-import io.relaychat.client.Credentials;
 import io.relaychat.client.RelayClient;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
@@ -121,10 +120,7 @@ class RelayClientFailoverTest {
     private RelayClient client(List<URI> endpoints, Api.Account account, List<ClientInbox> inboxes) {
         ClientInbox inbox = new ClientInbox(account.username() + "@" + endpoints.get(0).getPort());
         inboxes.add(inbox);
-        RelayClient client = RelayClient.builder().endpoints(endpoints)
-                .credentials(Credentials.password(account.email(), "password-of-" + account.username()))
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .listener(inbox).connect();
+        RelayClient client = inbox.connect(endpoints, account);
         toClose.add(0, client);
         return client;
     }

@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.client.Ack;
 import io.relaychat.client.ChatMessage;
 import io.relaychat.client.ConnectionEvent;
-import io.relaychat.client.Credentials;
 import io.relaychat.client.RelayClient;
 import io.relaychat.client.Room;
 import io.relaychat.testkit.Await;
@@ -126,10 +125,7 @@ class RelayClientRestartTest {
     }
 
     private RelayClient client(URI endpoint, Api.Account account, ClientInbox inbox) {
-        RelayClient client = RelayClient.builder().endpoint(endpoint)
-                .credentials(Credentials.password(account.email(), "password-of-" + account.username()))
-                .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .listener(inbox).connect();
+        RelayClient client = inbox.connect(List.of(endpoint), account);
         toClose.add(0, client);
         return client;
     }
