@@ -27,7 +27,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The send path: checks a send against the room's membership, stores it here or hands it to the node that stores its
  * room, and has the stored message delivered. Nothing is delivered that was not stored. The node that stores a
- * message is the one that tells {@link RoomActivity} of it, once, after delivering it.
+ * message is the one that tells {@link RoomActivity} of it, once, after delivering it, through the room's
+ * {@link RoomActivityOrder}, which tells a room's messages by seq.
  */
 final class MessageSending {
     private final RoomDirectory directory;
@@ -37,10 +38,10 @@ final class MessageSending {
     private final TimeSource time;
     private final IdSource ids;
     private final RelayMetrics metrics;
-    private final RoomActivity activity;
+    private final RoomActivityOrder activity;
 
     MessageSending(RoomDirectory directory, MessageStore messages, SendForwarding forwarding, RoomRouter router,
-                   TimeSource time, IdSource ids, RelayMetrics metrics, RoomActivity activity) {
+                   TimeSource time, IdSource ids, RelayMetrics metrics, RoomActivityOrder activity) {
         this.directory = directory;
         this.messages = messages;
         this.forwarding = forwarding;
@@ -138,15 +139,29 @@ final class MessageSending {
     /** Stores a send taken here or forwarded by another node, routes it here and publishes it for the others. */
     CompletionStage<Appended> storeHere(NewMessage message) {
         long started = metrics.timestamp();
+        // Noted before the store is asked: a message stored meanwhile may be above this one's seq, and then waits.
+        RoomActivityOrder.Append told = activity.appendStarting(message.roomId());
+        CompletionStage<Appended> appending;
+        try {
+            appending = messages.append(message);
+        } catch (RuntimeException e) {
+            activity.appendFinished(told, null);
+            throw e;
+        }
         // One stage either way, as before metrics: timing it takes no stage of its own.
-        return messages.append(message).handle((appended, error) -> {
+        return appending.handle((appended, error) -> {
             metrics.storeAppended(started, error != null);
             if (error != null) {
+                activity.appendFinished(told, null);
                 throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
             }
-            if (!appended.duplicate()) {
-                router.routeAndPublish(appended.message());
-                activity.happened(new RoomActivity.MessagePosted(appended.message()));
+            try {
+                if (!appended.duplicate()) {
+                    router.routeAndPublish(appended.message());
+                }
+            } finally {
+                // Delivered first: what the listener's order makes wait is never a chat delivery.
+                activity.appendFinished(told, appended.duplicate() ? null : appended.message());
             }
             return appended;
         });

@@ -72,15 +72,16 @@ public final class RelayCore implements RelayUseCases {
         MemberDepartures departures = new MemberDepartures(directory, connections, b.eventBus, faults);
         // One allowance for joining and leaving rooms, over REST and WebSocket alike.
         ChatQuotas quotas = new ChatQuotas(b.limits, b.timeSource, b.metrics);
-        // A listener that throws must not fail the send or the request it is told of. With none, the send path
-        // calls the no-op directly, not through the guard.
-        RoomActivity activity = b.roomActivity == RoomActivity.NONE ? RoomActivity.NONE : event -> {
-            try {
-                b.roomActivity.happened(event);
-            } catch (RuntimeException e) {
-                faults.report(e);
-            }
-        };
+        // A listener that throws must not fail the send or the request it is told of; it is told each room's events
+        // in the room's order. With none, nothing is tracked on the send path and nothing is told.
+        RoomActivityOrder activity = b.roomActivity == RoomActivity.NONE ? RoomActivityOrder.OFF
+                : new RoomActivityOrder(event -> {
+                    try {
+                        b.roomActivity.happened(event);
+                    } catch (RuntimeException e) {
+                        faults.report(e);
+                    }
+                }, b.scheduler, faults);
         this.accounts = new AccountService(b.userStore, b.passwordHasher, b.tokenIssuer, b.tokenVerifier,
                 b.timeSource, b.idSource, b.limits.rates(), b.metrics, b.localAccounts);
         this.rooms = new RoomService(b.roomStore, b.userStore, b.messageStore, directory, b.timeSource, b.idSource,
@@ -332,7 +333,8 @@ public final class RelayCore implements RelayUseCases {
 
         /**
          * Told of messages stored, rooms created and members added or gone on this node (outgoing webhooks); by
-         * default no one ({@link RoomActivity#NONE}). It must return at once: it is called on the send path.
+         * default no one ({@link RoomActivity#NONE}). It must return at once: it is called on the send path. Each
+         * room's events are told in the room's order, its messages by seq (as this node stored them).
          */
         public Builder roomActivity(RoomActivity value) {
             this.roomActivity = value;

@@ -1,5 +1,8 @@
 package io.relaychat.domain;
 
+import io.relaychat.adapter.local.InMemoryMessageStore;
+import io.relaychat.adapter.local.InMemoryPresence;
+import io.relaychat.adapter.local.InProcessEventBus;
 import io.relaychat.ports.in.CreateRoomCommand;
 import io.relaychat.ports.in.SendMessageCommand;
 import io.relaychat.ports.model.ChatMessage;
@@ -15,13 +18,18 @@ import io.relaychat.ports.out.RoomActivity.RoomCreated;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import static io.relaychat.testkit.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What a node tells {@link RoomActivity}: each change the store made, once, in the order it happened in the room. */
+/**
+ * What a node tells {@link RoomActivity}: each change the store made, once, in the order it happened in the room, its
+ * messages by seq however their appends finish.
+ */
 class RoomActivityRulesTest {
     private final TestCore test = new TestCore();
     private final User ann = test.register("ann");
@@ -79,6 +87,38 @@ class RoomActivityRulesTest {
                 new RoomCreated(direct),
                 new MemberRemoved(direct.id(), ann.id(), ann.id(), now),
                 new MemberAdded(direct.id(), ann.id(), ann.id(), now)), test.activity);
+    }
+
+    @Test
+    void messagesWhoseAppendsFinishOutOfSeqOrderAreToldBySeqAndAFailedOneHoldsNoneBack() {
+        FinishLater store = new FinishLater(new InMemoryMessageStore());
+        TestCore onStore = new TestCore(store, InProcessEventBus.standalone(), new InMemoryPresence(),
+                Limits.defaults());
+        User cat = onStore.register("cat");
+        User dan = onStore.register("dan");
+        User eve = onStore.register("eve");
+        User fay = onStore.register("fay");
+        Room room = onStore.groupRoom(cat, dan, eve, fay);
+        onStore.activity.clear();
+        // One send each: a connection's own sends go one after another, different connections' at once.
+        List<CompletionStage<Outcome<ChatMessage>>> sends = new ArrayList<>();
+        for (User sender : List.of(cat, dan, eve, fay)) {
+            sends.add(onStore.connect(sender).connection().send(
+                    new SendMessageCommand(room.id(), "from " + sender.username(), List.of(), null)));
+        }
+        assertEquals(4, store.taken(), "all four numbered, 1 to 4, none finished");
+
+        store.finish(3);
+        store.finish(2);
+        assertEquals(List.of(), onStore.activity, "3 and 4 are stored, and 1 and 2 may still be");
+        store.fail(1); // seq 2 is taken and never told
+        assertEquals(List.of(), onStore.activity);
+        store.finish(0);
+
+        assertEquals(List.of(1L, 3L, 4L), onStore.activity.stream()
+                .map(event -> ((MessagePosted) event).message().seq()).toList());
+        assertEquals(List.of(1L, 3L, 4L), List.of(sends.get(0), sends.get(2), sends.get(3)).stream()
+                .map(send -> result(send).value().seq()).toList(), "what the senders were answered");
     }
 
     @Test

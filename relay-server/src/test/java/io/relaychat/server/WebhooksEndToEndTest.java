@@ -1,6 +1,8 @@
 package io.relaychat.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.adapter.webhook.WebhookSignature;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
@@ -9,28 +11,39 @@ import io.relaychat.testkit.WebhookReceiver;
 import io.relaychat.testkit.WebhookReceiver.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Outgoing webhooks through the real server: what a receiver gets for a room's life, that a receiver that hangs
- * delays no chat and no shutdown beyond its grace, that a shutdown lets pending events go, and that in a cluster each
- * event is sent by one node only.
+ * Outgoing webhooks through the real server: what a receiver gets for a room's life, that a room's messages from
+ * many senders at once come by seq on each store, that a receiver that hangs delays no chat and no shutdown beyond its
+ * grace, that a shutdown lets pending events go, and that in a cluster each event is sent by one node only.
  */
 @IntegrationTest
 class WebhooksEndToEndTest {
     private static final String SECRET = "a-webhook-secret-of-at-least-32-bytes";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int ORDER_SENDERS = 8;
+    private static final int ORDER_PER_SENDER = 40;
+    @TempDir
+    Path data;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -104,6 +117,93 @@ class WebhooksEndToEndTest {
         Await.until("the four counted as delivered", WAIT,
                 () -> Scrape.of(server.server.metricsPort()).value("relay_webhook_delivered_total") == 4);
         assertEquals(0, Scrape.of(server.server.metricsPort()).value("relay_webhook_queued"));
+    }
+
+    /** The settings of a node on {@code storage}: in memory, on SQLite in a folder of the test's, or on MongoDB. */
+    private Map<String, String> on(String storage) {
+        Map<String, String> env = new HashMap<>();
+        switch (storage) {
+            case "memory" -> env.put("RELAY_STORAGE", "memory");
+            case "sqlite" -> {
+                env.put("RELAY_STORAGE", "sqlite");
+                env.put("RELAY_DATA_DIR", data.toString());
+            }
+            case "mongodb" -> {
+                MongoServer mongo = new MongoServer(new MemoryBackend());
+                mongo.bind("127.0.0.1", 0);
+                closedAfter(mongo::shutdownNow);
+                env.put("MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort());
+                env.put("DB_NAME", "relay_" + UUID.randomUUID().toString().replace("-", ""));
+            }
+            default -> throw new IllegalArgumentException(storage);
+        }
+        return env;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "sqlite", "mongodb"})
+    void concurrentSendersMessagesReachTheReceiverInSeqOrderNoneMissing(String storage) {
+        WebhookReceiver receiver = closedAfter(WebhookReceiver.ok());
+        Map<String, String> env = on(storage);
+        env.put("RELAY_WEBHOOK_URL", receiver.url());
+        env.put("RELAY_WEBHOOK_SECRET", SECRET);
+        RunningServer server = closedAfter(RunningServer.start(env));
+        Api api = new Api(server);
+        Account owner = api.register("owner");
+        List<Account> senders = new ArrayList<>();
+        for (int i = 0; i < ORDER_SENDERS; i++) {
+            senders.add(api.register("sender" + i));
+        }
+        String room = api.createRoom(owner, "busy", senders.toArray(Account[]::new));
+        // Each on a connection of its own, and so, a few at least, on event loops of their own; all joined, so that
+        // each stored message is delivered to every one of them before the node tells the webhooks of it.
+        List<WsClient> sockets = new ArrayList<>();
+        for (Account sender : senders) {
+            WsClient socket = connect(server, sender);
+            socket.join(room);
+            sockets.add(socket);
+        }
+
+        List<CompletableFuture<Void>> sending = new ArrayList<>();
+        for (int i = 0; i < ORDER_SENDERS; i++) {
+            WsClient socket = sockets.get(i);
+            String name = senders.get(i).username();
+            sending.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < ORDER_PER_SENDER; n++) {
+                    socket.send(Map.of("action", "send_message", "room_id", room, "content", name + " " + n,
+                            "client_id", name + "-" + n));
+                }
+            }));
+        }
+        sending.forEach(CompletableFuture::join);
+        int total = ORDER_SENDERS * ORDER_PER_SENDER;
+        sockets.forEach(socket -> socket.awaitMessages(total));
+        Await.until(total + " message_posted events", WAIT, () -> posted(receiver, room).size() >= total);
+
+        List<Long> seqs = posted(receiver, room);
+        assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), seqs, () -> "the receiver's message_posted "
+                + "events of the room, in the order it got them, are not 1 to " + total + ": " + firstDisorder(seqs));
+    }
+
+    /** Where a list of seqs first leaves 1, 2, 3…, and the seqs around it: a short line instead of two long lists. */
+    private static String firstDisorder(List<Long> seqs) {
+        for (int i = 0; i < seqs.size(); i++) {
+            if (seqs.get(i) != i + 1) {
+                return "at #" + (i + 1) + ", " + seqs.subList(Math.max(0, i - 3), Math.min(seqs.size(), i + 8))
+                        + " of " + seqs.size();
+            }
+        }
+        return seqs.size() + " of them, in order";
+    }
+
+    /** The seqs of the room's message_posted events, in the order the receiver took them. */
+    private static List<Long> posted(WebhookReceiver receiver, String room) {
+        return receiver.of(room).stream().filter(event -> event.event().equals("message_posted"))
+                .map(WebhooksEndToEndTest::seq).toList();
+    }
+
+    private static long seq(Request event) {
+        return event.json().path("data").path("message").path("seq").asLong();
     }
 
     @Test
@@ -214,7 +314,7 @@ class WebhooksEndToEndTest {
         assertEquals(Map.of("room_created", 1L, "message_posted", 10L, "member_added", 2L), perKind);
         events.forEach(WebhooksEndToEndTest::assertSigned);
         assertEquals(annOnA.seqs(), events.stream().filter(event -> event.event().equals("message_posted"))
-                .map(event -> event.json().path("data").path("message").path("seq").asLong()).sorted().toList());
+                .map(WebhooksEndToEndTest::seq).sorted().toList());
     }
 
     private static void assertSigned(Request event) {

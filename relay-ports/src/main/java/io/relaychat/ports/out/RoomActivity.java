@@ -14,8 +14,9 @@ import java.util.Objects;
  * message, the node that answered the request), never by the nodes that hear of it from another.
  * <p>
  * Called on the paths that deliver chat (a store's completion thread, an event loop), in the order things happened
- * in each room on this node: an implementation takes the event and returns at once, never waiting for I/O or a lock
- * held across I/O, and never throws.
+ * in each room on this node, the room's messages by seq (of those this node stored, whose seqs may have holes: a
+ * seq taken by another node or by a failed insert): an implementation takes the event and returns at once, never
+ * waiting for I/O or a lock held across I/O, and never throws.
  */
 @FunctionalInterface
 public interface RoomActivity {
