@@ -113,7 +113,8 @@ final class ClientRequests {
      */
     private static final class Fields {
         private static final Object WRONG_KIND = new Object();
-        private final Object[] values = new Object[Field.values().length];
+        private static final int FIELDS = Field.values().length;
+        private final Object[] values = new Object[FIELDS];
 
         static Fields read(String text) {
             Fields fields = new Fields();
