@@ -8,7 +8,6 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.out.MessageStore;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +30,8 @@ public final class InMemoryMessageStore implements MessageStore {
     private final int messagesPerRoom;
     private final Map<RoomId, RoomLog> logs = new ConcurrentHashMap<>();
     /** (user, client id) to the message it stored: the idempotency index, across rooms. */
-    private final Map<String, ChatMessage> byClientKey = new HashMap<>();
-    private final Map<MessageId, ChatMessage> byId = new HashMap<>();
+    private final StripedIndex<String, ChatMessage> byClientKey = new StripedIndex<>();
+    private final StripedIndex<MessageId, ChatMessage> byId = new StripedIndex<>();
 
     /** Keeps {@link #DEFAULT_MESSAGES_PER_ROOM} per room. */
     public InMemoryMessageStore() {
