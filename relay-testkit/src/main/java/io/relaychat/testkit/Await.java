@@ -45,13 +45,21 @@ public final class Await {
 
     /** Polls until the condition holds, failing with {@code what} after the timeout. */
     public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(what, timeout, Duration.ofMillis(5), condition);
+    }
+
+    /**
+     * Polls every {@code interval} until the condition holds: for a condition that asks several servers, which a
+     * 5 ms poll would keep busy answering.
+     */
+    public static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout + " waiting until " + what);
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(interval.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted");

@@ -66,11 +66,16 @@ public record RedisBinary(Path path, String version, String origin) {
     }
 
     static Optional<Path> onPath(String searchPath) {
+        return onPath(searchPath, "redis-server");
+    }
+
+    /** The executable {@code name} in the first directory of {@code searchPath} that has one, e.g. redis-cli. */
+    static Optional<Path> onPath(String searchPath, String name) {
         for (String dir : searchPath.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
-            File candidate = new File(dir, "redis-server");
+            File candidate = new File(dir, name);
             if (candidate.isFile() && candidate.canExecute()) {
                 return Optional.of(candidate.toPath());
             }
