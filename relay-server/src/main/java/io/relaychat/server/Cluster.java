@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * How this node reaches the others: the room event bus, presence and the division of rooms among the nodes,
- * on Redis when REDIS_URL is set, in-process (a single node, storing every room) otherwise. {@code probe} is what
+ * on Redis when REDIS_URL is set (one server, a Sentinel-managed primary, or a Redis Cluster), in-process (a single node, storing every room) otherwise. {@code probe} is what
  * readiness pings to know the bus is there; {@code description} says which, for the start-up line (Redis by its
  * host and port, never its password).
  */
@@ -31,8 +31,8 @@ record Cluster(RoomEventBus bus, PresencePort presence, SendForwarding forwardin
         }
         RedisSettings settings;
         try {
-            settings = new RedisSettings(config.redisUrl(), config.redisShardedPubSub(), config.presenceTtl(),
-                    RedisSettings.DEFAULT_COMMAND_TIMEOUT);
+            settings = new RedisSettings(config.redisUrl(), config.redisCluster(), config.redisShardedPubSub(),
+                    config.presenceTtl(), RedisSettings.DEFAULT_COMMAND_TIMEOUT);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("REDIS_URL is not a usable Redis URI: " + e.getMessage());
         }

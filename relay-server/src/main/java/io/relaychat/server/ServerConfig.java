@@ -31,6 +31,7 @@ public record ServerConfig(
         int mongoMaxPoolSize,
         int historyTtlDays,
         String redisUrl,
+        boolean redisCluster,
         boolean redisShardedPubSub,
         Duration presenceTtl,
         String jwtSecret,
@@ -88,6 +89,10 @@ public record ServerConfig(
             throw new ConfigException("RELAY_STORAGE=" + storage.name().toLowerCase(Locale.ROOT)
                     + " and MONGO_URL are both set: choose one store");
         }
+        if (redisCluster && redisUrl == null) {
+            throw new ConfigException("REDIS_CLUSTER=true needs REDIS_URL: the comma-separated URIs of some of the "
+                    + "cluster's nodes");
+        }
         if (redisUrl != null && jwtSecret == null) {
             throw new ConfigException("REDIS_URL is set, so JWT_SECRET_KEY must be too: a token issued by one node "
                     + "must be valid on every node, so they need one shared secret");
@@ -121,6 +126,7 @@ public record ServerConfig(
                 read.integer(Setting.RELAY_MONGO_MAX_POOL_SIZE),
                 read.integer(Setting.RELAY_HISTORY_TTL_DAYS),
                 read.text(Setting.REDIS_URL),
+                read.bool(Setting.REDIS_CLUSTER),
                 read.bool(Setting.REDIS_SHARDED_PUBSUB),
                 Duration.ofMillis(read.integer(Setting.RELAY_PRESENCE_TTL_MS)),
                 read.text(Setting.JWT_SECRET_KEY),

@@ -103,8 +103,10 @@ enum Setting {
             "folder for uploaded files (with MongoDB they are in GridFS instead)"),
 
     // Cluster
-    REDIS_URL(CLUSTER, text(null, "a Redis URI").secret(Secrecy.URL_CREDENTIALS),
+    REDIS_URL(CLUSTER, text(null, "a Redis URI; a redis-sentinel:// URI; or, with REDIS_CLUSTER, comma-separated URIs")
+            .secret(Secrecy.URL_CREDENTIALS),
             "several nodes as one service (Redis 6.2+); needs MONGO_URL and JWT_SECRET_KEY"),
+    REDIS_CLUSTER(CLUSTER, bool(false), "REDIS_URL names seed nodes of a Redis Cluster (7+; sharded pub/sub always)"),
     REDIS_SHARDED_PUBSUB(CLUSTER, bool(false), "room channels with SPUBLISH/SSUBSCRIBE (Redis 7+)"),
     RELAY_PRESENCE_TTL_MS(CLUSTER, millis(RedisSettings.DEFAULT_NODE_TTL, 300, 600_000),
             "a node that dies leaves presence within about this long"),

@@ -2,10 +2,12 @@ package io.relaychat.server;
 
 import org.slf4j.Logger;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The one line start-up writes about the node: its version and commit, its whole configuration with every secret
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 final class StartupSummary {
     static final String MASK = "<masked>";
     /** {@code scheme://userinfo@}: the last '@' before the path, since a password may hold an unescaped one. */
+    private static final Pattern NEXT_URI = Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9+.-]*://)");
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile("(?i)([?&][^=&#]*(?:password|secret|token|key|credential)[^=&#]*=)[^&#]*");
@@ -71,7 +74,12 @@ final class StartupSummary {
      * {@code url} without its credentials: the password of its user info (all of the user info when it has no
      * ':', since Redis reads a lone user info as the password) and the values of secret-looking query parameters.
      */
+    /** Each URI of a list masked on its own: a Redis Cluster's seeds are several, each with its password. */
     static String maskedUrl(String url) {
+        return Arrays.stream(NEXT_URI.split(url, -1)).map(StartupSummary::maskedOne).collect(Collectors.joining(","));
+    }
+
+    private static String maskedOne(String url) {
         String masked = url;
         Matcher userInfo = USER_INFO.matcher(masked);
         if (userInfo.find()) {

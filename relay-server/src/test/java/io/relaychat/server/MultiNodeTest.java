@@ -150,7 +150,7 @@ class MultiNodeTest {
         Api api = new Api(a);
         Account ann = api.register("ann");
         String room = api.createRoom(ann, "watched");
-        String channel = "relay:room:" + room;
+        String channel = "relay:room:{" + room + "}";
 
         WsClient onA = connect(a, ann);
         onA.join(room);
@@ -271,14 +271,14 @@ class MultiNodeTest {
     }
 
     /**
-     * The roster, {@code relay:nodes}: every node's id, scored by Redis's clock (ms) at its last heartbeat. At
+     * The roster, {@code relay:{nodes}}: every node's id, scored by Redis's clock (ms) at its last heartbeat. At
      * each heartbeat a node enters itself there and reads it back; the other live nodes it reads are the ones it
      * divides the rooms with ({@code RedisSendForwarding.storesHere}). That division is not exposed by the
      * server (neither {@code /api/health} nor any frame tells which node stores a room), so the tests watch
      * what it is made from.
      */
     private Map<String, Double> roster() {
-        return onRedis(commands -> commands.zrangeWithScores("relay:nodes", 0, -1).stream()
+        return onRedis(commands -> commands.zrangeWithScores("relay:{nodes}", 0, -1).stream()
                 .collect(Collectors.toMap(ScoredValue::getValue, ScoredValue::getScore)));
     }
 

@@ -368,6 +368,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void aRedisClusterIsNamedByItsSeedNodes() {
+        ConfigException noSeeds = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("REDIS_CLUSTER", "true")));
+        ServerConfig cluster = ServerConfig.fromEnvironment(Map.of("REDIS_CLUSTER", "true",
+                "REDIS_URL", "redis://h1:7000,redis://h2:7001", "MONGO_URL", "mongodb://localhost:27017",
+                "JWT_SECRET_KEY", "k".repeat(32)));
+
+        assertTrue(noSeeds.getMessage().startsWith("REDIS_CLUSTER=true needs REDIS_URL"), noSeeds.getMessage());
+        assertTrue(cluster.redisCluster());
+        assertEquals("redis://h1:7000,redis://h2:7001", cluster.redisUrl());
+    }
+
+    @Test
     void mongoSettingsThatCannotWorkAreRefusedAtStartUp() {
         ConfigException badUri = assertThrows(ConfigException.class, () -> new RelayServer(
                 ServerConfig.fromEnvironment(Map.of("MONGO_URL", "http://not-mongo"))));

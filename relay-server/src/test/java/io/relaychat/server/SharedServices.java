@@ -2,6 +2,7 @@ package io.relaychat.server;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.relaychat.testkit.RedisClusterProcess;
 import io.relaychat.testkit.RedisProcess;
 
 import java.util.HashMap;
@@ -10,27 +11,46 @@ import java.util.UUID;
 
 /**
  * What the nodes of one service share in a test: a store (a MongoDB-compatible server in this JVM, on loopback) and a
- * real redis-server, and the settings that point a node at them.
+ * real redis-server, or a real Redis Cluster, and the settings that point a node at them.
  */
 final class SharedServices implements AutoCloseable {
     final MongoServer mongo;
+    /** The one redis-server, unless the service runs on {@link #cluster}. */
     final RedisProcess redis;
+    final RedisClusterProcess cluster;
     private final String dbName = "relay_" + UUID.randomUUID().toString().replace("-", "");
 
-    private SharedServices(MongoServer mongo, RedisProcess redis) {
+    private SharedServices(MongoServer mongo, RedisProcess redis, RedisClusterProcess cluster) {
         this.mongo = mongo;
         this.redis = redis;
+        this.cluster = cluster;
     }
 
     static SharedServices start() {
-        MongoServer mongo = new MongoServer(new MemoryBackend());
-        mongo.bind("127.0.0.1", 0);
+        MongoServer mongo = startMongo();
         try {
-            return new SharedServices(mongo, RedisProcess.start());
+            return new SharedServices(mongo, RedisProcess.start(), null);
         } catch (RuntimeException e) {
             mongo.shutdownNow();
             throw e;
         }
+    }
+
+    /** On a Redis Cluster of three masters with a replica each. */
+    static SharedServices onCluster() {
+        MongoServer mongo = startMongo();
+        try {
+            return new SharedServices(mongo, null, RedisClusterProcess.start());
+        } catch (RuntimeException e) {
+            mongo.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static MongoServer startMongo() {
+        MongoServer mongo = new MongoServer(new MemoryBackend());
+        mongo.bind("127.0.0.1", 0);
+        return mongo;
     }
 
     /**
@@ -41,7 +61,8 @@ final class SharedServices implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
                 "DB_NAME", dbName,
-                "REDIS_URL", redis.url(),
+                "REDIS_URL", cluster != null ? cluster.url() : redis.url(),
+                "REDIS_CLUSTER", String.valueOf(cluster != null),
                 "RELAY_PRESENCE_TTL_MS", "1500"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
@@ -51,7 +72,12 @@ final class SharedServices implements AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
         mongo.shutdownNow();
     }
 }

@@ -49,6 +49,11 @@ class StartupSummaryTest {
         assertEquals("redis://cache:6379?timeout=5s&password=<masked>",
                 StartupSummary.maskedUrl("redis://cache:6379?timeout=5s&password=abc"));
         assertEquals("mongodb+srv://cluster0.example/chat", StartupSummary.maskedUrl("mongodb+srv://cluster0.example/chat"));
+        assertEquals("redis://<masked>@h1:7000,redis://default:<masked>@h2:7001,redis://h3:7002",
+                StartupSummary.maskedUrl("redis://pw1@h1:7000,redis://default:pw2@h2:7001,redis://h3:7002"),
+                "each seed of a Redis Cluster is masked on its own");
+        assertEquals("mongodb://app:<masked>@db1:27017,db2:27017/chat",
+                StartupSummary.maskedUrl("mongodb://app:pw@db1:27017,db2:27017/chat"), "hosts of one URI are not URIs");
     }
 
     @Test

@@ -126,6 +126,17 @@ public final class RedisClusterProcess implements AutoCloseable {
                 .map(ClusterNodes.Node::port).sorted().toList();
     }
 
+    /** Empties every master (their replicas follow), so that a test starts from nothing, as on a cluster of its own. */
+    public void flushAll() {
+        for (int port : masterPorts()) {
+            try {
+                RespClient.call(port, "FLUSHALL", "SYNC");
+            } catch (IOException e) {
+                throw new UncheckedIOException("FLUSHALL on port " + port + " failed", e);
+            }
+        }
+    }
+
     /** Kills the master serving {@code key}'s slot at once (SIGKILL), as a crash; returns its port. */
     public synchronized int killMasterOf(String key) {
         ClusterNodes.Node master = servingMasterOf(key);

@@ -2,7 +2,7 @@ package io.relaychat.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,26 +18,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Which nodes are alive, and telling this node's parts when one died or when this node had been taken for
- * dead. A node is alive while its key {@code relay:node:<node id>} lives: a heartbeat keeps it for the TTL,
+ * dead. A node is alive while its key {@code relay:{nodes}:node:<node id>} lives: a heartbeat keeps it for the TTL,
  * so a node that dies without a goodbye is dead within the TTL, at the cost of one write per heartbeat
- * whatever the node holds. Every node also enters itself on the roster {@code relay:nodes} (scored by
+ * whatever the node holds. Every node also enters itself on the roster {@code relay:{nodes}} (scored by
  * Redis's clock, so nodes' clocks need not agree); a heartbeat reads the roster rather than anything a node
  * holds, so it costs the same for a node in one room or in ten thousand, and only a death on it makes the
  * users do more.
  */
 final class NodeRoster {
     private static final Logger log = LoggerFactory.getLogger(NodeRoster.class);
-    static final String NODE_PREFIX = "relay:node:";
-    static final String ROSTER = "relay:nodes";
     /**
      * Puts this node on the roster (KEYS[1]) scored by Redis's clock, drops nodes silent for ARGV[2] ms, and
-     * answers the roster. One key, like every other script of the adapter, so that it runs on Redis Cluster too.
+     * answers the roster.
      */
     private static final String ENLIST = "redis.replicate_commands() "
             + "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
             + "redis.call('ZADD', KEYS[1], now, ARGV[1]) "
             + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2])) "
             + "return redis.call('ZRANGE', KEYS[1], 0, -1)";
+    /** Answers, for each node key (all in the roster's slot, see {@link RedisKeys}), 1 if it lives and 0 if not. */
+    private static final String EXISTING = "local found = {} "
+            + "for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end return found";
     /** How long a silent node stays on the roster: long enough for every live node to have swept for it. */
     private static final Duration ROSTER_MEMORY = Duration.ofMinutes(5);
 
@@ -54,10 +55,16 @@ final class NodeRoster {
 
         /** A heartbeat did not reach Redis; the next one tries again. */
         void heartbeatFailed(Throwable error);
+
+        /**
+         * A heartbeat reached Redis after one or more had failed: a command timed out, or a shard of a Redis Cluster
+         * was failing over, without the connection itself dropping.
+         */
+        void heartbeatsResumed();
     }
 
     private final String nodeId;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration ttl;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Other nodes' liveness, each answer trusted for a short while to spare a round trip per read. */
@@ -67,8 +74,10 @@ final class NodeRoster {
     /** Dead nodes the listeners were told of; a node that comes back to life is taken off again. */
     private final Set<String> toldDead = ConcurrentHashMap.newKeySet();
     private volatile boolean firstHeartbeat = true;
+    /** Whether the latest heartbeat failed; a race between two slow ones costs at most one needless resumption. */
+    private volatile boolean failing;
 
-    NodeRoster(String nodeId, StatefulRedisConnection<String, String> redis, Duration ttl) {
+    NodeRoster(String nodeId, RedisClusterAsyncCommands<String, String> redis, Duration ttl) {
         this.nodeId = nodeId;
         this.redis = redis;
         this.ttl = ttl;
@@ -99,15 +108,12 @@ final class NodeRoster {
         if (unknown.isEmpty()) {
             return CompletableFuture.completedFuture(alive);
         }
-        List<CompletableFuture<Boolean>> checks = new ArrayList<>();
-        for (String node : unknown) {
-            checks.add(redis.async().exists(NODE_PREFIX + node).toCompletableFuture().thenApply(count -> count > 0));
-        }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        String[] keys = unknown.stream().map(RedisKeys::node).toArray(String[]::new);
+        return redis.<List<Long>>eval(EXISTING, ScriptOutputType.MULTI, keys).toCompletableFuture().thenApply(found -> {
             // A third of the TTL at most: a node is not trusted alive for longer than it takes to be found dead.
             long trustedUntil = System.nanoTime() + Math.min(ttl.toNanos() / 3, Duration.ofSeconds(1).toNanos());
             for (int i = 0; i < unknown.size(); i++) {
-                if (checks.get(i).join()) {
+                if (found.get(i) > 0) {
                     alive.add(unknown.get(i));
                     aliveUntilNanos.put(unknown.get(i), trustedUntil);
                 } else {
@@ -125,10 +131,10 @@ final class NodeRoster {
      */
     CompletableFuture<Void> heartbeat() {
         // SET ... GET answers the key's previous value: none means this node had been taken for dead.
-        CompletableFuture<String> beat = redis.async()
-                .setGet(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(ttl.toMillis())).toCompletableFuture();
-        CompletableFuture<List<Object>> roster = redis.async().<List<Object>>eval(ENLIST, ScriptOutputType.MULTI,
-                new String[] {ROSTER}, nodeId, String.valueOf(ROSTER_MEMORY.toMillis())).toCompletableFuture();
+        CompletableFuture<String> beat = redis
+                .setGet(RedisKeys.node(nodeId), "1", SetArgs.Builder.px(ttl.toMillis())).toCompletableFuture();
+        CompletableFuture<List<Object>> roster = redis.<List<Object>>eval(ENLIST, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.ROSTER}, nodeId, String.valueOf(ROSTER_MEMORY.toMillis())).toCompletableFuture();
         return beat.thenCombine(roster, (previous, members) -> {
             if (previous == null && !firstHeartbeat) {
                 listeners.forEach(Listener::takenForDead);
@@ -140,8 +146,13 @@ final class NodeRoster {
             return others;
         }).handle((others, error) -> {
             if (error != null) {
+                failing = true;
                 listeners.forEach(listener -> listener.heartbeatFailed(error));
                 return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (failing) {
+                failing = false;
+                listeners.forEach(Listener::heartbeatsResumed);
             }
             return findTheDeadAmong(others);
         }).thenCompose(done -> done);
@@ -175,14 +186,14 @@ final class NodeRoster {
 
     /** Writes this node's key again without reading the roster: Redis came back, perhaps empty. */
     CompletableFuture<Void> markAlive() {
-        return redis.async().set(NODE_PREFIX + nodeId, "1", SetArgs.Builder.px(ttl.toMillis()))
+        return redis.set(RedisKeys.node(nodeId), "1", SetArgs.Builder.px(ttl.toMillis()))
                 .toCompletableFuture().thenApply(ok -> null);
     }
 
     /** On a graceful stop: this node is gone at once, not dead, so nobody need look for what it left. */
     CompletableFuture<Void> leave() {
         return CompletableFuture.allOf(
-                redis.async().del(NODE_PREFIX + nodeId).toCompletableFuture(),
-                redis.async().zrem(ROSTER, nodeId).toCompletableFuture());
+                redis.del(RedisKeys.node(nodeId)).toCompletableFuture(),
+                redis.zrem(RedisKeys.ROSTER, nodeId).toCompletableFuture());
     }
 }

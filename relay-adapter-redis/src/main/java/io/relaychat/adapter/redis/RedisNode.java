@@ -1,14 +1,9 @@
 package io.relaychat.adapter.redis;
 
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -33,10 +28,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One server node's link to Redis: a command connection (publishing, presence, the roster) and a pub/sub
- * connection (room channels, the node's inbox), the room event bus, presence and send forwarding built on
- * them, and the heartbeat of the node's place on the {@link NodeRoster}. Lettuce reconnects by itself,
- * backing off from 100 ms to 1 s (its default grows to 30 s, far too long for chat); once both connections
- * are back, the bus re-subscribes and presence is written back.
+ * connection (room channels, the node's inbox) to one server, a Sentinel-managed primary or a Redis Cluster
+ * ({@link RedisLink}), the room event bus, presence and send forwarding built on them, and the heartbeat of the
+ * node's place on the {@link NodeRoster}. Lettuce reconnects by itself, backing off from 100 ms to 1 s (its default
+ * grows to 30 s, far too long for chat); once both connections are back, the bus re-subscribes and presence is
+ * written back. On a cluster, where one shard can fail over while the others serve on, {@link ClusterWatch} has
+ * every subscription made again whenever a shard may have lost some.
  */
 public final class RedisNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisNode.class);
@@ -44,15 +41,15 @@ public final class RedisNode implements AutoCloseable {
     private final String nodeId = UUID.randomUUID().toString();
     private final RedisSettings settings;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final ScheduledExecutorService timer;
-    private final StatefulRedisConnection<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final RedisLink link;
     private final NodeRoster roster;
     private final RedisRoomEventBus bus;
     private final RedisPresence presence;
     private final RedisSendForwarding forwarding;
     private final ConnectionWatch watch = new ConnectionWatch();
+    private final ClusterWatch clusterWatch;
 
     private RedisNode(RedisSettings settings, RelayMetrics metrics) {
         this.settings = settings;
@@ -61,13 +58,7 @@ public final class RedisNode implements AutoCloseable {
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .build();
-        this.client = RedisClient.create(resources, RedisURI.create(settings.url()));
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected instead of queueing without bound; what is lost is caught up later.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                .build());
+        this.client = RedisLink.client(settings, resources);
         client.addListener(watch);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "relay-redis-" + nodeId.substring(0, 8));
@@ -75,23 +66,33 @@ public final class RedisNode implements AutoCloseable {
             return thread;
         });
         try {
-            this.commands = client.connect();
-            this.pubSub = client.connectPubSub();
+            this.link = RedisLink.open(client);
         } catch (RuntimeException e) {
             shutdown();
-            throw new IllegalStateException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach " + settings.describe() + ": " + e.getMessage(), e);
         }
-        Channels channels = new Channels(settings.sharded(), commands, pubSub);
-        this.roster = new NodeRoster(nodeId, commands, settings.nodeTtl());
+        Channels channels = new Channels(settings.sharded(), link.commands, link.pubSub);
+        this.roster = new NodeRoster(nodeId, link.commands, settings.nodeTtl());
         this.bus = new RedisRoomEventBus(nodeId, channels, timer, metrics);
-        this.presence = new RedisPresence(nodeId, commands, roster);
+        this.presence = new RedisPresence(nodeId, link.commands, roster);
         roster.addListener(presence);
         this.forwarding = new RedisSendForwarding(nodeId, channels, timer, roster, bus::isAvailable);
+        if (link.cluster) {
+            this.clusterWatch = new ClusterWatch(resources, timer, this::resubscribeAll);
+            String inbox = RedisKeys.inbox(nodeId);
+            channels.onShardedSubscriptionEnded(channel -> {
+                if (bus.wants(channel) || channel.equals(inbox)) {
+                    clusterWatch.subscriptionEnded(channel);
+                }
+            });
+        } else {
+            this.clusterWatch = null;
+        }
         try {
             forwarding.open().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             abandon();
-            throw new IllegalStateException("cannot subscribe to this node's inbox on Redis at " + settings.describe()
+            throw new IllegalStateException("cannot subscribe to this node's inbox on " + settings.describe()
                     + ": " + e.getMessage(), e);
         }
         roster.heartbeat();
@@ -124,6 +125,11 @@ public final class RedisNode implements AutoCloseable {
         return bus;
     }
 
+    /** This node's name among the others: on the roster, in its inbox's name and in every envelope it publishes. */
+    String nodeId() {
+        return nodeId;
+    }
+
     public PresencePort presence() {
         return presence;
     }
@@ -134,17 +140,13 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * Readiness's question to Redis: PING on both connections the bus needs, the command one (publishing) and the
-     * pub/sub one (receiving), each bounded by the command timeout. While a connection is down it fails at once
+     * Readiness's question to Redis ({@link RedisLink#ping}), bounded by the command timeout. While a connection is down it fails at once
      * (commands are rejected, not queued). A failure names only the kind of fault, never the address.
      */
     public DependencyProbe busProbe() {
-        return () -> CompletableFuture.allOf(
-                        commands.async().ping().toCompletableFuture(),
-                        pubSub.async().ping().toCompletableFuture())
-                .exceptionally(error -> {
-                    throw new CompletionException(pingFailure(error));
-                });
+        return () -> link.ping().<Void>thenApply(answered -> null).exceptionally(error -> {
+            throw new CompletionException(pingFailure(error));
+        });
     }
 
     private IllegalStateException pingFailure(Throwable error) {
@@ -156,7 +158,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     public String describe() {
-        return "Redis at " + settings.describe() + ", node " + nodeId + ", presence TTL " + settings.nodeTtl().toMillis() + " ms";
+        return settings.describe() + ", node " + nodeId + ", presence TTL " + settings.nodeTtl().toMillis() + " ms";
     }
 
     /** Leaves presence and the roster at once (instead of when the TTL runs out), then closes the connections. */
@@ -169,17 +171,36 @@ public final class RedisNode implements AutoCloseable {
         } catch (Exception e) {
             log.warn("could not remove this node's presence on the way out; it expires within {} ms", settings.nodeTtl().toMillis());
         }
-        commands.close();
-        pubSub.close();
-        shutdown();
+        closeConnections();
     }
 
     /** Stops without a goodbye, as a killed process would: no presence cleanup, heartbeats just end. */
     void abandon() {
-        timer.shutdownNow();
-        commands.close();
-        pubSub.close();
+        closeConnections();
+    }
+
+    private void closeConnections() {
+        if (clusterWatch != null) {
+            clusterWatch.close();
+        }
+        link.close();
         shutdown();
+    }
+
+    /**
+     * On a cluster, when a shard may have lost some of this node's subscriptions: the inbox and every room channel
+     * are subscribed again (each at the shard serving it now), presence is written back in case a promoted replica
+     * had not received all of it, and the core reads what it may have missed from the store.
+     */
+    private void resubscribeAll(String why) {
+        forwarding.open().whenComplete((done, error) -> {
+            if (error != null) {
+                log.warn("subscribing to this node's inbox again failed ({}); tried again on the next change: {}",
+                        why, error.getMessage());
+            }
+        });
+        presence.reconnected();
+        bus.reconnected();
     }
 
     private void shutdown() {
@@ -195,9 +216,12 @@ public final class RedisNode implements AutoCloseable {
 
         @Override
         public synchronized void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (connection == commands) {
+            if (link == null) {
+                return; // still connecting: a failure there is the constructor's to report
+            }
+            if (connection == link.commandConnection) {
                 commandsDown = true;
-            } else if (connection == pubSub) {
+            } else if (connection == link.pubSub) {
                 pubSubDown = true;
             } else {
                 return;
@@ -210,10 +234,13 @@ public final class RedisNode implements AutoCloseable {
 
         @Override
         public synchronized void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (link == null) {
+                return;
+            }
             boolean wasDown = commandsDown || pubSubDown;
-            if (connection == commands) {
+            if (connection == link.commandConnection) {
                 commandsDown = false;
-            } else if (connection == pubSub) {
+            } else if (connection == link.pubSub) {
                 pubSubDown = false;
             }
             if (wasDown && !commandsDown && !pubSubDown && bus != null && presence != null) {

@@ -1,7 +1,7 @@
 package io.relaychat.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.relaychat.ports.in.ClusterEvents;
 import io.relaychat.ports.model.ConnectionId;
 import io.relaychat.ports.model.RoomId;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cluster-wide presence in Redis: who is online in each room, over every node. Each room is a hash
- * {@code relay:presence:<room id>} from connection id to the node, user and username of the connection.
+ * {@code relay:presence:{<room id>}} from connection id to the node, user and username of the connection.
  * Entries do not expire one by one: an entry counts only while its node is alive on the {@link NodeRoster},
  * so a node that dies vanishes from every room within the node TTL without a write per connection. When the
  * roster says a node died, this node sweeps its own rooms, removes the dead node's entries and tells the
@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RedisPresence implements PresencePort, NodeRoster.Listener {
     private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
-    static final String ROOM_PREFIX = "relay:presence:";
     private static final char SEPARATOR = '\u001f';
     private static final String ENTER = "local before = redis.call('HGETALL', KEYS[1]) "
             + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return before";
@@ -43,7 +42,7 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
             + "redis.call('HDEL', KEYS[1], ARGV[1]) return before";
 
     private final String nodeId;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final NodeRoster roster;
     /** This node's own entries, by room: written back after Redis lost them, swept for dead neighbours. */
     private final Map<RoomId, Map<ConnectionId, String>> local = new ConcurrentHashMap<>();
@@ -53,7 +52,7 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
     private volatile ClusterEvents core;
     private volatile boolean available = true;
 
-    RedisPresence(String nodeId, StatefulRedisConnection<String, String> redis, NodeRoster roster) {
+    RedisPresence(String nodeId, RedisClusterAsyncCommands<String, String> redis, NodeRoster roster) {
         this.nodeId = nodeId;
         this.redis = redis;
         this.roster = roster;
@@ -118,12 +117,12 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
 
     private CompletableFuture<Map<ConnectionId, Entry>> script(String script, RoomId roomId, ConnectionId connection,
                                                                String value) {
-        return redis.async().<List<Object>>eval(script, ScriptOutputType.MULTI, new String[] {ROOM_PREFIX + roomId.value()},
+        return redis.<List<Object>>eval(script, ScriptOutputType.MULTI, new String[] {RedisKeys.presence(roomId)},
                 connection.value(), value).toCompletableFuture().thenApply(RedisPresence::entriesOf);
     }
 
     private CompletableFuture<Map<ConnectionId, Entry>> entries(RoomId roomId) {
-        return redis.async().hgetall(ROOM_PREFIX + roomId.value()).toCompletableFuture().thenApply(hash -> {
+        return redis.hgetall(RedisKeys.presence(roomId)).toCompletableFuture().thenApply(hash -> {
             Map<ConnectionId, Entry> entries = new LinkedHashMap<>();
             hash.forEach((connection, value) -> entries.put(new ConnectionId(connection), Entry.parse(value)));
             return entries;
@@ -176,13 +175,20 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
         markUnavailable(error);
     }
 
+    @Override
+    public void heartbeatsResumed() {
+        if (!available) { // unless a reconnect has written everything back already
+            writeBack("heartbeats reach Redis again");
+        }
+    }
+
     /** Removes the room's entries of dead nodes and, if there were any, tells the core who is online now. */
     private void sweep(RoomId roomId) {
         entries(roomId).thenCompose(entries -> roster.alive(nodesOf(entries)).thenCompose(alive -> {
             String[] dead = entries.entrySet().stream().filter(entry -> !alive.contains(entry.getValue().node()))
                     .map(entry -> entry.getKey().value()).toArray(String[]::new);
             return dead.length == 0 ? CompletableFuture.completedFuture(0L)
-                    : redis.async().hdel(ROOM_PREFIX + roomId.value(), dead).toCompletableFuture();
+                    : redis.hdel(RedisKeys.presence(roomId), dead).toCompletableFuture();
         })).thenCompose(removed -> removed > 0 ? online(roomId).thenAccept(online -> tellExpired(roomId, online))
                 : CompletableFuture.<Void>completedFuture(null)).exceptionally(error -> {
             // Once per room: a Redis outage is reported by the heartbeat instead. The dead entries left behind
@@ -224,14 +230,14 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
             Map<String, String> fields = new HashMap<>();
             entries.forEach((connection, value) -> fields.put(connection.value(), value));
             if (!fields.isEmpty()) {
-                byRoom.put(ROOM_PREFIX + room.value(), fields);
+                byRoom.put(RedisKeys.presence(room), fields);
             }
         });
         List<CompletableFuture<?>> writes = new ArrayList<>();
         writes.add(roster.markAlive()); // entries count only while their node is alive
-        byRoom.forEach((key, fields) -> writes.add(redis.async().hset(key, fields).toCompletableFuture()));
+        byRoom.forEach((key, fields) -> writes.add(redis.hset(key, fields).toCompletableFuture()));
         for (Map.Entry<RoomId, ConnectionId> exit : Set.copyOf(pendingExits)) {
-            writes.add(redis.async().hdel(ROOM_PREFIX + exit.getKey().value(), exit.getValue().value())
+            writes.add(redis.hdel(RedisKeys.presence(exit.getKey()), exit.getValue().value())
                     .toCompletableFuture().thenRun(() -> pendingExits.remove(exit)));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
@@ -249,7 +255,7 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
         List<CompletableFuture<?>> deletes = new ArrayList<>();
         local.forEach((room, entries) -> {
             if (!entries.isEmpty()) {
-                deletes.add(redis.async().hdel(ROOM_PREFIX + room.value(),
+                deletes.add(redis.hdel(RedisKeys.presence(room),
                         entries.keySet().stream().map(ConnectionId::value).toArray(String[]::new)).toCompletableFuture());
             }
         });

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * The room event bus on Redis pub/sub: one channel per room, {@code relay:room:<room id>}, subscribed by a
+ * The room event bus on Redis pub/sub: one channel per room, {@code relay:room:{<room id>}}, subscribed by a
  * node only while one of its connections is joined to the room. Traffic therefore scales with rooms, not
  * with the cluster's total: a node reads only its rooms' events.
  * <p>
@@ -27,7 +27,6 @@ import java.util.concurrent.Executor;
  */
 final class RedisRoomEventBus implements RoomEventBus {
     private static final Logger log = LoggerFactory.getLogger(RedisRoomEventBus.class);
-    static final String CHANNEL_PREFIX = "relay:room:";
 
     private final String nodeId;
     private final Channels channels;
@@ -47,11 +46,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         this.nodeId = nodeId;
         this.channels = channels;
         this.background = background;
-        channels.listen(channel -> channel.startsWith(CHANNEL_PREFIX), this::receive);
-    }
-
-    static String channelOf(RoomId roomId) {
-        return CHANNEL_PREFIX + roomId.value();
+        channels.listen(channel -> channel.startsWith(RedisKeys.ROOM_CHANNEL_PREFIX), this::receive);
     }
 
     void attach(ClusterEvents value) {
@@ -82,7 +77,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         if (!available) {
             return CompletableFuture.completedFuture(null); // dropped; receivers catch up from the store
         }
-        String channel = channelOf(event.roomId());
+        String channel = RedisKeys.roomChannel(event.roomId());
         String envelope = Envelope.encode(nodeId, event);
         return channels.publish(channel, envelope).handle((receivers, error) -> {
             if (error != null) {
@@ -95,7 +90,7 @@ final class RedisRoomEventBus implements RoomEventBus {
 
     @Override
     public CompletionStage<Void> subscribe(RoomId roomId) {
-        String channel = channelOf(roomId);
+        String channel = RedisKeys.roomChannel(roomId);
         wanted.add(channel);
         toDrop.remove(channel);
         if (!available) {
@@ -111,7 +106,7 @@ final class RedisRoomEventBus implements RoomEventBus {
 
     @Override
     public CompletionStage<Void> unsubscribe(RoomId roomId) {
-        String channel = channelOf(roomId);
+        String channel = RedisKeys.roomChannel(roomId);
         wanted.remove(channel);
         if (!available) {
             toDrop.add(channel);
@@ -127,6 +122,11 @@ final class RedisRoomEventBus implements RoomEventBus {
     @Override
     public boolean isAvailable() {
         return available;
+    }
+
+    /** True for a room channel this node still wants: one a shard ended by itself is subscribed again. */
+    boolean wants(String channel) {
+        return wanted.contains(channel);
     }
 
     void disconnected() {

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Rooms divided among the live nodes by rendezvous hashing (each room goes to the node whose hash with the room
  * is highest, so a node joining or leaving moves only its share of rooms), and sends handed over on a channel
- * of each node's own, {@code relay:inbox:<node id>}, answered on the sender's.
+ * of each node's own, {@code relay:inbox:{<node id>}}, answered on the sender's.
  * <p>
  * The live nodes are the ones the {@link NodeRoster} saw at its last heartbeat. While nodes disagree about
  * that (one just started or died), two may store into one room for a moment; the message store's seqs stay
@@ -37,7 +37,6 @@ import java.util.function.BooleanSupplier;
  */
 final class RedisSendForwarding implements SendForwarding {
     private static final Logger log = LoggerFactory.getLogger(RedisSendForwarding.class);
-    static final String INBOX_PREFIX = "relay:inbox:";
     /** Far above a store's usual answer (milliseconds), short enough that a dead node costs a send little. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
 
@@ -57,17 +56,16 @@ final class RedisSendForwarding implements SendForwarding {
         this.timer = timer;
         this.roster = roster;
         this.connected = connected;
-        String inbox = inboxOf(nodeId);
+        String inbox = RedisKeys.inbox(nodeId);
         channels.listen(inbox::equals, this::receive);
     }
 
-    static String inboxOf(String node) {
-        return INBOX_PREFIX + node;
-    }
-
-    /** Starts receiving sends and answers; Lettuce subscribes again by itself after a reconnect. */
+    /**
+     * Starts receiving sends and answers. Lettuce subscribes again by itself after a reconnect to the same server;
+     * on a Redis Cluster the node calls this again when the inbox's shard may have changed.
+     */
     CompletableFuture<Void> open() {
-        return channels.subscribe(inboxOf(nodeId));
+        return channels.subscribe(RedisKeys.inbox(nodeId));
     }
 
     void attach(ClusterEvents value) {
@@ -113,7 +111,7 @@ final class RedisSendForwarding implements SendForwarding {
                         + ANSWER_TIMEOUT.toMillis() + " ms"));
             }
         }, ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        channels.publish(inboxOf(owner), Envelope.encodeForward(nodeId, request, message)).whenComplete((receivers, error) -> {
+        channels.publish(RedisKeys.inbox(owner), Envelope.encodeForward(nodeId, request, message)).whenComplete((receivers, error) -> {
             if (error != null || receivers == 0) {
                 awaiting.remove(request);
                 answer.completeExceptionally(error != null ? error
@@ -160,7 +158,7 @@ final class RedisSendForwarding implements SendForwarding {
             String answer = cause == null ? Envelope.encodeAnswer(nodeId, send.request(), appended)
                     : Envelope.encodeFailure(nodeId, send.request(), cause instanceof StorageUnavailableException,
                     String.valueOf(cause.getMessage()));
-            channels.publish(inboxOf(send.origin()), answer).exceptionally(failed -> {
+            channels.publish(RedisKeys.inbox(send.origin()), answer).exceptionally(failed -> {
                 log.debug("could not answer node {}: {}", send.origin(), failed.getMessage());
                 return null;
             });

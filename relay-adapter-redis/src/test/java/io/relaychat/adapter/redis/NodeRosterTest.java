@@ -54,6 +54,7 @@ class NodeRosterTest {
         final AtomicInteger deaths = new AtomicInteger();
         final AtomicInteger takenForDead = new AtomicInteger();
         final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        final AtomicInteger resumed = new AtomicInteger();
 
         @Override
         public void nodeDied() {
@@ -69,10 +70,15 @@ class NodeRosterTest {
         public void heartbeatFailed(Throwable error) {
             failures.add(error);
         }
+
+        @Override
+        public void heartbeatsResumed() {
+            resumed.incrementAndGet();
+        }
     }
 
     private NodeRoster aRoster(String nodeId, Told told) {
-        NodeRoster roster = new NodeRoster(nodeId, connection, TTL);
+        NodeRoster roster = new NodeRoster(nodeId, connection.async(), TTL);
         roster.addListener(told);
         return roster;
     }
@@ -140,22 +146,31 @@ class NodeRosterTest {
         result(a.heartbeat());
         assertEquals(0, told.takenForDead.get(), "a node that keeps beating is not taken for dead");
 
-        connection.sync().del(connection.sync().keys(NodeRoster.NODE_PREFIX + "*").toArray(String[]::new));
+        connection.sync().del(connection.sync().keys(RedisKeys.NODE_PREFIX + "*").toArray(String[]::new));
         result(a.heartbeat());
 
         assertEquals(1, told.takenForDead.get());
     }
 
     @Test
-    void aHeartbeatThatCannotReachRedisIsReportedToTheListeners() {
+    void aHeartbeatThatCannotReachRedisIsReportedToTheListenersAndSoIsTheFirstThatReachesItAgain() {
         Told told = new Told();
         NodeRoster a = aRoster(told);
         result(a.heartbeat());
+        result(a.heartbeat());
+        assertEquals(0, told.resumed.get(), "nothing to resume while every heartbeat arrives");
 
         redis.kill();
         Await.until("the connection notices", () -> !connection.isOpen());
         result(a.heartbeat());
-
+        result(a.heartbeat());
         assertFalse(told.failures.isEmpty(), "the failed heartbeat was reported");
+        assertEquals(0, told.resumed.get());
+
+        redis.restart();
+        Await.until("the connection is back", connection::isOpen);
+        result(a.heartbeat());
+        result(a.heartbeat());
+        assertEquals(1, told.resumed.get(), "told once that heartbeats arrive again");
     }
 }

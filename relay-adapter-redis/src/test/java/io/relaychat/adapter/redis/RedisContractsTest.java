@@ -5,6 +5,7 @@ import io.relaychat.ports.out.PresencePort;
 import io.relaychat.ports.out.RoomEventBus;
 import io.relaychat.testkit.IntegrationTest;
 import io.relaychat.testkit.PresenceContract;
+import io.relaychat.testkit.RedisClusterProcess;
 import io.relaychat.testkit.RedisProcess;
 import io.relaychat.testkit.RoomEventBusContract;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +19,15 @@ import java.util.List;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The bus and presence contracts, unchanged, against the Redis adapter on a real redis-server; the send
- * forwarding contract runs in {@link RedisSendForwardingTest}.
+ * The bus and presence contracts, unchanged, against the Redis adapter on a real redis-server, and on a real Redis
+ * Cluster of three masters with a replica each (its room channels and presence hashes spread over the shards); the
+ * send forwarding contract runs in {@link RedisSendForwardingTest} and {@link RedisClusterSendForwardingTest}.
  */
 @IntegrationTest
 class RedisContractsTest {
     private static RedisProcess redis;
+    /** Started by the first test that needs it. */
+    private static RedisClusterProcess cluster;
     private final List<RedisNode> nodes = new ArrayList<>();
 
     @BeforeAll
@@ -34,6 +38,20 @@ class RedisContractsTest {
     @AfterAll
     static void stopRedis() {
         redis.close();
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+
+    private RedisNode clusterNode() {
+        if (cluster == null) {
+            cluster = RedisClusterProcess.start();
+        }
+        assumeTrue(cluster.binary().atLeast(7, 0), () -> cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
+        RedisNode node = RedisNode.connect(RedisSettings.cluster(cluster.url()));
+        nodes.add(node);
+        return node;
     }
 
     @AfterEach
@@ -93,6 +111,31 @@ class RedisContractsTest {
         @Override
         protected PresencePort newPresence() {
             return node(false).presence();
+        }
+    }
+
+    @Nested
+    class ClusterBus extends RoomEventBusContract {
+        @Override
+        protected List<RoomEventBus> newNodes(int count) {
+            List<RoomEventBus> buses = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                buses.add(clusterNode().bus());
+            }
+            return buses;
+        }
+
+        @Override
+        protected void attach(RoomEventBus bus, ClusterEvents core) {
+            attachTo(bus, core);
+        }
+    }
+
+    @Nested
+    class ClusterPresence extends PresenceContract {
+        @Override
+        protected PresencePort newPresence() {
+            return clusterNode().presence();
         }
     }
 }

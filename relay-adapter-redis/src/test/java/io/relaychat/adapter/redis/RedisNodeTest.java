@@ -76,7 +76,7 @@ class RedisNodeTest {
     void aNodeIsSubscribedToARoomOnlyBetweenSubscribeAndUnsubscribe(boolean sharded) {
         assumeTrue(!sharded || redis.binary().atLeast(7, 0), () -> redis.binary().tooOldFor("sharded pub/sub", 7, 0));
         RoomEventBus bus = node(RedisSettings.of(redis.url()).withSharded(sharded)).bus();
-        String channel = RedisRoomEventBus.channelOf(room);
+        String channel = RedisKeys.roomChannel(room);
 
         assertEquals(0, subscribers(channel, sharded));
         result(bus.subscribe(room));
@@ -134,8 +134,8 @@ class RedisNodeTest {
         result(a.presence().enter(room, new ConnectionId("c-ann"), new UserId("ann"), "ann"));
         // What the others do to a node that was silent for longer than its TTL: its key is gone, its entries swept.
         raw(connection -> {
-            List<String> nodeKeys = connection.sync().keys(NodeRoster.NODE_PREFIX + "*");
-            nodeKeys.add(RedisPresence.ROOM_PREFIX + room.value());
+            List<String> nodeKeys = connection.sync().keys(RedisKeys.NODE_PREFIX + "*");
+            nodeKeys.add(RedisKeys.presence(room));
             return connection.sync().del(nodeKeys.toArray(String[]::new));
         });
         assertEquals(Map.of(), result(a.presence().online(room)));

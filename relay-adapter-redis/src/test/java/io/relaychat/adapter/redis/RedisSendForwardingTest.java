@@ -45,6 +45,11 @@ class RedisSendForwardingTest extends SendForwardingContract {
 
     @AfterEach
     void stop() {
+        closeNodes();
+        redis.close();
+    }
+
+    protected final void closeNodes() {
         for (RedisNode node : nodes.values()) {
             try {
                 node.close();
@@ -52,12 +57,17 @@ class RedisSendForwardingTest extends SendForwardingContract {
                 // abandoned in the test
             }
         }
-        redis.close();
+        nodes.clear();
+    }
+
+    /** Nodes that beat every 200 ms, so that they agree on the live nodes soon. */
+    protected RedisSettings settings() {
+        return RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600));
     }
 
     @Override
     protected List<SendForwarding> newNodes(int count) {
-        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600));
+        RedisSettings quick = settings();
         List<SendForwarding> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             RedisNode node = RedisNode.connect(quick);
@@ -124,9 +134,8 @@ class RedisSendForwardingTest extends SendForwardingContract {
 
     @Test
     void aSendHandedToANodeNotAttachedYetIsAnsweredAsFailed() {
-        RedisSettings quick = RedisSettings.of(redis.url()).withNodeTtl(Duration.ofMillis(600));
         Node sender = startNodes(1).get(0);
-        RedisNode unattached = RedisNode.connect(quick);
+        RedisNode unattached = RedisNode.connect(settings());
         nodes.put(unattached.forwarding(), unattached);
         Await.until("the sender sees the other node", () -> roomsStoredBy(sender) < ROOMS.size());
         RoomId room = ROOMS.stream().filter(each -> !sender.storesHere(each)).findFirst().orElseThrow();
