@@ -9,6 +9,8 @@
 # from the test class path stands in (no MongoDB binary exists on this machine; it is far slower than MongoDB).
 # The generator measures the nodes' CPU, the stand-in's and every redis-server's, each apart; at the end each
 # redis-server's CPU since it started is printed from /proc as well, to check the generator's figure against.
+# Nothing starts unless every port the run needs is free (8001.., 27017 for the stand-in, Redis's): on a shared
+# machine a port already taken means another run, which this one would otherwise measure and disturb.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 name=$1; shift
@@ -19,10 +21,39 @@ case $redis in
     *) echo "nodes.sh: REDIS is single or cluster, not '$redis'" >&2; exit 2 ;;
 esac
 pids=()
+node_pids=()
 store_pid=
 redis_pids=()
 redis_ports=()
-trap 'kill ${pids[@]} 2>/dev/null || true' EXIT
+
+# The nodes go first, and are waited for (at most 15 s): a bus or store gone under a draining node fills its log with
+# errors that are not the run's.
+stop_all() {
+    kill ${node_pids[@]} 2>/dev/null || true
+    for _ in $(seq 75); do
+        kill -0 ${node_pids[@]} 2>/dev/null || break
+        sleep 0.2
+    done
+    kill ${pids[@]} 2>/dev/null || true
+}
+trap stop_all EXIT
+
+# Whether something on this machine listens on PORT (bash's /dev/tcp: no tool needed).
+listening() {
+    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Every port this run needs must be free: a server or redis-server already there (another run on a shared machine)
+# would answer for ours, and the run would measure, and disturb, someone else's processes.
+require_free() {
+    local port
+    for port in "$@"; do
+        if listening "$port"; then
+            echo "nodes.sh: port $port is taken (another run?); nothing started" >&2
+            exit 1
+        fi
+    done
+}
 
 # start_redis LOG PORT [options]: one redis-server in the background, logging to LOG; waits (at most 10 s) until it
 # answers.
@@ -34,11 +65,11 @@ start_redis() {
     redis_pids+=($pid)
     redis_ports+=($port)
     for _ in $(seq 50); do
-        if redis-cli -p "$port" ping >/dev/null 2>&1; then
-            return 0
-        fi
         if ! kill -0 "$pid" 2>/dev/null; then
             break
+        fi
+        if redis-cli -p "$port" ping >/dev/null 2>&1; then
+            return 0
         fi
         sleep 0.2
     done
@@ -54,6 +85,17 @@ cpu_seconds() {
     awk -v ticks=$((fields[11] + fields[12])) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", ticks / hz }'
 }
 
+needed=()
+for ((i = 1; i <= nodes; i++)); do
+    needed+=($((8000 + i)))
+done
+[ -z "${MONGO_URL:-}" ] && needed+=(27017)
+if [ "$nodes" -gt 1 ] && [ "$redis" = single ]; then
+    needed+=(6390)
+elif [ "$nodes" -gt 1 ]; then
+    needed+=(6391 6392 6393 6394 6395 6396 16391 16392 16393 16394 16395 16396)
+fi
+require_free "${needed[@]}"
 if [ -z "${MONGO_URL:-}" ]; then
     # package first: the stand-in's class path is resolved inside the reactor, with nothing installed beforehand.
     (cd "$ROOT" && mvn -B -q package -DskipTests dependency:build-classpath -pl relay-adapter-mongo -am \
@@ -101,7 +143,6 @@ elif [ "$nodes" -gt 1 ]; then
     cluster_env="REDIS_URL=redis://127.0.0.1:6391,redis://127.0.0.1:6392,redis://127.0.0.1:6393 REDIS_CLUSTER=true"
 fi
 urls=()
-node_pids=()
 for ((i = 1; i <= nodes; i++)); do
     port=$((8000 + i))
     env $SERVER_ENV ${NODE_ENV:-} MONGO_URL=$MONGO_URL DB_NAME=loadtest_$name $cluster_env PORT=$port \
@@ -112,6 +153,13 @@ for ((i = 1; i <= nodes; i++)); do
 done
 for url in "${urls[@]}"; do
     wait_for "$url"
+done
+# A node that could not start has ended by now; whatever answered its health check was not it.
+for pid in "${node_pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+        echo "nodes.sh: a node ended at start (see $OUT/$name.node*.log)" >&2
+        exit 1
+    fi
 done
 # The nodes' CPU is measured (each, and summed); the store's is measured apart when it is the stand-in started here,
 # and the bus's (every redis-server started here) apart too: neither is ever added to the nodes'.
