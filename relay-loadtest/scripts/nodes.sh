@@ -38,7 +38,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# Whether something on this machine listens on PORT (bash's /dev/tcp: no tool needed).
+# Whether something on this machine listens on PORT (bash's own /dev/tcp: nothing to install).
 listening() {
     (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
