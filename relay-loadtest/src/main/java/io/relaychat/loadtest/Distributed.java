@@ -60,8 +60,9 @@ final class Distributed {
         // The generator is every process of it: this one and the workers that hold the connections.
         List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
         workers.forEach(worker -> generatorPids.add(worker.pid()));
-        // Only this process measures: the workers are given --server-pid and --store-pid too, and leave them be.
-        CpuMeter cpu = new CpuMeter(options.serverPids(), options.storePids(), generatorPids);
+        // Only this process measures: the workers are given --server-pid, --store-pid and --bus-pid too, and leave
+        // them be.
+        CpuMeter cpu = new CpuMeter(options.serverPids(), options.storePids(), options.busPids(), generatorPids);
         try {
             double joined = 0;
             for (int i = 0; i < options.processes(); i++) {
@@ -168,7 +169,7 @@ final class Distributed {
                 outOfOrder, errors, LoadTest.round(delivered / seconds), LoadTest.millis(latency, 50), LoadTest.millis(latency, 90),
                 LoadTest.millis(latency, 99), LoadTest.millis(latency, 99.9), LoadTest.round(latency.getMaxValue() / 1000.0),
                 LoadTest.acrossNodes(options, acrossNodes, 50), LoadTest.acrossNodes(options, acrossNodes, 99),
-                cost.server(), cost.store(), cost.generator());
+                cost.server(), cost.store(), cost.bus(), cost.generator());
     }
 
     /** A histogram as text for the result file: compressed, then Base64. */

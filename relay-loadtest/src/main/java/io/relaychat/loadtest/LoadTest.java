@@ -27,7 +27,7 @@ final class LoadTest {
 
     LoadTest(Options options) {
         this.options = options;
-        this.cpu = new CpuMeter(options.serverPids(), options.storePids(), List.of());
+        this.cpu = new CpuMeter(options.serverPids(), options.storePids(), options.busPids(), List.of());
     }
 
     /**
@@ -42,15 +42,17 @@ final class LoadTest {
 
     /**
      * One stretch of sending at one rate, measured after its drain; {@code acrossNodesP50/P99} (null with one
-     * node) cover the deliveries whose sender is connected to another node. {@code serverCpu}, {@code storeCpu}
-     * and {@code generatorCpu} (null when not measured) are what the sending took, its drain left out, against the
-     * deliveries counted in the phase; the store's is its own processes' only, never part of the server's.
+     * node) cover the deliveries whose sender is connected to another node. {@code serverCpu}, {@code storeCpu},
+     * {@code busCpu} and {@code generatorCpu} (null when not measured) are what the sending took, its drain left out,
+     * against the deliveries counted in the phase; the store's and the bus's are their own processes' only, never
+     * part of the server's.
      */
     record Phase(int rate, double seconds, long sent, long expected, long delivered, long lost, long duplicates,
                  long outOfOrder, long errors, double deliveriesPerSecond, double p50, double p90, double p99,
                  double p999, double max, Double acrossNodesP50, Double acrossNodesP99,
                  @JsonProperty("server_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse serverCpu,
                  @JsonProperty("store_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse storeCpu,
+                 @JsonProperty("bus_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse busCpu,
                  @JsonProperty("generator_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse generatorCpu) {
         boolean clean() {
             return lost == 0 && duplicates == 0 && outOfOrder == 0 && errors == 0;
@@ -61,6 +63,7 @@ final class LoadTest {
     record Idle(int connections, @JsonProperty("hold_seconds") double holdSeconds,
                 @JsonProperty("server_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse serverCpu,
                 @JsonProperty("store_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse storeCpu,
+                @JsonProperty("bus_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse busCpu,
                 @JsonProperty("generator_cpu") @JsonInclude(JsonInclude.Include.NON_NULL) CpuUse generatorCpu) {
     }
 
@@ -255,14 +258,14 @@ final class LoadTest {
                 measurements.serverErrors.sum() - errorsBefore, round(delivered / seconds),
                 millis(latency, 50), millis(latency, 90), millis(latency, 99), millis(latency, 99.9),
                 round(latency.getMaxValue() / 1000.0), acrossNodes(options, acrossNodes, 50),
-                acrossNodes(options, acrossNodes, 99), cost.server(), cost.store(), cost.generator());
+                acrossNodes(options, acrossNodes, 99), cost.server(), cost.store(), cost.bus(), cost.generator());
         System.out.printf("  => %s%n", Report.line(phase));
         return phase;
     }
 
     /**
-     * Holds every joined connection idle for --idle-hold and measures what that costs the server (and the store and
-     * the generator):
+     * Holds every joined connection idle for --idle-hold and measures what that costs the server (and the store, the
+     * bus and the generator):
      * "idle N connections: X % of a core". Null when the hold is zero.
      */
     static Idle holdIdle(Options options, CpuMeter cpu) throws InterruptedException {
@@ -275,7 +278,7 @@ final class LoadTest {
         Thread.sleep(options.idleHold().toMillis());
         CpuMeter.Cost cost = cpu.between(from, cpu.read(), 0);
         Idle idle = new Idle(options.connections(), options.idleHold().toMillis() / 1000.0, cost.server(), cost.store(),
-                cost.generator());
+                cost.bus(), cost.generator());
         System.out.println(Report.idleLine(idle));
         return idle;
     }

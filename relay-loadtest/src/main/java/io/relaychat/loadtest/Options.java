@@ -33,6 +33,8 @@ import java.util.Set;
  *                          with one, its RSS (and heap, through jcmd)
  * @param storePids         the store's process ids (a store of its own process, such as the MongoDB stand-in), to
  *                          report its CPU per measured phase apart from the server's; none: not reported
+ * @param busPids           the bus's process ids (one redis-server, or every node of a Redis Cluster), to report their
+ *                          CPU per measured phase apart from the server's and the store's; none: not reported
  * @param processes         generator processes to spread the connections over (one process holds at most
  *                          ~19 000 sockets here, under the 20 000 open-file limit); this one starts the others
  * @param workerIndex       set on the processes this one starts: which share of the connections is theirs
@@ -57,8 +59,8 @@ import java.util.Set;
 record Options(String target, String url, int connections, int roomSize, int rate, Duration warmup, Duration duration,
                Duration drain,
                int sourceAddresses, boolean ramp, double rampFactor, int rampSteps, boolean idle, Path tokensFile,
-               Path json, List<Long> serverPids, List<Long> storePids, int setupConcurrency, int connectConcurrency,
-               int processes, int workerIndex, Path workDir, int stalledReaders, int churn, int abusers, int padding,
+               Path json, List<Long> serverPids, List<Long> storePids, List<Long> busPids, int setupConcurrency,
+               int connectConcurrency, int processes, int workerIndex, Path workDir, int stalledReaders, int churn, int abusers, int padding,
                Duration leaveAt, boolean compression, Duration idleHold) {
 
     private static final Set<String> FLAGS = Set.of("ramp", "idle", "compression");
@@ -96,6 +98,7 @@ record Options(String target, String url, int connections, int roomSize, int rat
                 values.containsKey("json") ? Path.of(values.get("json")) : null,
                 pids("server-pid", values.getOrDefault("server-pid", "")),
                 pids("store-pid", values.getOrDefault("store-pid", "")),
+                pids("bus-pid", values.getOrDefault("bus-pid", "")),
                 Integer.parseInt(values.getOrDefault("setup-concurrency", "32")),
                 Integer.parseInt(values.getOrDefault("connect-concurrency", "256")),
                 Integer.parseInt(values.getOrDefault("processes", "1")),
@@ -184,8 +187,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
 
     Options withRate(int value) {
         return new Options(target, url, connections, roomSize, value, warmup, duration, drain, sourceAddresses, ramp, rampFactor,
-                rampSteps, idle, tokensFile, json, serverPids, storePids, setupConcurrency, connectConcurrency, processes,
-                workerIndex, workDir, stalledReaders, churn, abusers, padding, leaveAt, compression, idleHold);
+                rampSteps, idle, tokensFile, json, serverPids, storePids, busPids, setupConcurrency, connectConcurrency,
+                processes, workerIndex, workDir, stalledReaders, churn, abusers, padding, leaveAt, compression, idleHold);
     }
 
     static String usage() {
@@ -209,6 +212,8 @@ record Options(String target, String url, int connections, int roomSize, int rat
                   --server-pid PID[,PID...]  report the server's CPU per measured phase (several: one per node,
                                              summed), and with one pid its RSS (and heap via jcmd)
                   --store-pid PID[,PID...]   report the store's CPU apart (e.g. the MongoDB stand-in's)
+                  --bus-pid PID[,PID...]     report the bus's CPU apart (one redis-server, or every node of a
+                                             Redis Cluster, summed)
                   --processes 1              spread the connections over this many generator processes
                                              (each holds at most ~19 000 sockets under a 20 000 open-file limit)
                   --stalled-readers 0        connections of the first room that stop reading once joined

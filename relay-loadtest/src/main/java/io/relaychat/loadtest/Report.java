@@ -22,7 +22,7 @@ final class Report {
         if (phase.acrossNodesP99() != null) {
             line += String.format("; across nodes p50=%.2f p99=%.2f", phase.acrossNodesP50(), phase.acrossNodesP99());
         }
-        return line + cpu(phase.serverCpu(), phase.storeCpu(), phase.generatorCpu());
+        return line + cpu(phase.serverCpu(), phase.storeCpu(), phase.busCpu(), phase.generatorCpu());
     }
 
     /** "idle 10000 connections: 1.4 % of a core", and what it is made of. */
@@ -30,20 +30,24 @@ final class Report {
         String line = idle.serverCpu() == null
                 ? String.format("idle %d connections: server CPU not measured", idle.connections())
                 : String.format("idle %d connections: %.1f %% of a core", idle.connections(), idle.serverCpu().coreShare() * 100);
-        return line + cpu(idle.serverCpu(), idle.storeCpu(), idle.generatorCpu());
+        return line + cpu(idle.serverCpu(), idle.storeCpu(), idle.busCpu(), idle.generatorCpu());
     }
 
     /** "highest sustained: 50000 deliveries/s at 5000 messages/s (p99 4.20 ms, no loss)", and what it cost. */
     static String sustainedLine(LoadTest.Phase best) {
         return String.format("highest sustained: %.0f deliveries/s at %d messages/s (p99 %.2f ms, no loss)",
                 best.deliveriesPerSecond(), best.rate(), best.p99())
-                + cpu(best.serverCpu(), best.storeCpu(), best.generatorCpu());
+                + cpu(best.serverCpu(), best.storeCpu(), best.busCpu(), best.generatorCpu());
     }
 
-    /** What the server, the store and the generator spent, appended to a result line; nothing for a side unmeasured. */
-    private static String cpu(CpuUse server, CpuUse store, CpuUse generator) {
+    /**
+     * What the server, the store, the bus and the generator spent, appended to a result line; nothing for a side
+     * unmeasured.
+     */
+    private static String cpu(CpuUse server, CpuUse store, CpuUse bus, CpuUse generator) {
         return (server == null ? "" : "; server " + server.describe())
                 + (store == null ? "" : "; store " + store.describe())
+                + (bus == null ? "" : "; bus " + bus.describe())
                 + (generator == null ? "" : "; generator " + generator.describe());
     }
 
@@ -102,6 +106,7 @@ final class Report {
         plain.put("idle_hold_seconds", options.idleHold().toMillis() / 1000.0);
         plain.put("server_pids", options.serverPids());
         plain.put("store_pids", options.storePids());
+        plain.put("bus_pids", options.busPids());
         json.put("options", plain);
         return json;
     }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The server's CPU (and the store's, apart) as the load generator reads it from /proc, checked against real processes
+ * The server's CPU (and the store's and the bus's, apart) as the load generator reads it from /proc, checked against real processes
  * that spin: a shell that counts to a million (about a second of CPU here), waiting for a line before it starts and
  * after it is done, so that it is alive and still when read.
  */
@@ -134,6 +134,75 @@ class ProcessCpuTest {
     }
 
     @Test
+    void busProcessesAreSummedApartAndNeverAddedToTheServerOrTheStore() throws Exception {
+        try (Spinner server = Spinner.start(); Spinner store = Spinner.start();
+             Spinner firstShard = Spinner.start(); Spinner secondShard = Spinner.start()) {
+            CpuMeter meter = new CpuMeter(List.of(server.pid()), List.of(store.pid()),
+                    List.of(firstShard.pid(), secondShard.pid()), List.of());
+            double serverBefore = server.jdkCpuSeconds();
+            double storeBefore = store.jdkCpuSeconds();
+            double firstBefore = firstShard.jdkCpuSeconds();
+            double secondBefore = secondShard.jdkCpuSeconds();
+            CpuMeter.Reading before = meter.read();
+            firstShard.go(); // only the bus spins; the server and the store wait for their lines
+            secondShard.go();
+            firstShard.awaitSpun();
+            secondShard.awaitSpun();
+            CpuMeter.Reading after = meter.read();
+            double firstUsed = firstShard.jdkCpuSeconds() - firstBefore;
+            double secondUsed = secondShard.jdkCpuSeconds() - secondBefore;
+
+            CpuMeter.Cost cost = meter.between(before, after, 1000);
+
+            assertNotNull(cost.bus(), meter.notes().toString());
+            assertEquals(List.of(firstShard.pid(), secondShard.pid()), new ArrayList<>(cost.bus().perPid().keySet()));
+            assertEquals(firstUsed, cost.bus().perPid().get(firstShard.pid()).cpuSeconds(), TICK_TOLERANCE_SECONDS);
+            assertEquals(secondUsed, cost.bus().perPid().get(secondShard.pid()).cpuSeconds(), TICK_TOLERANCE_SECONDS);
+            assertEquals(firstUsed + secondUsed, cost.bus().cpuSeconds(), 2 * TICK_TOLERANCE_SECONDS, "the sum of both");
+            assertTrue(cost.bus().cpuSeconds() > 0.6, cost.toString());
+            assertEquals(server.jdkCpuSeconds() - serverBefore, cost.server().cpuSeconds(), TICK_TOLERANCE_SECONDS,
+                    "the bus's spinning is not the server's");
+            assertEquals(store.jdkCpuSeconds() - storeBefore, cost.store().cpuSeconds(), TICK_TOLERANCE_SECONDS,
+                    "nor the store's");
+            assertTrue(cost.server().cpuSeconds() < cost.bus().cpuSeconds() / 3, cost.toString());
+            assertEquals(cost.bus().cpuSeconds() * 1e6 / 1000, cost.bus().usPerDelivery(), 0.5,
+                    "the bus's microseconds per delivery, over the same deliveries");
+            assertEquals(List.of(), meter.notes());
+        }
+    }
+
+    @Test
+    void aBusProcessThatCannotBeReadLeavesOnlyTheBusSideUnmeasuredWithOneNote() {
+        long noSuchPid = 999_999_999;
+        long self = ProcessHandle.current().pid();
+        CpuMeter meter = new CpuMeter(List.of(self), List.of(self), List.of(self, noSuchPid), List.of());
+
+        meter.read();
+        CpuMeter.Cost cost = meter.between(meter.read(), meter.read(), 10);
+
+        assertNull(cost.bus(), "one shard unread: the bus's sum would be short, so it is not reported");
+        assertNotNull(cost.server());
+        assertNotNull(cost.store());
+        assertNotNull(cost.generator());
+        assertEquals(1, meter.notes().size(), "said once over three readings: " + meter.notes());
+        String note = meter.notes().get(0);
+        assertTrue(note.startsWith("bus CPU not measured") && note.contains("999999999"), note);
+    }
+
+    @Test
+    void withNoBusPidTheBusSideIsAbsentWithoutANote() {
+        long self = ProcessHandle.current().pid();
+        CpuMeter meter = new CpuMeter(List.of(self), List.of(self), List.of());
+
+        CpuMeter.Cost cost = meter.between(meter.read(), meter.read(), 10);
+
+        assertNull(cost.bus());
+        assertNotNull(cost.server());
+        assertNotNull(cost.store());
+        assertEquals(List.of(), meter.notes(), "one node has no bus: nothing to say");
+    }
+
+    @Test
     void aServerProcessThatCannotBeReadLeavesTheServerSideUnmeasuredWithANoteAndTheGeneratorSideMeasured() {
         long noSuchPid = 999_999_999; // above the highest pid Linux hands out (2^22)
         CpuMeter meter = new CpuMeter(List.of(noSuchPid), List.of());
@@ -189,6 +258,23 @@ class ProcessCpuTest {
                 () -> Options.parse("--store-pid", "-91"));
         assertTrue(negative.getMessage().startsWith("--store-pid"), negative.getMessage());
         assertTrue(Options.usage().contains("--store-pid"), "the usage tells of it");
+    }
+
+    @Test
+    void busPidsAreTakenAsACommaSeparatedListApartFromTheServersAndTheStores() {
+        Options options = Options.parse("--server-pid", "81", "--store-pid", "91", "--bus-pid", "6391, 6392,6393");
+
+        assertEquals(List.of(6391L, 6392L, 6393L), options.busPids());
+        assertEquals(List.of(81L), options.serverPids(), "the bus's pids are not the server's");
+        assertEquals(List.of(91L), options.storePids(), "nor the store's");
+        assertEquals(81, options.memoryProbePid(), "memory is probed for the server, whatever the bus");
+        assertEquals(List.of(6391L, 6392L, 6393L), options.withRate(500).busPids(), "a ramp step keeps them");
+        assertEquals(List.of(), Options.parse("--server-pid", "81").busPids());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--bus-pid", "6391,x"));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse("--bus-pid", "0"));
+        assertTrue(negative.getMessage().startsWith("--bus-pid"), negative.getMessage());
+        assertTrue(Options.usage().contains("--bus-pid"), "the usage tells of it");
     }
 
     /** A shell that spins once told to, then says so and waits, alive, until closed. */
