@@ -44,6 +44,14 @@ final class RoomChannel {
     private final Consumer<RoomChannel> onGap;
     /** The last released seq when the pending gap check was asked for; -1 when none is pending. */
     private long gapCheckFrom = -1;
+    /**
+     * How many times the store was read for the gap after {@link #readGapFrom} and lacked some of it. Another node may
+     * store a missing message a second or more after a later one was published (a send it was handed, answered after
+     * the sender had given up on it), so a gap is read again a few times before it is given up on.
+     */
+    private int gapReads;
+    private long readGapFrom = -1;
+    static final int GAP_READS = 15;
 
     RoomChannel(RoomId roomId, Consumer<RoomChannel> onGap) {
         this.roomId = roomId;
@@ -172,8 +180,8 @@ final class RoomChannel {
     }
 
     /**
-     * Ends a gap: offers what the store had of the missing messages, gives up on the rest below
-     * {@code before}, and releases what waited behind them.
+     * Fills a gap with what the store had of the missing messages; once the store has lacked the rest for
+     * {@link #GAP_READS} reads in a row, gives up on them and releases what waited behind them.
      */
     synchronized void fillGap(List<ChatMessage> found, long before,
                               Function<UserId, List<LiveConnection>> localConnectionsOf) {
@@ -181,6 +189,14 @@ final class RoomChannel {
             if (message.seq() < before) {
                 offer(message, localConnectionsOf.apply(message.userId()), 0);
             }
+        }
+        if (orderer.lastReleased() != readGapFrom) {
+            readGapFrom = orderer.lastReleased();
+            gapReads = 0;
+        }
+        if (orderer.lastReleased() < before - 1 && ++gapReads < GAP_READS) {
+            watchForGap(); // still missing: read the store again after another gap timeout
+            return;
         }
         for (ChatMessage released : orderer.skipTo(before - 1)) {
             deliver(released, localConnectionsOf.apply(released.userId()), 0);
