@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  */
 final class StartupSummary {
     static final String MASK = "<masked>";
-    /** {@code scheme://userinfo@}: the last '@' before the path, since a password may hold an unescaped one. */
+    /** A comma that starts another URI of a list (a Redis Cluster's seeds), not one inside a URI's host list. */
     private static final Pattern NEXT_URI = Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9+.-]*://)");
+    /** {@code scheme://userinfo@}: the last '@' before the path, since a password may hold an unescaped one. */
     private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile("(?i)([?&][^=&#]*(?:password|secret|token|key|credential)[^=&#]*=)[^&#]*");
@@ -73,8 +74,8 @@ final class StartupSummary {
     /**
      * {@code url} without its credentials: the password of its user info (all of the user info when it has no
      * ':', since Redis reads a lone user info as the password) and the values of secret-looking query parameters.
+     * Each URI of a list is masked on its own: a Redis Cluster's seeds are several, each with its password.
      */
-    /** Each URI of a list masked on its own: a Redis Cluster's seeds are several, each with its password. */
     static String maskedUrl(String url) {
         return Arrays.stream(NEXT_URI.split(url, -1)).map(StartupSummary::maskedOne).collect(Collectors.joining(","));
     }

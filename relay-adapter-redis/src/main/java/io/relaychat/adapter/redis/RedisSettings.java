@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ public record RedisSettings(String url, boolean cluster, boolean sharded, Durati
     public static final Duration DEFAULT_NODE_TTL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final Pattern NEXT_URI = Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9+.-]*://)");
+    /** A plain URI naming several hosts ({@code redis://h1:p1,h2:p2}); only a Sentinel URI may. */
+    private static final Pattern SEVERAL_HOSTS = Pattern.compile("^\\s*rediss?://[^/?#]*,");
+    private static final Pattern CREDENTIALS = Pattern.compile("//[^/?#]*@");
 
     public RedisSettings {
         Objects.requireNonNull(url, "url");
@@ -73,11 +77,15 @@ public record RedisSettings(String url, boolean cluster, boolean sharded, Durati
 
     private static List<RedisURI> uris(String url, boolean cluster) {
         if (!cluster) {
-            if (NEXT_URI.matcher(url).find()) {
-                throw new IllegalArgumentException("several Redis URIs are the seed nodes of a Redis Cluster: "
+            if (NEXT_URI.matcher(url).find() || SEVERAL_HOSTS.matcher(url).find()) {
+                throw new IllegalArgumentException("several Redis servers are the seed nodes of a Redis Cluster: "
                         + "say so (cluster mode), or name one server");
             }
-            return List.of(RedisURI.create(url));
+            try {
+                return List.of(RedisURI.create(url));
+            } catch (RuntimeException e) {
+                throw notARedisUri(url, e);
+            }
         }
         List<RedisURI> seeds = new ArrayList<>();
         // Either URIs of their own (redis://h1:p1,redis://h2:p2) or one URI of several hosts (redis://h1:p1,h2:p2),
@@ -92,13 +100,26 @@ public record RedisSettings(String url, boolean cluster, boolean sharded, Durati
             try {
                 seeds.addAll(RedisClusterURIUtil.toRedisURIs(URI.create(uri.trim())));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("not a Redis URI: " + e.getMessage(), e);
+                throw notARedisUri(uri.trim(), e);
             }
         }
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("no seed node of the Redis Cluster");
         }
         return seeds;
+    }
+
+    /**
+     * The parser's complaint quotes the whole URI, password and all; this says what is wrong with the password masked,
+     * and leaves the complaint out of the cause chain, where a logged stack trace would print it.
+     */
+    private static IllegalArgumentException notARedisUri(String uri, RuntimeException e) {
+        String why = e.getCause() instanceof URISyntaxException syntax ? syntax.getReason() : String.valueOf(e.getMessage());
+        return new IllegalArgumentException("not a Redis URI (" + masked(why) + "): " + masked(uri));
+    }
+
+    private static String masked(String text) {
+        return CREDENTIALS.matcher(text).replaceAll("//***@");
     }
 
     /** Hosts and ports, without credentials: safe to log. */

@@ -51,12 +51,29 @@ class RedisSettingsTest {
     void severalURIsWithoutClusterModeAndASentinelForAClusterAreRefusedWithTheReason() {
         IllegalArgumentException several = assertThrows(IllegalArgumentException.class,
                 () -> RedisSettings.of("redis://h1:7000,redis://h2:7001"));
+        IllegalArgumentException severalHosts = assertThrows(IllegalArgumentException.class,
+                () -> RedisSettings.of("redis://:secret@h1:7000,h2:7001"));
         IllegalArgumentException sentinel = assertThrows(IllegalArgumentException.class,
                 () -> RedisSettings.cluster("redis-sentinel://s1:26379#relay"));
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> RedisSettings.cluster(" "));
 
         assertTrue(several.getMessage().contains("seed nodes of a Redis Cluster"), several.getMessage());
+        assertTrue(severalHosts.getMessage().contains("seed nodes of a Redis Cluster"), severalHosts.getMessage());
         assertTrue(sentinel.getMessage().contains("not reached through Sentinel"), sentinel.getMessage());
         assertTrue(none.getMessage().contains("no seed node"), none.getMessage());
+    }
+
+    @Test
+    void aMalformedURIIsRefusedWithItsPasswordMasked() {
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+                () -> RedisSettings.of("redis://:top secret@h1:7000"));
+        IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
+                () -> RedisSettings.cluster("redis://h1:7000,redis://:top secret@h2:7001"));
+
+        for (IllegalArgumentException refused : List.of(one, seed)) {
+            assertTrue(refused.getMessage().startsWith("not a Redis URI"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("secret"), refused.getMessage());
+            assertEquals(null, refused.getCause(), "the parser's own message quotes the password");
+        }
     }
 }
