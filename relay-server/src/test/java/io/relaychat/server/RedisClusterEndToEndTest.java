@@ -120,8 +120,15 @@ class RedisClusterEndToEndTest {
         int port = services.cluster.killMasterOf("relay:room:{" + room.id + "}");
         Duration promoted = services.cluster.awaitFailover(Duration.ofSeconds(30));
         sending.forEach(CompletableFuture::join);
-
         room.everyoneHasAllOnceInOrder(room.senders.size() * perSender);
+        // And after it: the room's channel is subscribed again on the promoted replica, on every node.
+        for (WsClient sender : room.senders) {
+            for (int n = 0; n < 10; n++) {
+                sender.say(room.id, "after " + n);
+            }
+        }
+
+        room.everyoneHasAllOnceInOrder(room.senders.size() * (perSender + 10));
         System.out.printf("master %d of the room's shard killed; replica promoted after %d ms; every client had every "
                 + "message %d ms after the kill%n", port, promoted.toMillis(), (System.nanoTime() - killed) / 1_000_000);
     }

@@ -11,12 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Picks ports on 127.0.0.1 that nothing listens on, several distinct ones at once, for the processes a fixture starts;
  * for a Redis Cluster node also its bus port (its port + 10000), which the node opens beside it. Picks fall in
- * 20000..29999, so a pick's bus port (30000..39999) can never be another pick's port.
+ * 20000..22767, so a pick's bus port (30000..32767) can never be another pick's port, and stays below the range the
+ * kernel hands out to outgoing connections (32768 and up on Linux), which could take it between probe and bind.
  */
 final class LoopbackPorts {
     static final int CLUSTER_BUS_OFFSET = 10000;
     private static final int LOWEST = 20000;
-    private static final int RANGE = 10000;
+    private static final int RANGE = 2768;
     private static final int ATTEMPTS = 1000;
 
     private LoopbackPorts() {

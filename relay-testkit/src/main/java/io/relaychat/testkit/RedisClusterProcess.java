@@ -184,8 +184,8 @@ public final class RedisClusterProcess implements AutoCloseable {
                 // A master sends its data to a new replica at once, not after waiting 5 s for others to join it.
                 "--repl-diskless-sync-delay", "0",
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                // A peer silent for a second is suspected, so a crash is noticed and failed over within seconds.
-                "--cluster-node-timeout", "1000",
+                // A peer silent for 3 s is suspected: a crash is failed over within seconds, a stall of a busy machine is not.
+                "--cluster-node-timeout", "3000",
                 // A replica may take over however long it was cut off from its master: tests kill masters at will.
                 "--cluster-replica-validity-factor", "0");
     }

@@ -4,7 +4,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -21,6 +23,8 @@ final class Channels {
     private final boolean sharded;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
+    /** This node's own SUNSUBSCRIBEs not yet answered, by channel; sharded only. */
+    private final Map<String, Integer> ownUnsubscribes = new ConcurrentHashMap<>();
 
     Channels(boolean sharded, RedisClusterAsyncCommands<String, String> commands,
              StatefulRedisPubSubConnection<String, String> pubSub) {
@@ -45,7 +49,24 @@ final class Channels {
         if (!sharded) {
             return pubSub.async().unsubscribe(channels).toCompletableFuture();
         }
-        return each(channels, channel -> pubSub.async().sunsubscribe(channel).toCompletableFuture());
+        return each(channels, channel -> {
+            ownUnsubscribes.merge(channel, 1, Integer::sum);
+            return pubSub.async().sunsubscribe(channel).toCompletableFuture().whenComplete((done, error) -> {
+                if (error != null) {
+                    answered(channel); // no answer will come
+                }
+            });
+        });
+    }
+
+    /** Counts off one of this node's own SUNSUBSCRIBEs of the channel; false when none was waiting. */
+    private boolean answered(String channel) {
+        boolean[] waiting = {false};
+        ownUnsubscribes.computeIfPresent(channel, (key, count) -> {
+            waiting[0] = true;
+            return count > 1 ? count - 1 : null;
+        });
+        return waiting[0];
     }
 
     private static CompletableFuture<Void> each(String[] channels,
@@ -77,14 +98,17 @@ final class Channels {
     }
 
     /**
-     * Tells {@code ended} of every sharded subscription that ended, whether this node asked for it or not: a shard
-     * ends its subscriptions itself when it stops serving their slot (resharded away, or demoted to a replica).
+     * Tells {@code ended} of every sharded subscription a shard ended by itself, as one does when it stops serving the
+     * channel's slot (resharded away, or demoted to a replica); the answers to this node's own SUNSUBSCRIBEs are not
+     * told.
      */
     void onShardedSubscriptionEnded(Consumer<String> ended) {
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void sunsubscribed(String shardChannel, long count) {
-                ended.accept(shardChannel);
+                if (!answered(shardChannel)) {
+                    ended.accept(shardChannel);
+                }
             }
         });
     }

@@ -57,10 +57,10 @@ final class NodeRoster {
         void heartbeatFailed(Throwable error);
 
         /**
-         * A heartbeat reached Redis after one or more had failed: a command timed out, or a shard of a Redis Cluster
-         * was failing over, without the connection itself dropping.
+         * A heartbeat reached Redis. After failed ones it is the sign that Redis answers again, also when no
+         * connection dropped: a command timed out, or a shard of a Redis Cluster failed over.
          */
-        void heartbeatsResumed();
+        void heartbeatReached();
     }
 
     private final String nodeId;
@@ -74,8 +74,6 @@ final class NodeRoster {
     /** Dead nodes the listeners were told of; a node that comes back to life is taken off again. */
     private final Set<String> toldDead = ConcurrentHashMap.newKeySet();
     private volatile boolean firstHeartbeat = true;
-    /** Whether the latest heartbeat failed; a race between two slow ones costs at most one needless resumption. */
-    private volatile boolean failing;
 
     NodeRoster(String nodeId, RedisClusterAsyncCommands<String, String> redis, Duration ttl) {
         this.nodeId = nodeId;
@@ -146,14 +144,10 @@ final class NodeRoster {
             return others;
         }).handle((others, error) -> {
             if (error != null) {
-                failing = true;
                 listeners.forEach(listener -> listener.heartbeatFailed(error));
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (failing) {
-                failing = false;
-                listeners.forEach(Listener::heartbeatsResumed);
-            }
+            listeners.forEach(Listener::heartbeatReached);
             return findTheDeadAmong(others);
         }).thenCompose(done -> done);
     }

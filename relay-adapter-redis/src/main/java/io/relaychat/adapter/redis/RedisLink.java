@@ -11,10 +11,14 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,8 +34,6 @@ final class RedisLink {
      * second).
      */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
-    /** Commands one connection to a shard holds while it is not connected: a bound on memory while a shard fails over. */
-    static final int CLUSTER_REQUEST_QUEUE = 10_000;
 
     final AbstractRedisClient client;
     final boolean cluster;
@@ -64,11 +66,10 @@ final class RedisLink {
         RedisClusterClient client = RedisClusterClient.create(resources, settings.uris());
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
-                // A cluster opens its connection to a shard when the first command for it is sent; rejecting
-                // commands while disconnected would refuse that first command too. So they wait, each at most the
-                // command timeout, and at most this many per connection.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                .requestQueueSize(CLUSTER_REQUEST_QUEUE)
+                // As on one server: fail fast while a shard is disconnected. A cluster opens its connection to a
+                // shard when the first command for it is sent, and would refuse that command too: so the node opens
+                // them beforehand (connectToMasters), at start and after every change of the topology.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(timeouts)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(TOPOLOGY_REFRESH)
@@ -111,6 +112,33 @@ final class RedisLink {
             return commands.exists(RedisKeys.ROSTER).toCompletableFuture();
         }
         return CompletableFuture.allOf(commands.ping().toCompletableFuture(), pubSub.async().ping().toCompletableFuture());
+    }
+
+    /**
+     * On a cluster, opens this node's connections to every master, both kinds, before they are needed. Lettuce opens a
+     * shard's connection when the first command for it is sent; it refuses the commands sent meanwhile (commands are
+     * rejected while disconnected), and would otherwise write them in no particular order once it is open: a burst of
+     * publications or forwarded sends, or a SUNSUBSCRIBE and the SSUBSCRIBE after it, could swap. So this runs at start
+     * and again after the topology changed, before subscribing.
+     */
+    CompletableFuture<Void> connectToMasters() {
+        if (!cluster) {
+            return CompletableFuture.completedFuture(null);
+        }
+        StatefulRedisClusterConnection<String, String> clusterCommands =
+                (StatefulRedisClusterConnection<String, String>) commandConnection;
+        StatefulRedisClusterPubSubConnection<String, String> clusterPubSub =
+                (StatefulRedisClusterPubSubConnection<String, String>) pubSub;
+        List<CompletableFuture<?>> opened = new ArrayList<>();
+        for (RedisClusterNode node : clusterCommands.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)) {
+                String host = node.getUri().getHost();
+                int port = node.getUri().getPort();
+                opened.add(clusterCommands.getConnectionAsync(host, port));
+                opened.add(clusterPubSub.getConnectionAsync(host, port));
+            }
+        }
+        return CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new));
     }
 
     void close() {

@@ -4,6 +4,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -79,12 +83,20 @@ public final class RedisNode implements AutoCloseable {
         this.forwarding = new RedisSendForwarding(nodeId, channels, timer, roster, bus::isAvailable);
         if (link.cluster) {
             this.clusterWatch = new ClusterWatch(resources, timer, this::resubscribeAll);
+            bus.onPublishFailure(clusterWatch::publicationFailed);
             String inbox = RedisKeys.inbox(nodeId);
             channels.onShardedSubscriptionEnded(channel -> {
                 if (bus.wants(channel) || channel.equals(inbox)) {
                     clusterWatch.subscriptionEnded(channel);
                 }
             });
+            try {
+                link.connectToMasters().get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                abandon();
+                throw new IllegalStateException("cannot reach every master of " + settings.describe() + ": "
+                        + e.getMessage(), e);
+            }
         } else {
             this.clusterWatch = null;
         }
@@ -140,8 +152,9 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * Readiness's question to Redis ({@link RedisLink#ping}), bounded by the command timeout. While a connection is down it fails at once
-     * (commands are rejected, not queued). A failure names only the kind of fault, never the address.
+     * Readiness's question to Redis ({@link RedisLink#ping}), bounded by the command timeout. While its connection is
+     * down it fails at once (commands are rejected, not queued). A failure names only the kind of fault, never the
+     * address.
      */
     public DependencyProbe busProbe() {
         return () -> link.ping().<Void>thenApply(answered -> null).exceptionally(error -> {
@@ -188,19 +201,16 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /**
-     * On a cluster, when a shard may have lost some of this node's subscriptions: the inbox and every room channel
-     * are subscribed again (each at the shard serving it now), presence is written back in case a promoted replica
-     * had not received all of it, and the core reads what it may have missed from the store.
+     * On a cluster, when a shard may have lost some of this node's subscriptions: once a connection to every master is
+     * open, the inbox and every room channel are subscribed again (each at the shard serving it now), presence is
+     * written back in case a promoted replica had not received all of it, and the core reads what it may have missed
+     * from the store. Fails when a subscription could not be made, for {@link ClusterWatch} to try again.
      */
-    private void resubscribeAll(String why) {
-        forwarding.open().whenComplete((done, error) -> {
-            if (error != null) {
-                log.warn("subscribing to this node's inbox again failed ({}); tried again on the next change: {}",
-                        why, error.getMessage());
-            }
+    private CompletableFuture<Void> resubscribeAll(String why) {
+        return link.connectToMasters().thenCompose(connected -> {
+            presence.reconnected();
+            return CompletableFuture.allOf(forwarding.open(), bus.resubscribe());
         });
-        presence.reconnected();
-        bus.reconnected();
     }
 
     private void shutdown() {
@@ -209,15 +219,27 @@ public final class RedisNode implements AutoCloseable {
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
-    /** Follows both connections; when both are back after either dropped, the bus and presence recover. */
+    /**
+     * Follows both connections; when both are back after either dropped, the bus and presence recover. On a cluster,
+     * where those two are not sockets themselves, it follows the pub/sub connections to the shards instead: one that
+     * is back after dropping has {@link ClusterWatch} subscribe everything again.
+     */
     private final class ConnectionWatch implements RedisConnectionStateListener {
         private boolean commandsDown;
         private boolean pubSubDown;
+        /** A cluster's shard pub/sub connections that dropped, by identity: an address is shared by other connections. */
+        private final Set<RedisChannelHandler<?, ?>> shardPubSubDown = Collections.newSetFromMap(new IdentityHashMap<>());
 
         @Override
         public synchronized void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (link == null) {
                 return; // still connecting: a failure there is the constructor's to report
+            }
+            if (link.cluster) {
+                if (connection instanceof StatefulRedisPubSubConnection<?, ?> && connection != link.pubSub) {
+                    shardPubSubDown.add(connection);
+                }
+                return;
             }
             if (connection == link.commandConnection) {
                 commandsDown = true;
@@ -235,6 +257,12 @@ public final class RedisNode implements AutoCloseable {
         @Override
         public synchronized void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (link == null) {
+                return;
+            }
+            if (link.cluster) {
+                if (shardPubSubDown.remove(connection) && clusterWatch != null) {
+                    clusterWatch.shardConnectionBack();
+                }
                 return;
             }
             boolean wasDown = commandsDown || pubSubDown;

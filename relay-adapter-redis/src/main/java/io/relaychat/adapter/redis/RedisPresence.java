@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Cluster-wide presence in Redis: who is online in each room, over every node. Each room is a hash
@@ -51,6 +52,7 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
     /** Told of rooms a dead node's entries were swept from; until attached, nobody is. */
     private volatile ClusterEvents core;
     private volatile boolean available = true;
+    private final AtomicBoolean writingBack = new AtomicBoolean();
 
     RedisPresence(String nodeId, RedisClusterAsyncCommands<String, String> redis, NodeRoster roster) {
         this.nodeId = nodeId;
@@ -175,10 +177,11 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
         markUnavailable(error);
     }
 
+    /** While presence is kept locally, each heartbeat that gets through tries to write it back, one try at a time. */
     @Override
-    public void heartbeatsResumed() {
-        if (!available) { // unless a reconnect has written everything back already
-            writeBack("heartbeats reach Redis again");
+    public void heartbeatReached() {
+        if (!available && writingBack.compareAndSet(false, true)) {
+            writeBack("heartbeats reach Redis again").whenComplete((done, error) -> writingBack.set(false));
         }
     }
 
@@ -224,30 +227,49 @@ final class RedisPresence implements PresencePort, NodeRoster.Listener {
         writeBack("Redis reachable again");
     }
 
-    private void writeBack(String occasion) {
-        Map<String, Map<String, String>> byRoom = new HashMap<>();
+    private CompletableFuture<Void> writeBack(String occasion) {
+        Map<RoomId, Map<String, String>> byRoom = new HashMap<>();
         local.forEach((room, entries) -> {
             Map<String, String> fields = new HashMap<>();
             entries.forEach((connection, value) -> fields.put(connection.value(), value));
             if (!fields.isEmpty()) {
-                byRoom.put(RedisKeys.presence(room), fields);
+                byRoom.put(room, fields);
             }
         });
         List<CompletableFuture<?>> writes = new ArrayList<>();
         writes.add(roster.markAlive()); // entries count only while their node is alive
-        byRoom.forEach((key, fields) -> writes.add(redis.hset(key, fields).toCompletableFuture()));
+        byRoom.forEach((room, fields) -> writes.add(redis.hset(RedisKeys.presence(room), fields).toCompletableFuture()));
         for (Map.Entry<RoomId, ConnectionId> exit : Set.copyOf(pendingExits)) {
             writes.add(redis.hdel(RedisKeys.presence(exit.getKey()), exit.getValue().value())
                     .toCompletableFuture().thenRun(() -> pendingExits.remove(exit)));
         }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
-            if (error == null) {
-                available = true;
-                log.info("{}: presence of {} room(s) written back", occasion, byRoom.size());
-            } else {
-                log.warn("{}, but writing presence back failed: {}", occasion, error.getMessage());
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenCompose(done -> removeExitedMeanwhile(byRoom)).handle((done, error) -> {
+                    if (error == null) {
+                        available = true;
+                        log.info("{}: presence of {} room(s) written back", occasion, byRoom.size());
+                    } else {
+                        log.warn("{}, but writing presence back failed: {}", occasion, error.getMessage());
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * A connection that left after its entry was read for writing back may have had its exit reach Redis before the
+     * write: its entry would be back for as long as this node lives. Removed again here, after the write.
+     */
+    private CompletableFuture<Void> removeExitedMeanwhile(Map<RoomId, Map<String, String>> written) {
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
+        written.forEach((room, fields) -> {
+            Map<ConnectionId, String> now = local.getOrDefault(room, Map.of());
+            String[] gone = fields.keySet().stream().filter(connection -> !now.containsKey(new ConnectionId(connection)))
+                    .toArray(String[]::new);
+            if (gone.length > 0) {
+                deletes.add(redis.hdel(RedisKeys.presence(room), gone).toCompletableFuture());
             }
         });
+        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
     }
 
     /** On a graceful stop: this node's entries go at once rather than when its node is found dead. */

@@ -8,12 +8,15 @@ import io.relaychat.ports.out.RoomEventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The room event bus on Redis pub/sub: one channel per room, {@code relay:room:{<room id>}}, subscribed by a
@@ -34,7 +37,10 @@ final class RedisRoomEventBus implements RoomEventBus {
     private final RelayMetrics metrics;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
+    /** Counts resyncs, so that only the newest of overlapping ones decides. */
+    private final AtomicLong resyncs = new AtomicLong();
     private volatile ClusterEvents core;
+    private volatile Runnable onPublishFailure = () -> { };
     private volatile boolean available = true;
 
     RedisRoomEventBus(String nodeId, Channels channels, Executor background) {
@@ -51,6 +57,15 @@ final class RedisRoomEventBus implements RoomEventBus {
 
     void attach(ClusterEvents value) {
         this.core = value;
+    }
+
+    /**
+     * Run after a publication failed. On a cluster, where the bus stays up while one shard fails over, it has a resync
+     * come soon: the core publishes what failed again when told the bus resumed, and would otherwise wait for the
+     * next such word, which may be long in coming.
+     */
+    void onPublishFailure(Runnable hook) {
+        this.onPublishFailure = hook;
     }
 
     private void receive(String message) {
@@ -82,7 +97,11 @@ final class RedisRoomEventBus implements RoomEventBus {
         return channels.publish(channel, envelope).handle((receivers, error) -> {
             if (error != null) {
                 metrics.busError();
-                throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
+                CompletionException failure = error instanceof CompletionException wrapped ? wrapped
+                        : new CompletionException(error);
+                // The caller hears of the failure first (it keeps the event to publish again), then the hook.
+                CompletableFuture.runAsync(onPublishFailure, background);
+                throw failure;
             }
             return null;
         });
@@ -124,7 +143,7 @@ final class RedisRoomEventBus implements RoomEventBus {
         return available;
     }
 
-    /** True for a room channel this node still wants: one a shard ended by itself is subscribed again. */
+    /** True for a room channel this node wants: one a shard ended by itself is subscribed again. */
     boolean wants(String channel) {
         return wanted.contains(channel);
     }
@@ -145,28 +164,71 @@ final class RedisRoomEventBus implements RoomEventBus {
     void reconnected() {
         background.execute(() -> {
             available = true;
-            String[] rooms = wanted.toArray(String[]::new);
-            String[] stale = toDrop.toArray(String[]::new);
-            CompletableFuture<Void> subscribed = rooms.length == 0 ? CompletableFuture.completedFuture(null)
-                    : channels.subscribe(rooms);
-            subscribed.thenCompose(done -> stale.length == 0 ? CompletableFuture.completedFuture(null)
-                            : channels.unsubscribe(stale))
-                    .whenComplete((done, error) -> {
-                        if (error != null) {
-                            available = false;
-                            log.warn("re-subscribing after reconnect failed; trying again on the next: {}", error.getMessage());
-                            return;
-                        }
-                        for (String channel : stale) {
-                            toDrop.remove(channel);
-                        }
-                        log.info("Redis reachable again: {} room subscription(s) in place; catching up from the store",
-                                rooms.length);
-                        ClusterEvents receiver = core;
-                        if (receiver != null) {
-                            receiver.busResumed();
-                        }
-                    });
+            long generation = resyncs.incrementAndGet();
+            resubscribeWanted().whenComplete((rooms, error) -> {
+                if (generation != resyncs.get()) {
+                    return; // a newer resync decides
+                }
+                if (error != null) {
+                    available = false;
+                    log.warn("re-subscribing after reconnect failed; trying again on the next: {}", error.getMessage());
+                    return;
+                }
+                log.info("Redis reachable again: {} room subscription(s) in place; catching up from the store", rooms);
+                tellResumed();
+            });
         });
+    }
+
+    /**
+     * On a Redis Cluster, after a shard may have lost some subscriptions: every room wanted is subscribed again, at the
+     * shard serving it now, and the core catches up. The bus stays available meanwhile (the other shards serve on);
+     * a failure completes the stage exceptionally, for the caller to try again, and only the newest pass counts.
+     */
+    CompletableFuture<Void> resubscribe() {
+        long generation = resyncs.incrementAndGet();
+        return resubscribeWanted().thenAccept(rooms -> {
+            if (generation == resyncs.get()) {
+                log.info("{} room subscription(s) in place again; catching up from the store", rooms);
+                tellResumed();
+            }
+        });
+    }
+
+    /**
+     * Subscribes to every room wanted and drops the ones left while Redis was away; then drops again any room left
+     * while this ran, whose subscription the pass may have just made anew. Completes with the number of rooms.
+     */
+    private CompletableFuture<Integer> resubscribeWanted() {
+        String[] rooms = wanted.toArray(String[]::new);
+        String[] stale = toDrop.toArray(String[]::new);
+        CompletableFuture<Void> subscribed = rooms.length == 0 ? CompletableFuture.completedFuture(null)
+                : channels.subscribe(rooms);
+        return subscribed.thenCompose(done -> {
+            List<String> drop = new ArrayList<>();
+            for (String channel : stale) {
+                if (!wanted.contains(channel)) {
+                    drop.add(channel);
+                }
+            }
+            for (String channel : rooms) {
+                if (!wanted.contains(channel)) {
+                    drop.add(channel);
+                }
+            }
+            return drop.isEmpty() ? CompletableFuture.completedFuture(null) : channels.unsubscribe(drop.toArray(String[]::new));
+        }).thenApply(done -> {
+            for (String channel : stale) {
+                toDrop.remove(channel);
+            }
+            return rooms.length;
+        });
+    }
+
+    private void tellResumed() {
+        ClusterEvents receiver = core;
+        if (receiver != null) {
+            receiver.busResumed();
+        }
     }
 }
