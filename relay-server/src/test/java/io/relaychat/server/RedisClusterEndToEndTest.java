@@ -2,9 +2,10 @@ package io.relaychat.server;
 
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
+import io.relaychat.testkit.RedisClusterProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,47 +24,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @IntegrationTest
 class RedisClusterEndToEndTest {
-    private SharedServices services;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Nodes nodes = Nodes.onCluster();
 
     @BeforeEach
-    void startServices() {
-        services = SharedServices.onCluster();
-        assumeTrue(services.cluster.binary().atLeast(7, 0),
-                () -> services.cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(services.nodeEnv());
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
+    void skipWithoutShardedPubSub() {
+        RedisClusterProcess cluster = nodes.services().cluster;
+        assumeTrue(cluster.binary().atLeast(7, 0), () -> cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
     }
 
     @Test
     void twoNodesSeeEachOthersJoinsPresenceAndMessages() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api api = new Api(a);
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "across", bob);
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
 
         annOnA.awaitFrame("bob online, who is on the other node", frame -> frame.path("type").asText()
@@ -117,8 +97,8 @@ class RedisClusterEndToEndTest {
         }
         pause(600);
         long killed = System.nanoTime();
-        int port = services.cluster.killMasterOf("relay:room:{" + room.id + "}");
-        Duration promoted = services.cluster.awaitFailover(Duration.ofSeconds(30));
+        int port = nodes.services().cluster.killMasterOf("relay:room:{" + room.id + "}");
+        Duration promoted = nodes.services().cluster.awaitFailover(Duration.ofSeconds(30));
         sending.forEach(CompletableFuture::join);
         room.everyoneHasAllOnceInOrder(room.senders.size() * perSender);
         // And after it: the room's channel is subscribed again on the promoted replica, on every node.
@@ -135,8 +115,8 @@ class RedisClusterEndToEndTest {
 
     /** One room: two listeners on each of three nodes, and {@code senderCount} senders spread over the nodes. */
     private Room aRoomOverThreeNodes(int senderCount) {
-        List<RunningServer> nodes = List.of(node(), node(), node());
-        Api api = new Api(nodes.get(0));
+        List<RunningServer> servers = List.of(nodes.node(), nodes.node(), nodes.node());
+        Api api = new Api(servers.get(0));
         Account owner = api.register("owner");
         List<Account> senders = new ArrayList<>();
         for (int i = 0; i < senderCount; i++) {
@@ -144,16 +124,16 @@ class RedisClusterEndToEndTest {
         }
         String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
         List<WsClient> everyone = new ArrayList<>();
-        for (RunningServer node : nodes) {
+        for (RunningServer node : servers) {
             for (int i = 0; i < 2; i++) {
-                WsClient listener = connect(node, owner);
+                WsClient listener = nodes.connect(node, owner);
                 listener.join(room);
                 everyone.add(listener);
             }
         }
         List<WsClient> senderSockets = new ArrayList<>();
         for (int i = 0; i < senders.size(); i++) {
-            WsClient sender = connect(nodes.get(i % 3), senders.get(i));
+            WsClient sender = nodes.connect(servers.get(i % 3), senders.get(i));
             sender.join(room);
             senderSockets.add(sender);
             everyone.add(sender);
