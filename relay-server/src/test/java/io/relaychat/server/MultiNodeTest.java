@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -29,45 +28,11 @@ class MultiNodeTest {
 
     @Test
     void threeNodesThreeSendersEachFiftyMessagesEveryConnectionGetsAllOnceInOrder() {
-        List<RunningServer> servers = List.of(nodes.node(), nodes.node(), nodes.node());
-        Api api = new Api(servers.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        for (RunningServer node : servers) {
-            for (int i = 0; i < 2; i++) {
-                WsClient listener = nodes.connect(node, owner);
-                listener.join(room);
-                everyone.add(listener);
-            }
-        }
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < senders.size(); i++) {
-            WsClient sender = nodes.connect(servers.get(i % 3), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 9);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : senderSockets) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 50; n++) {
-                    sender.say(room, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(50);
 
-        List<Long> all = LongStream.rangeClosed(1, 450).boxed().toList();
-        for (WsClient client : everyone) {
-            client.awaitMessages(450);
-            assertEquals(all, client.seqs(), "every message once, in seq order, on every node");
-        }
+        room.everyoneHasAllOnceInOrder(450);
     }
 
     @Test

@@ -36,45 +36,11 @@ class NodeChurnTest {
     @ParameterizedTest(name = "{0} nodes")
     @ValueSource(ints = {3, 5})
     void everySenderOnEveryNodeEveryConnectionGetsAllOnceInOrder(int nodeCount) {
-        List<RunningServer> servers = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            servers.add(nodes.node());
-        }
-        Api api = new Api(servers.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            WsClient listener = nodes.connect(servers.get(i), owner);
-            listener.join(room);
-            everyone.add(listener);
-            WsClient sender = nodes.connect(servers.get(i), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
+        RoomAcrossNodes room = RoomAcrossNodes.oneListenerAndOneSenderOnEach(nodes, nodeCount);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : senderSockets) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 40; n++) {
-                    sender.say(room, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(40);
 
-        int total = 40 * nodeCount;
-        List<Long> all = LongStream.rangeClosed(1, total).boxed().toList();
-        for (WsClient client : everyone) {
-            client.awaitMessages(total);
-            assertEquals(all, client.seqs(), "every message once, in seq order, on every one of " + nodeCount + " nodes");
-        }
+        room.everyoneHasAllOnceInOrder(40 * nodeCount);
     }
 
     @Test

@@ -66,89 +66,43 @@ class RedisClusterEndToEndTest {
 
     @Test
     void threeNodesThreeSendersEachFiftyMessagesEveryConnectionGetsAllOnceInOrder() {
-        Room room = aRoomOverThreeNodes(9);
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 9);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : room.senders) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 50; n++) {
-                    sender.say(room.id, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(50);
 
         room.everyoneHasAllOnceInOrder(450);
     }
 
     @Test
     void aMasterKilledUnderTrafficCostsNoClientAMessageADuplicateOrTheOrder() {
-        Room room = aRoomOverThreeNodes(6);
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 6);
         int perSender = 60;
 
         List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : room.senders) {
+        for (WsClient sender : room.senders()) {
             sending.add(CompletableFuture.runAsync(() -> {
                 for (int n = 0; n < perSender; n++) {
-                    sender.say(room.id, "message " + n);
+                    sender.say(room.id(), "message " + n);
                     pause(25); // ~1.5 s of sending per sender: the kill lands in the middle
                 }
             }));
         }
         pause(600);
         long killed = System.nanoTime();
-        int port = nodes.services().cluster.killMasterOf("relay:room:{" + room.id + "}");
+        int port = nodes.services().cluster.killMasterOf("relay:room:{" + room.id() + "}");
         Duration promoted = nodes.services().cluster.awaitFailover(Duration.ofSeconds(30));
         sending.forEach(CompletableFuture::join);
-        room.everyoneHasAllOnceInOrder(room.senders.size() * perSender);
+        room.everyoneHasAllOnceInOrder(room.senders().size() * perSender);
         // And after it: the room's channel is subscribed again on the promoted replica, on every node.
-        for (WsClient sender : room.senders) {
+        for (WsClient sender : room.senders()) {
             for (int n = 0; n < 10; n++) {
-                sender.say(room.id, "after " + n);
+                sender.say(room.id(), "after " + n);
             }
         }
 
-        room.everyoneHasAllOnceInOrder(room.senders.size() * (perSender + 10));
+        room.everyoneHasAllOnceInOrder(room.senders().size() * (perSender + 10));
         System.out.printf("master %d of the room's shard killed; replica promoted after %d ms; every client had every "
                 + "message %d ms after the kill%n", port, promoted.toMillis(), (System.nanoTime() - killed) / 1_000_000);
-    }
-
-    /** One room: two listeners on each of three nodes, and {@code senderCount} senders spread over the nodes. */
-    private Room aRoomOverThreeNodes(int senderCount) {
-        List<RunningServer> servers = List.of(nodes.node(), nodes.node(), nodes.node());
-        Api api = new Api(servers.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < senderCount; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        for (RunningServer node : servers) {
-            for (int i = 0; i < 2; i++) {
-                WsClient listener = nodes.connect(node, owner);
-                listener.join(room);
-                everyone.add(listener);
-            }
-        }
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < senders.size(); i++) {
-            WsClient sender = nodes.connect(servers.get(i % 3), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
-        return new Room(room, senderSockets, everyone);
-    }
-
-    private record Room(String id, List<WsClient> senders, List<WsClient> everyone) {
-        void everyoneHasAllOnceInOrder(int count) {
-            List<Long> all = LongStream.rangeClosed(1, count).boxed().toList();
-            for (WsClient client : everyone) {
-                client.awaitMessages(count);
-                assertEquals(all, client.seqs(), "every message once, in seq order, on every node");
-            }
-        }
     }
 
     private static void pause(long millis) {
