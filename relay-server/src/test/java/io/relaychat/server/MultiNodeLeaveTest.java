@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,33 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @IntegrationTest
 class MultiNodeLeaveTest {
-    private SharedServices services;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void startServices() {
-        services = SharedServices.start();
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(services.nodeEnv());
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.onOneRedis();
 
     /** ann on node a, carol and bob on node b, all three in one room and joined to it. */
     private record ThreeInARoom(Api onA, Api onB, Account bob, Account carol, String room,
@@ -54,19 +27,19 @@ class MultiNodeLeaveTest {
     }
 
     private ThreeInARoom threeInARoom(String name) {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api onA = new Api(a);
         Api onB = new Api(b);
         Account ann = onA.register("ann");
         Account bob = onA.register("bob");
         Account carol = onA.register("carol");
         String room = onA.createRoom(ann, name, bob, carol);
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
-        WsClient carolOnB = connect(b, carol);
+        WsClient carolOnB = nodes.connect(b, carol);
         carolOnB.join(room);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
         return new ThreeInARoom(onA, onB, bob, carol, room, annOnA, carolOnB, bobOnB);
     }
@@ -121,14 +94,14 @@ class MultiNodeLeaveTest {
      */
     @Test
     void aNodeWithNoSocketInTheRoomDoesNotBelieveAMembershipItRemembers() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api onA = new Api(a);
         Api onB = new Api(b);
         Account ann = onA.register("ann");
         Account bob = onA.register("bob");
         String room = onA.createRoom(ann, "quiet", bob);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.say(room, "from a socket not in the room"); // node b reads and remembers the room, bob a member
         bobOnB.awaitMessages(1);
         assertEquals(200, onB.get("/api/rooms/" + room + "/messages", bob.token()).status());
@@ -159,14 +132,14 @@ class MultiNodeLeaveTest {
         WsClient bobOnB = three.bobOnB();
         carolOnB.awaitFrame("presence with bob", frame -> isPresence(frame, room) && frame.path("online_users").has(bob.id()));
 
-        services.redis.kill();
+        nodes.services().redis.kill();
         Await.until("node b sees Redis gone", () -> onB.get("/api/health", null).body().path("status").asText()
                 .equals("degraded"));
         assertEquals(200, onA.post("/api/rooms/" + room + "/leave", null, bob.token()).status());
         bobOnB.say(room, "sent while node b could not hear");
         assertEquals("not_member", bobOnB.nextError(0).path("code").asText(), "node b believed what it remembered");
         carolOnB.clear();
-        services.redis.restart();
+        nodes.services().redis.restart();
 
         carolOnB.awaitFrame("node b's presence without bob", frame -> isPresence(frame, room)
                 && frame.path("online_users").has(carol.id()) && !frame.path("online_users").has(bob.id()));

@@ -3,17 +3,12 @@ package io.relaychat.server;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,32 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @IntegrationTest
 class MultiNodeMetricsTest {
-    private SharedServices services;
-    private Map<String, String> env;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void startServices() {
-        services = SharedServices.start();
-        env = services.nodeEnv();
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        services.close();
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.onOneRedis();
 
     private RunningServer nodeWithMetrics() throws IOException {
-        Map<String, String> withMetrics = new HashMap<>(env);
+        int metricsPort;
         try (ServerSocket free = new ServerSocket(0)) {
-            withMetrics.put("RELAY_METRICS_PORT", String.valueOf(free.getLocalPort()));
+            metricsPort = free.getLocalPort();
         }
-        RunningServer node = RunningServer.start(withMetrics);
-        toClose.add(0, node);
-        return node;
+        return nodes.node("RELAY_METRICS_PORT", String.valueOf(metricsPort));
     }
 
     @Test

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.server.Api.Account;
 import io.relaychat.server.Api.Response;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,36 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @IntegrationTest
 class MultiNodeServerApiTest {
-    private SharedServices services;
+    @RegisterExtension
+    final Nodes nodes = Nodes.onOneRedis();
     private RunningServer a;
     private RunningServer b;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void startTwoNodes() {
-        services = SharedServices.start();
-        a = node();
-        b = node();
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(services.nodeEnv("RELAY_API_KEY", ServerApiTest.KEY));
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
+        a = nodes.node("RELAY_API_KEY", ServerApiTest.KEY);
+        b = nodes.node("RELAY_API_KEY", ServerApiTest.KEY);
     }
 
     private static Response publish(Api on, String room, String content) {
@@ -72,7 +51,7 @@ class MultiNodeServerApiTest {
         for (int i = 0; i < 4; i++) {
             String room = onA.createRoom(ann, "shop-" + i);
             rooms.add(room);
-            WsClient live = connect(b, ann);
+            WsClient live = nodes.connect(b, ann);
             live.join(room);
             annOnB.add(live);
         }
@@ -120,9 +99,9 @@ class MultiNodeServerApiTest {
                 ServerApiTest.KEY);
         assertEquals(200, added.status(), added.body().toString());
 
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
         bobOnB.awaitFrame("both online, as node b sees it", frame -> frame.path("type").asText()
                 .equals("presence_update") && frame.path("online_users").has(ann.id())
@@ -201,11 +180,11 @@ class MultiNodeServerApiTest {
         Account bob = onA.register("bob");
         Account carol = onA.register("carol");
         String room = onA.createRoom(ann, "support", bob, carol);
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
-        WsClient carolOnB = connect(b, carol);
+        WsClient carolOnB = nodes.connect(b, carol);
         carolOnB.join(room);
         publish(onA, room, "before");
         bobOnB.awaitMessages(1);
@@ -236,12 +215,12 @@ class MultiNodeServerApiTest {
         Account ann = onA.register("ann");
         Account bob = onA.register("bob");
         String room = onA.createRoom(ann, "support", bob);
-        WsClient bobInARoom = connect(b, bob);
+        WsClient bobInARoom = nodes.connect(b, bob);
         bobInARoom.join(room);
-        WsClient bobInNoRoom = connect(b, bob);
+        WsClient bobInNoRoom = nodes.connect(b, bob);
         bobInNoRoom.send(Map.of("action", "ping"));
         bobInNoRoom.awaitType("pong");
-        WsClient annOnB = connect(b, ann);
+        WsClient annOnB = nodes.connect(b, ann);
         annOnB.join(room);
 
         Response disconnected = onA.post("/api/server/users/" + bob.id() + "/disconnect", null, ServerApiTest.KEY);

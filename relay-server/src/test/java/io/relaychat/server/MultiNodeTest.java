@@ -1,23 +1,16 @@
 package io.relaychat.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -30,105 +23,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @IntegrationTest
 class MultiNodeTest {
-    private SharedServices services;
-    /** The test's own look at Redis: what the nodes keep there. */
-    private RedisClient probe;
-    private Map<String, String> env;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void startServices() {
-        services = SharedServices.start();
-        probe = RedisClient.create(services.redis.url());
-        env = services.nodeEnv();
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        probe.shutdown();
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(env);
-        toClose.add(0, node);
-        return node;
-    }
-
-    /** A node that can be killed as a process dies: no goodbye to Redis, its sockets just close. */
-    private ServerProcess nodeInItsOwnProcess() throws java.io.IOException {
-        Map<String, String> processEnv = new java.util.HashMap<>(env);
-        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
-        processEnv.put("HOST", "127.0.0.1");
-        ServerProcess node = ServerProcess.start(processEnv);
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.onOneRedis();
 
     @Test
     void threeNodesThreeSendersEachFiftyMessagesEveryConnectionGetsAllOnceInOrder() {
-        List<RunningServer> nodes = List.of(node(), node(), node());
-        Api api = new Api(nodes.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        for (RunningServer node : nodes) {
-            for (int i = 0; i < 2; i++) {
-                WsClient listener = connect(node, owner);
-                listener.join(room);
-                everyone.add(listener);
-            }
-        }
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < senders.size(); i++) {
-            WsClient sender = connect(nodes.get(i % 3), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 9);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : senderSockets) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 50; n++) {
-                    sender.say(room, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(50);
 
-        List<Long> all = LongStream.rangeClosed(1, 450).boxed().toList();
-        for (WsClient client : everyone) {
-            client.awaitMessages(450);
-            assertEquals(all, client.seqs(), "every message once, in seq order, on every node");
-        }
+        room.everyoneHasAllOnceInOrder(450);
     }
 
     @Test
     void joinsTypingAndPresenceOnOneNodeAreSeenOnTheOthers() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api api = new Api(a);
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "together", bob);
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
 
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
         JsonNode joined = annOnA.awaitType("user_joined");
         JsonNode bobsView = bobOnB.awaitType("presence_update");
@@ -145,17 +63,17 @@ class MultiNodeTest {
 
     @Test
     void aNodeIsSubscribedToARoomOnlyWhileOneOfItsConnectionsIsJoined() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api api = new Api(a);
         Account ann = api.register("ann");
         String room = api.createRoom(ann, "watched");
         String channel = "relay:room:{" + room + "}";
 
-        WsClient onA = connect(a, ann);
+        WsClient onA = nodes.connect(a, ann);
         onA.join(room);
         assertEquals(1, subscribers(channel));
-        WsClient onB = connect(b, ann);
+        WsClient onB = nodes.connect(b, ann);
         onB.join(room);
         assertEquals(2, subscribers(channel));
 
@@ -167,15 +85,15 @@ class MultiNodeTest {
 
     @Test
     void throughARedisCrashLocalDeliveryGoesOnAndAfterwardsNothingIsLostOrRepeated() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api api = new Api(a);
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "resilient", bob);
-        WsClient sender = connect(a, ann);
-        WsClient localListener = connect(a, bob);
-        WsClient remoteListener = connect(b, bob);
+        WsClient sender = nodes.connect(a, ann);
+        WsClient localListener = nodes.connect(a, bob);
+        WsClient remoteListener = nodes.connect(b, bob);
         sender.join(room);
         localListener.join(room);
         remoteListener.join(room);
@@ -183,7 +101,7 @@ class MultiNodeTest {
         int deliveredLocallyDuringOutage = 0;
         for (int n = 1; n <= 60; n++) {
             if (n == 21) {
-                services.redis.kill();
+                nodes.services().redis.kill();
             }
             sender.say(room, "message " + n);
             if (n == 40) {
@@ -192,7 +110,7 @@ class MultiNodeTest {
                 Await.until("node a reports Redis down", () -> api.get("/api/health", null).body()
                         .equals(Api.JSON.valueToTree(Map.of("status", "degraded", "event_bus", "unavailable",
                                 "presence", "unavailable"))));
-                services.redis.restart();
+                nodes.services().redis.restart();
             }
             // Paces the sends on purpose; it waits for nothing. Spread over about 0.2 s after the crash and again
             // after the restart, some sends meet the connections as they drop and some as Lettuce reconnects
@@ -212,14 +130,14 @@ class MultiNodeTest {
 
     @Test
     void usersOfANodeKilledWithoutGoodbyeLeavePresenceWithinTheBound() throws Exception {
-        RunningServer survivor = node();
+        RunningServer survivor = nodes.node();
         Api api = new Api(survivor);
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "presence", bob);
-        ServerProcess doomed = nodeInItsOwnProcess();
+        ServerProcess doomed = nodes.nodeInItsOwnProcess();
 
-        WsClient bobOnSurvivor = connect(survivor, bob);
+        WsClient bobOnSurvivor = nodes.connect(survivor, bob);
         bobOnSurvivor.join(room);
         WsClient annOnDoomed = WsClient.connect(doomed.ws(ann.token()));
         annOnDoomed.join(room);
@@ -240,7 +158,7 @@ class MultiNodeTest {
 
     @Test
     void sendsIntoRoomsStoredByANodeKilledWithoutGoodbyeAreStillDelivered() throws Exception {
-        RunningServer survivor = node();
+        RunningServer survivor = nodes.node();
         Api api = new Api(survivor);
         Account ann = api.register("ann");
         List<String> rooms = new ArrayList<>();
@@ -248,8 +166,8 @@ class MultiNodeTest {
             rooms.add(api.createRoom(ann, "room " + i)); // about half of them stored by the doomed node
         }
         String survivorId = onlyNodeOnTheRoster();
-        ServerProcess doomed = nodeInItsOwnProcess();
-        WsClient annOnSurvivor = connect(survivor, ann);
+        ServerProcess doomed = nodes.nodeInItsOwnProcess();
+        WsClient annOnSurvivor = nodes.connect(survivor, ann);
         rooms.forEach(annOnSurvivor::join);
         awaitNodeSeesTheOther(survivorId);
 
@@ -267,7 +185,7 @@ class MultiNodeTest {
     }
 
     private long subscribers(String channel) {
-        return onRedis(commands -> commands.pubsubNumsub(channel).getOrDefault(channel, 0L));
+        return nodes.onRedis(commands -> commands.pubsubNumsub(channel).getOrDefault(channel, 0L));
     }
 
     /**
@@ -278,7 +196,7 @@ class MultiNodeTest {
      * what it is made from.
      */
     private Map<String, Double> roster() {
-        return onRedis(commands -> commands.zrangeWithScores("relay:{nodes}", 0, -1).stream()
+        return nodes.onRedis(commands -> commands.zrangeWithScores("relay:{nodes}", 0, -1).stream()
                 .collect(Collectors.toMap(ScoredValue::getValue, ScoredValue::getScore)));
     }
 
@@ -301,12 +219,6 @@ class MultiNodeTest {
         Await.until("node " + nodeId + " beats after the other node enlisted", () -> roster().get(nodeId) > otherEnlisted);
         double sawTheOther = roster().get(nodeId);
         Await.until("node " + nodeId + " beats once more", () -> roster().get(nodeId) > sawTheOther);
-    }
-
-    private <T> T onRedis(Function<RedisCommands<String, String>, T> call) {
-        try (StatefulRedisConnection<String, String> connection = probe.connect()) {
-            return call.apply(connection.sync());
-        }
     }
 
     private static void pause(long millis) {

@@ -1,20 +1,15 @@
 package io.relaychat.server;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,96 +30,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeChurnTest {
     /** The presence TTL the nodes run with (SharedServices): a dead node is found dead within about this. */
     private static final long TTL_MILLIS = 1500;
-    private SharedServices services;
-    private RedisClient probe;
-    private Map<String, String> env;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void startServices() {
-        services = SharedServices.start();
-        probe = RedisClient.create(services.redis.url());
-        env = services.nodeEnv();
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        probe.shutdown();
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(env);
-        toClose.add(0, node);
-        return node;
-    }
-
-    private ServerProcess nodeInItsOwnProcess() throws IOException {
-        Map<String, String> processEnv = new HashMap<>(env);
-        processEnv.put("JWT_SECRET_KEY", RunningServer.SECRET);
-        processEnv.put("HOST", "127.0.0.1");
-        ServerProcess node = ServerProcess.start(processEnv);
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
-    }
+    @RegisterExtension
+    final Nodes nodes = Nodes.onOneRedis();
 
     @ParameterizedTest(name = "{0} nodes")
     @ValueSource(ints = {3, 5})
     void everySenderOnEveryNodeEveryConnectionGetsAllOnceInOrder(int nodeCount) {
-        List<RunningServer> nodes = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            nodes.add(node());
-        }
-        Api api = new Api(nodes.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            WsClient listener = connect(nodes.get(i), owner);
-            listener.join(room);
-            everyone.add(listener);
-            WsClient sender = connect(nodes.get(i), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
+        RoomAcrossNodes room = RoomAcrossNodes.oneListenerAndOneSenderOnEach(nodes, nodeCount);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : senderSockets) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 40; n++) {
-                    sender.say(room, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(40);
 
-        int total = 40 * nodeCount;
-        List<Long> all = LongStream.rangeClosed(1, total).boxed().toList();
-        for (WsClient client : everyone) {
-            client.awaitMessages(total);
-            assertEquals(all, client.seqs(), "every message once, in seq order, on every one of " + nodeCount + " nodes");
-        }
+        room.everyoneHasAllOnceInOrder(40 * nodeCount);
     }
 
     @Test
     void aNodeKilledAndAnotherStartedWhileTwelveRoomsCarryTrafficCostNoMessage() throws Exception {
-        List<RunningServer> survivors = new ArrayList<>(List.of(node(), node(), node()));
-        ServerProcess doomed = nodeInItsOwnProcess();
+        List<RunningServer> survivors = new ArrayList<>(List.of(nodes.node(), nodes.node(), nodes.node()));
+        ServerProcess doomed = nodes.nodeInItsOwnProcess();
         Api api = new Api(survivors.get(0));
         Account owner = api.register("owner");
         List<Account> senders = List.of(api.register("s0"), api.register("s1"), api.register("s2"), api.register("s3"));
@@ -134,7 +56,7 @@ class NodeChurnTest {
         }
         List<WsClient> listeners = new ArrayList<>();
         for (RunningServer node : survivors) {
-            WsClient listener = connect(node, owner);
+            WsClient listener = nodes.connect(node, owner);
             rooms.forEach(listener::join);
             listeners.add(listener);
         }
@@ -144,7 +66,7 @@ class NodeChurnTest {
 
         List<CompletableFuture<Void>> sending = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            WsClient sender = connect(survivors.get(i), senders.get(i));
+            WsClient sender = nodes.connect(survivors.get(i), senders.get(i));
             rooms.forEach(sender::join);
             sending.add(sendInTurn(sender, rooms, 150, sentTo, i));
         }
@@ -153,9 +75,9 @@ class NodeChurnTest {
         doomed.kill();
         Await.until("the killed node is no longer alive on Redis", Duration.ofSeconds(10), () -> liveNodeKeys() == 3);
         long foundDeadMillis = (System.nanoTime() - killedAt) / 1_000_000;
-        RunningServer newcomer = node();
+        RunningServer newcomer = nodes.node();
         Await.until("the new node is alive on Redis", () -> liveNodeKeys() == 4);
-        WsClient onNewcomer = connect(newcomer, senders.get(3));
+        WsClient onNewcomer = nodes.connect(newcomer, senders.get(3));
         rooms.forEach(onNewcomer::join);
         sending.add(sendInTurn(onNewcomer, rooms, 60, sentTo, 3));
         sending.forEach(CompletableFuture::join);
@@ -195,9 +117,7 @@ class NodeChurnTest {
 
     /** Nodes alive now: each keeps its liveness key while it beats. */
     private long liveNodeKeys() {
-        try (StatefulRedisConnection<String, String> connection = probe.connect()) {
-            return connection.sync().keys("relay:{nodes}:node:*").size();
-        }
+        return nodes.onRedis(commands -> commands.keys("relay:{nodes}:node:*").size());
     }
 
     private static void pause(long millis) {

@@ -2,9 +2,10 @@ package io.relaychat.server;
 
 import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.IntegrationTest;
-import org.junit.jupiter.api.AfterEach;
+import io.relaychat.testkit.RedisClusterProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,47 +24,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @IntegrationTest
 class RedisClusterEndToEndTest {
-    private SharedServices services;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Nodes nodes = Nodes.onCluster();
 
     @BeforeEach
-    void startServices() {
-        services = SharedServices.onCluster();
-        assumeTrue(services.cluster.binary().atLeast(7, 0),
-                () -> services.cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
-    }
-
-    @AfterEach
-    void stopServices() throws Exception {
-        for (AutoCloseable closeable : toClose) {
-            closeable.close();
-        }
-        services.close();
-    }
-
-    private RunningServer node() {
-        RunningServer node = RunningServer.start(services.nodeEnv());
-        toClose.add(0, node);
-        return node;
-    }
-
-    private WsClient connect(RunningServer node, Account account) {
-        WsClient client = WsClient.connect(node.ws(account.token()));
-        toClose.add(0, client);
-        return client;
+    void skipWithoutShardedPubSub() {
+        RedisClusterProcess cluster = nodes.services().cluster;
+        assumeTrue(cluster.binary().atLeast(7, 0), () -> cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
     }
 
     @Test
     void twoNodesSeeEachOthersJoinsPresenceAndMessages() {
-        RunningServer a = node();
-        RunningServer b = node();
+        RunningServer a = nodes.node();
+        RunningServer b = nodes.node();
         Api api = new Api(a);
         Account ann = api.register("ann");
         Account bob = api.register("bob");
         String room = api.createRoom(ann, "across", bob);
-        WsClient annOnA = connect(a, ann);
+        WsClient annOnA = nodes.connect(a, ann);
         annOnA.join(room);
-        WsClient bobOnB = connect(b, bob);
+        WsClient bobOnB = nodes.connect(b, bob);
         bobOnB.join(room);
 
         annOnA.awaitFrame("bob online, who is on the other node", frame -> frame.path("type").asText()
@@ -86,89 +66,43 @@ class RedisClusterEndToEndTest {
 
     @Test
     void threeNodesThreeSendersEachFiftyMessagesEveryConnectionGetsAllOnceInOrder() {
-        Room room = aRoomOverThreeNodes(9);
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 9);
 
-        List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : room.senders) {
-            sending.add(CompletableFuture.runAsync(() -> {
-                for (int n = 0; n < 50; n++) {
-                    sender.say(room.id, "message " + n);
-                }
-            }));
-        }
-        sending.forEach(CompletableFuture::join);
+        room.everySenderSaysAtOnce(50);
 
         room.everyoneHasAllOnceInOrder(450);
     }
 
     @Test
     void aMasterKilledUnderTrafficCostsNoClientAMessageADuplicateOrTheOrder() {
-        Room room = aRoomOverThreeNodes(6);
+        RoomAcrossNodes room = RoomAcrossNodes.overThreeNodes(nodes, 6);
         int perSender = 60;
 
         List<CompletableFuture<Void>> sending = new ArrayList<>();
-        for (WsClient sender : room.senders) {
+        for (WsClient sender : room.senders()) {
             sending.add(CompletableFuture.runAsync(() -> {
                 for (int n = 0; n < perSender; n++) {
-                    sender.say(room.id, "message " + n);
+                    sender.say(room.id(), "message " + n);
                     pause(25); // ~1.5 s of sending per sender: the kill lands in the middle
                 }
             }));
         }
         pause(600);
         long killed = System.nanoTime();
-        int port = services.cluster.killMasterOf("relay:room:{" + room.id + "}");
-        Duration promoted = services.cluster.awaitFailover(Duration.ofSeconds(30));
+        int port = nodes.services().cluster.killMasterOf("relay:room:{" + room.id() + "}");
+        Duration promoted = nodes.services().cluster.awaitFailover(Duration.ofSeconds(30));
         sending.forEach(CompletableFuture::join);
-        room.everyoneHasAllOnceInOrder(room.senders.size() * perSender);
+        room.everyoneHasAllOnceInOrder(room.senders().size() * perSender);
         // And after it: the room's channel is subscribed again on the promoted replica, on every node.
-        for (WsClient sender : room.senders) {
+        for (WsClient sender : room.senders()) {
             for (int n = 0; n < 10; n++) {
-                sender.say(room.id, "after " + n);
+                sender.say(room.id(), "after " + n);
             }
         }
 
-        room.everyoneHasAllOnceInOrder(room.senders.size() * (perSender + 10));
+        room.everyoneHasAllOnceInOrder(room.senders().size() * (perSender + 10));
         System.out.printf("master %d of the room's shard killed; replica promoted after %d ms; every client had every "
                 + "message %d ms after the kill%n", port, promoted.toMillis(), (System.nanoTime() - killed) / 1_000_000);
-    }
-
-    /** One room: two listeners on each of three nodes, and {@code senderCount} senders spread over the nodes. */
-    private Room aRoomOverThreeNodes(int senderCount) {
-        List<RunningServer> nodes = List.of(node(), node(), node());
-        Api api = new Api(nodes.get(0));
-        Account owner = api.register("owner");
-        List<Account> senders = new ArrayList<>();
-        for (int i = 0; i < senderCount; i++) {
-            senders.add(api.register("sender" + i));
-        }
-        String room = api.createRoom(owner, "everyone", senders.toArray(Account[]::new));
-        List<WsClient> everyone = new ArrayList<>();
-        for (RunningServer node : nodes) {
-            for (int i = 0; i < 2; i++) {
-                WsClient listener = connect(node, owner);
-                listener.join(room);
-                everyone.add(listener);
-            }
-        }
-        List<WsClient> senderSockets = new ArrayList<>();
-        for (int i = 0; i < senders.size(); i++) {
-            WsClient sender = connect(nodes.get(i % 3), senders.get(i));
-            sender.join(room);
-            senderSockets.add(sender);
-            everyone.add(sender);
-        }
-        return new Room(room, senderSockets, everyone);
-    }
-
-    private record Room(String id, List<WsClient> senders, List<WsClient> everyone) {
-        void everyoneHasAllOnceInOrder(int count) {
-            List<Long> all = LongStream.rangeClosed(1, count).boxed().toList();
-            for (WsClient client : everyone) {
-                client.awaitMessages(count);
-                assertEquals(all, client.seqs(), "every message once, in seq order, on every node");
-            }
-        }
     }
 
     private static void pause(long millis) {
