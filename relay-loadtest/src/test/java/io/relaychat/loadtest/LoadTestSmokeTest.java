@@ -6,6 +6,7 @@ import io.relaychat.testkit.IntegrationTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,10 @@ class LoadTestSmokeTest {
     /** The server runs in this process: its CPU is what the generator reads for "the server" here. */
     private static final String THIS_PROCESS = String.valueOf(ProcessHandle.current().pid());
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /** The uploads, reports and work folders of a test, deleted after it. */
+    @TempDir
+    Path folder;
 
     private static LoadTest.Phase run(String target, int port, Path json, String... more) throws Exception {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--target", target,
@@ -79,7 +84,7 @@ class LoadTestSmokeTest {
 
     @Test
     void withCompression_compressedMessagesAreInflatedAndEveryOneArrives() throws Exception {
-        Path uploads = Files.createTempDirectory("relay-uploads");
+        Path uploads = Files.createTempDirectory(folder, "relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
                 "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0",
@@ -102,11 +107,11 @@ class LoadTestSmokeTest {
 
     @Test
     void everyMessageReachesEveryConnectionOfItsRoomOnceAndInOrder() throws Exception {
-        Path uploads = Files.createTempDirectory("relay-uploads");
+        Path uploads = Files.createTempDirectory(folder, "relay-uploads");
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
                 "RELAY_UPLOAD_DIR", uploads.toString(), "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
-        Path json = Files.createTempFile("relay-load", ".json");
+        Path json = Files.createTempFile(folder, "relay-load", ".json");
         LoadTest.Phase phase;
         Process store = idleStore();
         try (RelayServer server = new RelayServer(config)) {
@@ -134,7 +139,7 @@ class LoadTestSmokeTest {
 
     @Test
     void everyStepOfARampReportsWhatItCostTheServerInCpu() throws Exception {
-        Path json = Files.createTempFile("ceiling-ramp", ".json");
+        Path json = Files.createTempFile(folder, "ceiling-ramp", ".json");
         LoadTest.Result result;
         Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
@@ -167,7 +172,7 @@ class LoadTestSmokeTest {
 
     @Test
     void anIdleRunReportsTheServersShareOfACoreWhileTheJoinedConnectionsSitIdle() throws Exception {
-        Path json = Files.createTempFile("ceiling-idle", ".json");
+        Path json = Files.createTempFile(folder, "ceiling-idle", ".json");
         LoadTest.Result result;
         Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
@@ -195,7 +200,7 @@ class LoadTestSmokeTest {
     @Test
     void theCeilingServerMeetsTheSameBar() throws Exception {
         LoadTest.Phase phase;
-        Path json = Files.createTempFile("ceiling-load", ".json");
+        Path json = Files.createTempFile(folder, "ceiling-load", ".json");
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             phase = run("ceiling", ceiling.port(), json);
         }
@@ -216,7 +221,7 @@ class LoadTestSmokeTest {
 
     @Test
     void severalGeneratorProcessesAddUpToOneRunWhoseRoomsSpanThem() throws Exception {
-        Path work = Files.createTempDirectory("relay-load-processes");
+        Path work = Files.createTempDirectory(folder, "relay-load-processes");
         Process store = idleStore();
         try (CeilingServer ceiling = new CeilingServer("127.0.0.1", 0)) {
             // The one server named twice stands for two nodes: connections take turns over them.
@@ -257,7 +262,7 @@ class LoadTestSmokeTest {
             throws Exception {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", "0", "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", "load-test-secret-load-test-secret-0123", "RELAY_BCRYPT_COST", "4", "RELAY_STORAGE", "memory",
-                "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString(),
+                "RELAY_UPLOAD_DIR", Files.createTempDirectory(folder, "relay-uploads").toString(),
                 "RELAY_REGISTER_RATE_PER_MINUTE", "0"));
         try (RelayServer server = new RelayServer(config)) {
             int port = server.start();

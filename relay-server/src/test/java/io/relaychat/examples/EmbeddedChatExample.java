@@ -22,10 +22,12 @@ import io.relaychat.ports.model.User;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * RelayChat embedded in a plain JVM program: no server, no sockets, no Netty. The core is assembled
@@ -98,6 +100,11 @@ public final class EmbeddedChatExample {
             aliceConnection.close();
             bobConnection.close();
             return bobSaw;
+        } finally {
+            // The uploads were only for this run; closing the store above has let go of them.
+            try (Stream<Path> files = Files.walk(uploads)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 @IntegrationTest
 class LogOutputTest {
     private static final Duration LOG_WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path folder;
 
     @Test
     void givenJsonFormat_everyLineIsAnObjectAndRequestsAndWebSocketsHaveAccessLinesWithoutAnyToken() throws Exception {
@@ -140,10 +144,11 @@ class LogOutputTest {
     }
 
     /** The whole output of a start-up that must fail with exit code 2. */
-    private static String failedStart(Map<String, String> env) throws Exception {
-        Path log = Files.createTempFile("relay-server", ".log");
+    private String failedStart(Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile(folder, "server", ".log");
         Map<String, String> all = new HashMap<>(env);
         all.put("PORT", "0");
+        all.put("RELAY_DATA_DIR", folder.toString());
         Process process = ServerProcess.launch(all, log);
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

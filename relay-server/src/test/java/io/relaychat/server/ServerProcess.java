@@ -1,6 +1,7 @@
 package io.relaychat.server;
 
 import io.relaychat.testkit.Await;
+import io.relaychat.testkit.TempFolders;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,17 +18,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's main in its own JVM on a free port: stopped with SIGTERM, or killed like a crash. It runs on the
- * default store (SQLite) unless the test names another, in a data folder of its own unless the test names one.
+ * default store (SQLite) unless the test names another, in a data folder of its own unless the test names one. A
+ * folder of its own is deleted once the process has ended; its log stays readable until the test JVM exits.
  */
 final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    /** The data folder this made, null when the test named one: that one the test may still read or reuse. */
+    private final Path ownData;
 
-    private ServerProcess(Process process, Path log, int port) {
+    private ServerProcess(Process process, Path log, int port, Path ownData) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.ownData = ownData;
     }
 
     static ServerProcess start(Map<String, String> env) throws IOException {
@@ -36,21 +41,33 @@ final class ServerProcess implements AutoCloseable {
             port = probe.getLocalPort();
         }
         Path log = Files.createTempFile("relay-server", ".log");
+        // Tests read the log after a stop, and many never close the server.
+        log.toFile().deleteOnExit();
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("PORT", String.valueOf(port));
-        ServerProcess server = new ServerProcess(launch(all, log), log, port);
+        Path ownData = null;
+        if (!all.containsKey("RELAY_DATA_DIR")) {
+            ownData = Files.createTempDirectory("relay-data");
+            all.put("RELAY_DATA_DIR", ownData.toString());
+        }
+        ServerProcess server = new ServerProcess(launch(all, log), log, port, ownData);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create(server.http() + "/api/health")).build();
-        Await.until("the server answers", Duration.ofSeconds(30), () -> {
-            try {
-                return http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
+        try {
+            Await.until("the server answers", Duration.ofSeconds(30), () -> {
+                try {
+                    return http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            server.kill();
+            throw e;
+        }
         return server;
     }
 
@@ -85,12 +102,13 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
         try {
             if (process.waitFor(30, TimeUnit.SECONDS)) {
+                deleteOwnData();
                 return true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        process.destroyForcibly();
+        kill();
         return false;
     }
 
@@ -99,7 +117,7 @@ final class ServerProcess implements AutoCloseable {
         stop();
     }
 
-    /** SIGKILL: no shutdown hook runs, nothing is cleaned up. */
+    /** SIGKILL: no shutdown hook runs, nothing is cleaned up in the process. */
     void kill() {
         process.destroyForcibly();
         try {
@@ -107,9 +125,24 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deleteOwnData();
     }
 
+    /** Only once the process has ended: a running server still writes its database there. */
+    private void deleteOwnData() {
+        if (ownData != null && !process.isAlive()) {
+            TempFolders.delete(ownData);
+        }
+    }
+
+    /**
+     * The main in a JVM of its own. {@code env} must name RELAY_DATA_DIR, a folder the test deletes: without it SQLite
+     * would write into the working directory.
+     */
     static Process launch(Map<String, String> env, Path log) throws IOException {
+        if (!env.containsKey("RELAY_DATA_DIR")) {
+            throw new IllegalArgumentException("name RELAY_DATA_DIR, a folder the test deletes");
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The test class path carries a quieter logback-test.xml, which main replaces with the operator's settings.
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -120,9 +153,6 @@ final class ServerProcess implements AutoCloseable {
                 || name.equals("JWT_SECRET_KEY") || name.equals("PORT") || name.startsWith("RELAY_LOG_")
                 || name.equals("RELAY_STORAGE") || name.equals("RELAY_DATA_DIR") || name.equals("RELAY_UPLOAD_DIR"));
         builder.environment().putAll(env);
-        if (!env.containsKey("RELAY_DATA_DIR")) {
-            builder.environment().put("RELAY_DATA_DIR", Files.createTempDirectory("relay-data").toString());
-        }
         return builder.start();
     }
 }

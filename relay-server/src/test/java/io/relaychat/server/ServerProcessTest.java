@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerProcessTest {
 
     @Test
-    void aBadSettingStopsStartUpWithAClearMessageAndNoStackTrace() throws Exception {
-        Path log = Files.createTempFile("relay-server", ".log");
-        Process process = ServerProcess.launch(Map.of("PORT", "eighty"), log);
+    void aBadSettingStopsStartUpWithAClearMessageAndNoStackTrace(@TempDir Path folder) throws Exception {
+        Path log = folder.resolve("server.log");
+        Process process = ServerProcess.launch(Map.of("PORT", "eighty", "RELAY_DATA_DIR", folder.toString()), log);
 
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -69,8 +70,7 @@ class ServerProcessTest {
     }
 
     @Test
-    void startsWithNoServicesSaysWhichAdaptersItChoseAndStopsGracefullyOnSigterm() throws Exception {
-        Path data = Files.createTempDirectory("relay-data");
+    void startsWithNoServicesSaysWhichAdaptersItChoseAndStopsGracefullyOnSigterm(@TempDir Path data) throws Exception {
         ServerProcess server = ServerProcess.start(Map.of("HOST", "127.0.0.1", "RELAY_DATA_DIR", data.toString()));
 
         assertTrue(server.stop(), "stops by itself after SIGTERM");
@@ -83,8 +83,7 @@ class ServerProcessTest {
     }
 
     @Test
-    void withNoSettingsAtAllWhatUsersSaidAndUploadedSurvivesARestart() throws Exception {
-        Path data = Files.createTempDirectory("relay-data");
+    void withNoSettingsAtAllWhatUsersSaidAndUploadedSurvivesARestart(@TempDir Path data) throws Exception {
         Map<String, String> env = Map.of("HOST", "127.0.0.1", "JWT_SECRET_KEY", RunningServer.SECRET,
                 "RELAY_DATA_DIR", data.toString());
         Api.Account ann;

@@ -1,5 +1,7 @@
 package io.relaychat.server;
 
+import io.relaychat.testkit.TempFolders;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -18,17 +20,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for 127.0.0.1 made by the JDK's keytool, written as the PEM files an operator
- * gives the server (the certificate, and its key in PKCS#8), with a client SSLContext that trusts it.
+ * gives the server (the certificate, and its key in PKCS#8), with a client SSLContext that trusts it. Closing it
+ * deletes the files.
  */
-final class TestCertificate {
+final class TestCertificate implements AutoCloseable {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     final Path certificate;
     final Path key;
+    private final Path dir;
     private final Certificate cert;
     private final PrivateKey privateKey;
 
-    private TestCertificate(Path certificate, Path key, Certificate cert, PrivateKey privateKey) {
+    private TestCertificate(Path dir, Path certificate, Path key, Certificate cert, PrivateKey privateKey) {
+        this.dir = dir;
         this.certificate = certificate;
         this.key = key;
         this.cert = cert;
@@ -37,8 +42,13 @@ final class TestCertificate {
 
     /** {@code keyAlgorithm}: "EC" (quick) or "RSA". */
     static TestCertificate make(String keyAlgorithm) {
+        Path dir;
         try {
-            Path dir = Files.createTempDirectory("relay-tls");
+            dir = Files.createTempDirectory("relay-tls");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
             Path store = dir.resolve("server.p12");
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
             Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "relay",
@@ -57,12 +67,15 @@ final class TestCertificate {
             PrivateKey privateKey = (PrivateKey) keyStore.getKey("relay", PASSWORD);
             Path certificate = Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", cert.getEncoded()));
             Path key = Files.writeString(dir.resolve("key.pem"), pem("PRIVATE KEY", privateKey.getEncoded()));
-            return new TestCertificate(certificate, key, cert, privateKey);
+            return new TestCertificate(dir, certificate, key, cert, privateKey);
         } catch (IOException e) {
+            TempFolders.delete(dir);
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
+            TempFolders.delete(dir);
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
+            TempFolders.delete(dir);
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -82,6 +95,11 @@ final class TestCertificate {
         byte[] pkcs8 = privateKey.getEncoded();
         byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
         return Files.writeString(key.resolveSibling("key-pkcs1.pem"), pem("RSA PRIVATE KEY", pkcs1));
+    }
+
+    @Override
+    public void close() {
+        TempFolders.delete(dir);
     }
 
     SSLContext trustingClient() {

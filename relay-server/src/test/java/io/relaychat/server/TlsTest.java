@@ -50,6 +50,7 @@ class TlsTest {
     @AfterAll
     static void stop() {
         server.close();
+        certificate.close();
     }
 
     private static Account someone() {
@@ -176,14 +177,16 @@ class TlsTest {
 
     @Test
     void aPkcs1KeyFailsStartUpSayingHowToConvertIt() throws IOException {
-        TestCertificate rsa = TestCertificate.make("RSA");
-        Path pkcs1 = rsa.pkcs1Key();
+        try (TestCertificate rsa = TestCertificate.make("RSA")) {
+            Path pkcs1 = rsa.pkcs1Key();
 
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> RunningServer.start(tlsEnv(rsa.certificate, pkcs1)).close());
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> RunningServer.start(tlsEnv(rsa.certificate, pkcs1)).close());
 
-        assertTrue(refused.getMessage().contains("PKCS#1"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("openssl pkcs8 -topk8 -nocrypt -in " + pkcs1), refused.getMessage());
+            assertTrue(refused.getMessage().contains("PKCS#1"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("openssl pkcs8 -topk8 -nocrypt -in " + pkcs1),
+                    refused.getMessage());
+        }
     }
 
     @Test

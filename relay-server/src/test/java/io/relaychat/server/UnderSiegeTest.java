@@ -4,6 +4,7 @@ import io.relaychat.server.Api.Account;
 import io.relaychat.testkit.Await;
 import io.relaychat.testkit.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -46,15 +47,17 @@ class UnderSiegeTest {
     private static final long MAX_GROWTH_BYTES = 96L * 1024 * 1024;
 
     @Test
-    void anOrdinaryClientChatsWhileHostileConnectionsAreHeldOpenAndTheServersMemoryStaysBounded() throws Exception {
+    void anOrdinaryClientChatsWhileHostileConnectionsAreHeldOpenAndTheServersMemoryStaysBounded(@TempDir Path folder)
+            throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Path log = Files.createTempFile("relay-siege", ".log");
+        Path log = folder.resolve("server.log");
         Process process = ServerProcess.launch(Map.of("PORT", String.valueOf(port), "HOST", "127.0.0.1",
                 "JWT_SECRET_KEY", RunningServer.SECRET, "RELAY_BCRYPT_COST", "4",
-                "RELAY_UPLOAD_DIR", Files.createTempDirectory("relay-uploads").toString(),
+                "RELAY_DATA_DIR", Files.createDirectory(folder.resolve("data")).toString(),
+                "RELAY_UPLOAD_DIR", Files.createDirectory(folder.resolve("uploads")).toString(),
                 "RELAY_HTTP_HEAD_TIMEOUT_SECONDS", String.valueOf(TIMEOUT_SECONDS),
                 "RELAY_HTTP_BODY_TIMEOUT_SECONDS", String.valueOf(TIMEOUT_SECONDS),
                 "RELAY_HTTP_KEEPALIVE_TIMEOUT_SECONDS", String.valueOf(TIMEOUT_SECONDS),

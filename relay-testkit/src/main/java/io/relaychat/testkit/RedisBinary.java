@@ -102,13 +102,14 @@ public record RedisBinary(Path path, String version, String origin) {
                         + "(com.github.codemonstur:embedded-redis): install redis-server (Debian: apt-get install redis-server)");
             }
             Path dir = Files.createTempDirectory("relay-redis-bin");
+            // Deleted at exit in the reverse order of these calls: the binary first, so that the folder is empty by then.
+            dir.toFile().deleteOnExit();
             Path binary = dir.resolve("redis-server");
+            binary.toFile().deleteOnExit();
             Files.copy(shipped, binary, StandardCopyOption.REPLACE_EXISTING);
             if (!binary.toFile().setExecutable(true, true)) {
                 throw new IOException("cannot make " + binary + " executable");
             }
-            binary.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return binary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + entry + " out of embedded-redis", e);

@@ -172,10 +172,19 @@ public final class RedisClusterProcess implements AutoCloseable {
         awaitFormed();
     }
 
-    /** Kills every node; their folders stay, with the logs. */
+    /**
+     * Kills every node, then deletes the cluster's folder. The logs go with it: a cluster that fails to form or to
+     * fail over says so with their tails.
+     */
     @Override
     public void close() {
         nodes.forEach(RedisNodeProcess::kill);
+        TempFolders.delete(dir);
+    }
+
+    /** The folder of the cluster's nodes, for tests that closing deletes it. */
+    Path dir() {
+        return dir;
     }
 
     private List<String> nodeCommand(int port, Path nodeDir) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A real {@code redis-server} for tests, on a free loopback port, in a folder of its own, without persistence.
  * It can be killed (SIGKILL, as a crash) and started again on the same port. The binary is the PATH's, else the
  * one shipped in the embedded-redis artifact ({@link RedisBinary}); tests that need a newer Redis than that ask
- * {@link #binary()} and skip saying so. Nothing else skips: a server that does not start fails the test.
+ * {@link #binary()} and skip saying so. Nothing else skips: a server that does not start fails the test, with its log.
+ * Closing it deletes its folder.
  */
 public final class RedisProcess implements AutoCloseable {
     private final RedisBinary binary;
@@ -41,7 +42,12 @@ public final class RedisProcess implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0)) {
             RedisProcess redis = new RedisProcess(binary, probe.getLocalPort());
             probe.close();
-            return redis.restart();
+            try {
+                return redis.restart();
+            } catch (RuntimeException | Error e) {
+                redis.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,7 +78,12 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary.path(), e);
         }
-        Await.until("redis-server answers on port " + port, Duration.ofSeconds(10), this::answersPing);
+        try {
+            Await.until("redis-server answers on port " + port, Duration.ofSeconds(10), this::answersPing);
+        } catch (AssertionError silent) {
+            // the log goes with the folder when the caller closes this
+            throw new AssertionError(silent.getMessage() + "\n" + logText(), silent);
+        }
         return this;
     }
 
@@ -88,9 +99,24 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the server and deletes its folder, once it has exited and so writes nothing more there. */
     @Override
     public void close() {
         kill();
+        TempFolders.delete(dir);
+    }
+
+    /** The folder the server runs in, for tests that closing deletes it. */
+    Path dir() {
+        return dir;
+    }
+
+    private String logText() {
+        try {
+            return "--- " + log + "\n" + (Files.exists(log) ? Files.readString(log) : "");
+        } catch (IOException e) {
+            return "--- cannot read " + log + ": " + e;
+        }
     }
 
     private boolean answersPing() {

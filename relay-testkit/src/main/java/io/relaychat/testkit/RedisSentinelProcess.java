@@ -31,6 +31,7 @@ public final class RedisSentinelProcess implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private final RedisBinary binary;
+    private final Path dir;
     private final RedisNodeProcess firstPrimary;
     private final RedisNodeProcess firstReplica;
     private final List<RedisNodeProcess> sentinels = new ArrayList<>();
@@ -42,7 +43,7 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
     private RedisSentinelProcess(RedisBinary binary, List<Integer> ports) throws IOException {
         this.binary = binary;
-        Path dir = Files.createTempDirectory("redis-sentinel");
+        this.dir = Files.createTempDirectory("redis-sentinel");
         int primaryPort = ports.get(0);
         int replicaPort = ports.get(1);
         this.firstPrimary = new RedisNodeProcess("primary", primaryPort, Files.createDirectory(dir.resolve("primary")),
@@ -132,12 +133,21 @@ public final class RedisSentinelProcess implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - crash.diedAtNanos());
     }
 
-    /** Kills the sentinels first, so that none fails over a server the others are killing; their folders stay. */
+    /**
+     * Kills the sentinels first, so that none fails over a server the others are killing, then deletes the group's
+     * folder. The logs go with it: a group that fails to form or to fail over says so with their tails.
+     */
     @Override
     public void close() {
         sentinels.forEach(RedisNodeProcess::kill);
         firstReplica.kill();
         firstPrimary.kill();
+        TempFolders.delete(dir);
+    }
+
+    /** The folder of the group's processes, for tests that closing deletes it. */
+    Path dir() {
+        return dir;
     }
 
     private List<String> serverCommand(int port, Path dir, List<String> role) {
