@@ -15,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,29 +27,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * The bus is best effort by design, and says so: while Redis is away, publications are dropped (not queued
  * without bound), subscriptions asked for are remembered, and when Redis is back the node subscribes again
- * and tells the core, which then reads what it missed from the message store. Until the bus is attached to
- * the core, what arrives is dropped.
+ * and tells the core, which then reads what it missed from the message store. A subscription refused or unanswered
+ * while the connection stays up is asked for again every second until it is in place, and then the core catches up
+ * too. Until the bus is attached to the core, what arrives is dropped.
  */
 final class RedisRoomEventBus implements RoomEventBus {
     private static final Logger log = LoggerFactory.getLogger(RedisRoomEventBus.class);
+    static final long SUBSCRIBE_RETRY_MILLIS = 1000;
 
     private final String nodeId;
     private final Channels channels;
-    private final Executor background;
+    private final ScheduledExecutorService background;
     private final RelayMetrics metrics;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
+    /** Rooms whose subscription failed while Redis was connected: asked for again, all together, a second later. */
+    private final Set<String> toRetry = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Counts resyncs, so that only the newest of overlapping ones decides. */
     private final AtomicLong resyncs = new AtomicLong();
     private volatile ClusterEvents core;
     private volatile Runnable onPublishFailure = () -> { };
     private volatile boolean available = true;
 
-    RedisRoomEventBus(String nodeId, Channels channels, Executor background) {
-        this(nodeId, channels, background, RelayMetrics.NONE);
-    }
-
-    RedisRoomEventBus(String nodeId, Channels channels, Executor background, RelayMetrics metrics) {
+    RedisRoomEventBus(String nodeId, Channels channels, ScheduledExecutorService background, RelayMetrics metrics) {
         this.metrics = metrics;
         this.nodeId = nodeId;
         this.channels = channels;
@@ -118,9 +121,52 @@ final class RedisRoomEventBus implements RoomEventBus {
         return channels.subscribe(channel)
                 .exceptionally(error -> {
                     metrics.busError();
-                    log.warn("subscribing to {} failed; retried when Redis is back: {}", channel, error.getMessage());
+                    log.warn("subscribing to {} failed; asked for again in {} ms: {}", channel,
+                            SUBSCRIBE_RETRY_MILLIS, error.getMessage());
+                    toRetry.add(channel);
+                    retrySoon();
                     return null;
                 });
+    }
+
+    /**
+     * A command timed out or refused does not drop the connection, so no reconnect would make the subscription: the
+     * failed rooms are subscribed again together, and once they are, the core reads what they missed meanwhile.
+     */
+    private void retrySoon() {
+        if (retryScheduled.compareAndSet(false, true)) {
+            try {
+                background.schedule(this::retryFailedSubscriptions, SUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException closing) {
+                retryScheduled.set(false);
+            }
+        }
+    }
+
+    private void retryFailedSubscriptions() {
+        retryScheduled.set(false);
+        List<String> rooms = new ArrayList<>();
+        for (String channel : Set.copyOf(toRetry)) {
+            toRetry.remove(channel);
+            if (wanted.contains(channel)) {
+                rooms.add(channel);
+            }
+        }
+        if (rooms.isEmpty() || !available) {
+            return; // while Redis is away, the reconnect subscribes every room wanted
+        }
+        channels.subscribe(rooms.toArray(String[]::new)).whenComplete((done, error) -> {
+            if (error != null) {
+                metrics.busError();
+                log.warn("subscribing again to {} room(s) failed; asked for again in {} ms: {}", rooms.size(),
+                        SUBSCRIBE_RETRY_MILLIS, error.getMessage());
+                toRetry.addAll(rooms);
+                retrySoon();
+                return;
+            }
+            log.info("{} room subscription(s) in place after failing; catching up from the store", rooms.size());
+            tellResumed();
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.relaychat.adapter.redis;
 
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.relaychat.ports.model.ConnectionId;
@@ -182,5 +183,30 @@ class RedisNodeTest {
         Await.until("b hears a again", Duration.ofSeconds(5), () -> heardByB.published().contains(afterwards));
         assertEquals(Map.of(new UserId("ann"), "ann"), result(b.presence().online(room)),
                 "the restarted Redis lost everything; a wrote its presence back");
+    }
+
+    @Test
+    void aSubscriptionRedisRefusesWhileConnectedIsAskedForAgainUntilInPlaceAndTheCoreCatchesUp() {
+        assumeTrue(redis.binary().atLeast(7, 0), () -> redis.binary().tooOldFor("channel permissions", 7, 0));
+        // A user that may use its node's inbox but, for now, no room's channel: Redis refuses the room's SUBSCRIBE
+        // and the connection stays up, as it does when a SUBSCRIBE times out.
+        raw(connection -> connection.sync().aclSetuser("listener", AclSetuserArgs.Builder.on()
+                .addPassword("pw").allKeys().allCommands().resetChannels().channelPattern("relay:inbox:*")));
+        RedisNode publisher = node();
+        RedisNode listener = node(RedisSettings.of(redis.url().replace("redis://", "redis://listener:pw@")));
+        RecordingClusterEvents heard = new RecordingClusterEvents();
+        listener.attach(heard);
+
+        result(listener.bus().subscribe(room)); // the core carries on: the store has what the bus misses
+        assertEquals(0, subscribers(RedisKeys.roomChannel(room), false), "Redis refused the subscription");
+        raw(connection -> connection.sync().aclSetuser("listener", AclSetuserArgs.Builder.allChannels()));
+
+        Await.until("the subscription is asked for again and is in place", Duration.ofSeconds(5),
+                () -> subscribers(RedisKeys.roomChannel(room), false) == 1);
+        Await.until("the core is told to catch up from the store", () -> heard.resumedCount() == 1);
+        RoomEvent afterwards = new RoomEvent.Typing(room, new UserId("ann"), "after");
+        result(publisher.bus().publish(afterwards));
+        Await.until("the listener hears the room", Duration.ofSeconds(5), () -> heard.published().contains(afterwards));
+        assertTrue(listener.bus().isAvailable(), "a refused command is not an outage");
     }
 }
