@@ -143,23 +143,33 @@ elif [ "$nodes" -gt 1 ]; then
     cluster_env="REDIS_URL=redis://127.0.0.1:6391,redis://127.0.0.1:6392,redis://127.0.0.1:6393 REDIS_CLUSTER=true"
 fi
 urls=()
-for ((i = 1; i <= nodes; i++)); do
-    port=$((8000 + i))
+start_node() {
+    local port=$((8000 + $1))
     env $SERVER_ENV ${NODE_ENV:-} MONGO_URL=$MONGO_URL DB_NAME=loadtest_$name $cluster_env PORT=$port \
       java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" > "$OUT/$name.node$port.log" 2>&1 &
     pids+=($!)
     node_pids+=($!)
     urls+=(http://127.0.0.1:$port)
+}
+# Until node IDX answers its health check; a node that ended meanwhile could not start.
+await_node() {
+    until curl -sf "${urls[$1]}/api/health" >/dev/null; do
+        if ! kill -0 "${node_pids[$1]}" 2>/dev/null; then
+            echo "nodes.sh: a node ended at start (see $OUT/$name.node$((8001 + $1)).log)" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+}
+# The first node prepares the database (collections, indexes) alone: the stand-in fails index creations that
+# several nodes ask for at once.
+start_node 1
+await_node 0
+for ((i = 2; i <= nodes; i++)); do
+    start_node $i
 done
-for url in "${urls[@]}"; do
-    wait_for "$url"
-done
-# A node that could not start has ended by now; whatever answered its health check was not it.
-for pid in "${node_pids[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "nodes.sh: a node ended at start (see $OUT/$name.node*.log)" >&2
-        exit 1
-    fi
+for ((i = 1; i < nodes; i++)); do
+    await_node $i
 done
 # The nodes' CPU is measured (each, and summed); the store's is measured apart when it is the stand-in started here,
 # and the bus's (every redis-server started here) apart too: neither is ever added to the nodes'.
