@@ -41,6 +41,11 @@ final class Nodes implements BeforeEachCallback, AfterEachCallback {
         return new Nodes(SharedServices::onCluster);
     }
 
+    /** Nodes on a real Sentinel-managed primary. */
+    static Nodes onSentinel() {
+        return new Nodes(SharedServices::onSentinel);
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         services = starter.get();

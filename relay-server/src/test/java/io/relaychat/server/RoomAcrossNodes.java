@@ -5,6 +5,7 @@ import io.relaychat.server.Api.Account;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,15 +57,52 @@ record RoomAcrossNodes(String id, int nodeCount, List<WsClient> senders, List<Ws
 
     /** All senders at once, each saying {@code messagesEach} messages as fast as it can; back when all are said. */
     void everySenderSaysAtOnce(int messagesEach) {
+        everySenderStartsSaying(messagesEach, 0).join();
+    }
+
+    /** All senders at once, each saying {@code messagesEach} messages, one every {@code paceMillis}; done when all are. */
+    CompletableFuture<Void> everySenderStartsSaying(int messagesEach, long paceMillis) {
         List<CompletableFuture<Void>> sending = new ArrayList<>();
         for (WsClient sender : senders) {
             sending.add(CompletableFuture.runAsync(() -> {
                 for (int n = 0; n < messagesEach; n++) {
                     sender.say(id, "message " + n);
+                    pause(paceMillis);
                 }
             }));
         }
-        sending.forEach(CompletableFuture::join);
+        return CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The room's traffic through a Redis failover: every sender says 60 messages over ~1.5 s, {@code failover} runs
+     * 600 ms in (and says what it did), and every connection must get every message once, in order; then 10 more each,
+     * which only arrive if every node hears the room's channel again where Redis serves it now. Returns what the
+     * failover said and how long after it began every client had every message.
+     */
+    String carriesTrafficThrough(Supplier<String> failover) {
+        int perSender = 60;
+        CompletableFuture<Void> sending = everySenderStartsSaying(perSender, 25);
+        pause(600);
+        long started = System.nanoTime();
+        String what = failover.get();
+        sending.join();
+        everyoneHasAllOnceInOrder(senders.size() * perSender);
+        long allThere = (System.nanoTime() - started) / 1_000_000;
+        everySenderSaysAtOnce(10);
+        everyoneHasAllOnceInOrder(senders.size() * (perSender + 10));
+        return what + "; every client had every message " + allThere + " ms after the kill";
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void everyoneHasAllOnceInOrder(int count) {

@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.relaychat.testkit.RedisClusterProcess;
 import io.relaychat.testkit.RedisProcess;
+import io.relaychat.testkit.RedisSentinelProcess;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -11,25 +12,29 @@ import java.util.UUID;
 
 /**
  * What the nodes of one service share in a test: a store (a MongoDB-compatible server in this JVM, on loopback) and a
- * real redis-server, or a real Redis Cluster, and the settings that point a node at them.
+ * real redis-server, a real Redis Cluster or a real Sentinel-managed primary, and the settings that point a node at
+ * them.
  */
 final class SharedServices implements AutoCloseable {
     final MongoServer mongo;
-    /** The one redis-server, unless the service runs on {@link #cluster}. */
+    /** The one redis-server, unless the service runs on {@link #cluster} or {@link #sentinel}. */
     final RedisProcess redis;
     final RedisClusterProcess cluster;
+    final RedisSentinelProcess sentinel;
     private final String dbName = "relay_" + UUID.randomUUID().toString().replace("-", "");
 
-    private SharedServices(MongoServer mongo, RedisProcess redis, RedisClusterProcess cluster) {
+    private SharedServices(MongoServer mongo, RedisProcess redis, RedisClusterProcess cluster,
+                           RedisSentinelProcess sentinel) {
         this.mongo = mongo;
         this.redis = redis;
         this.cluster = cluster;
+        this.sentinel = sentinel;
     }
 
     static SharedServices start() {
         MongoServer mongo = startMongo();
         try {
-            return new SharedServices(mongo, RedisProcess.start(), null);
+            return new SharedServices(mongo, RedisProcess.start(), null, null);
         } catch (RuntimeException e) {
             mongo.shutdownNow();
             throw e;
@@ -40,7 +45,18 @@ final class SharedServices implements AutoCloseable {
     static SharedServices onCluster() {
         MongoServer mongo = startMongo();
         try {
-            return new SharedServices(mongo, null, RedisClusterProcess.start());
+            return new SharedServices(mongo, null, RedisClusterProcess.start(), null);
+        } catch (RuntimeException e) {
+            mongo.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** On a primary, its replica and three sentinels that promote the replica when the primary dies. */
+    static SharedServices onSentinel() {
+        MongoServer mongo = startMongo();
+        try {
+            return new SharedServices(mongo, null, null, RedisSentinelProcess.start());
         } catch (RuntimeException e) {
             mongo.shutdownNow();
             throw e;
@@ -61,7 +77,7 @@ final class SharedServices implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 "MONGO_URL", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort(),
                 "DB_NAME", dbName,
-                "REDIS_URL", cluster != null ? cluster.url() : redis.url(),
+                "REDIS_URL", cluster != null ? cluster.url() : sentinel != null ? sentinel.url() : redis.url(),
                 "REDIS_CLUSTER", String.valueOf(cluster != null),
                 "RELAY_PRESENCE_TTL_MS", "1500"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
@@ -77,6 +93,9 @@ final class SharedServices implements AutoCloseable {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (sentinel != null) {
+            sentinel.close();
         }
         mongo.shutdownNow();
     }

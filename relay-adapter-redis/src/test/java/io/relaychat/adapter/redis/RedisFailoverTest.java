@@ -72,13 +72,10 @@ class RedisFailoverTest {
         cluster = RedisClusterProcess.start();
         assumeTrue(cluster.binary().atLeast(7, 0), () -> cluster.binary().tooOldFor("sharded pub/sub", 7, 0));
         RedisSettings settings = RedisSettings.cluster(cluster.url());
-        RedisNode publisher = node(settings);
-        RedisNode listener = node(settings);
-        RecordingClusterEvents heard = new RecordingClusterEvents();
-        listener.attach(heard);
-        publisher.attach(new RecordingClusterEvents());
-        rooms.forEach(room -> result(listener.bus().subscribe(room)));
-        everyRoomIsHeard(publisher, heard, "before the failover");
+        TwoNodes two = twoNodesHearingEveryRoom(settings);
+        RedisNode publisher = two.publisher();
+        RedisNode listener = two.listener();
+        RecordingClusterEvents heard = two.heard();
         int resumedBefore = heard.resumedCount();
         // The shard that serves the listener's inbox, and with it about a third of the rooms.
         String inbox = RedisKeys.inbox(listener.nodeId());
@@ -115,13 +112,10 @@ class RedisFailoverTest {
     void afterASentinelManagedPrimaryIsKilledTheNodesFollowTheNewPrimary() {
         sentinel = RedisSentinelProcess.start();
         RedisSettings settings = RedisSettings.of(sentinel.url());
-        RedisNode publisher = node(settings);
-        RedisNode listener = node(settings);
-        RecordingClusterEvents heard = new RecordingClusterEvents();
-        listener.attach(heard);
-        publisher.attach(new RecordingClusterEvents());
-        rooms.forEach(room -> result(listener.bus().subscribe(room)));
-        everyRoomIsHeard(publisher, heard, "before the failover");
+        TwoNodes two = twoNodesHearingEveryRoom(settings);
+        RedisNode publisher = two.publisher();
+        RedisNode listener = two.listener();
+        RecordingClusterEvents heard = two.heard();
         int resumedBefore = heard.resumedCount();
         int before = sentinel.primaryPort();
 
@@ -145,6 +139,22 @@ class RedisFailoverTest {
         });
         System.out.printf("sentinel failover: replica promoted %d ms after the kill; every room heard again after %d ms%n",
                 promoted.toMillis(), repaired.toMillis());
+    }
+
+    /** A publisher and a listener subscribed to every room, the listener's core recorded. */
+    private record TwoNodes(RedisNode publisher, RedisNode listener, RecordingClusterEvents heard) {
+    }
+
+    /** Two nodes on {@code settings}, once the listener has heard every room from the publisher. */
+    private TwoNodes twoNodesHearingEveryRoom(RedisSettings settings) {
+        RedisNode publisher = node(settings);
+        RedisNode listener = node(settings);
+        RecordingClusterEvents heard = new RecordingClusterEvents();
+        listener.attach(heard);
+        publisher.attach(new RecordingClusterEvents());
+        rooms.forEach(room -> result(listener.bus().subscribe(room)));
+        everyRoomIsHeard(publisher, heard, "before the failover");
+        return new TwoNodes(publisher, listener, heard);
     }
 
     /**
