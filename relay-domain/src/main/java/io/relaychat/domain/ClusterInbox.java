@@ -9,7 +9,9 @@ import io.relaychat.ports.model.RoomEvent.UserDisconnected;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /** What other nodes tell this one, each handed to the part of the core whose job it is. */
@@ -44,6 +46,14 @@ final class ClusterInbox implements ClusterEvents {
     public void busResumed() {
         departures.busResumed(router.joinedUsers());
         router.busResumed();
+    }
+
+    @Override
+    public void roomsResumed(Set<RoomId> rooms) {
+        Map<RoomId, Set<UserId>> joined = new HashMap<>(router.joinedUsers());
+        joined.keySet().retainAll(rooms);
+        departures.roomsResumed(joined);
+        router.roomsResumed(rooms);
     }
 
     @Override

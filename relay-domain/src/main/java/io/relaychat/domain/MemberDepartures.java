@@ -71,6 +71,16 @@ final class MemberDepartures {
         }
     }
 
+    /**
+     * The bus heard these rooms again after missing them for a while, and leavings in them may have gone unheard: they
+     * are read from the store again, and the users joined here ({@code joined}, by room) leave those they are no
+     * longer members of.
+     */
+    void roomsResumed(Map<RoomId, Set<UserId>> joined) {
+        joined.keySet().forEach(directory::forget);
+        joined.forEach(this::detachUnlessMember);
+    }
+
     private void publish(MemberLeft event) {
         if (!bus.isAvailable()) {
             unpublished.add(event);

@@ -202,6 +202,19 @@ final class RoomRouter {
         }
     }
 
+    /**
+     * The bus missed these rooms for a while but not the others, nor this node's publications: each reads what the store
+     * has after what it released.
+     */
+    void roomsResumed(Set<RoomId> rooms) {
+        for (RoomId roomId : rooms) {
+            RoomChannel channel = channels.get(roomId);
+            if (channel != null) {
+                catchUpFromStore(channel);
+            }
+        }
+    }
+
     private void catchUpFromStore(RoomChannel channel) {
         if (!channel.isReady()) {
             return; // still opening: it reads where the room stands once ready, after subscribing

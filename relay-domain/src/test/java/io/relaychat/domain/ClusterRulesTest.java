@@ -29,7 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -255,6 +257,26 @@ class ClusterRulesTest {
         onReceiver.events().awaitMessages(3);
         assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
         assertEquals(true, receiver.core.health().check().healthy());
+    }
+
+    @Test
+    void aRoomTheBusMissedAloneIsCaughtUpFromTheStoreOnceHeardAgainWithoutWaitingForNewTraffic() {
+        TwoNodes nodes = twoNodes(Limits.defaults(), 0, SendForwarding.NONE);
+        ControlledBus bus = nodes.receiverBus();
+        TestClient onSender = nodes.onSender();
+        TestClient onReceiver = nodes.onReceiver();
+        Room shared = nodes.room();
+        onSender.say(shared, "before");
+        onReceiver.events().awaitMessages(1);
+
+        bus.deafTo(shared.id());
+        onSender.say(shared, "missed 1");
+        onSender.say(shared, "missed 2");
+        assertEquals(true, nodes.receiver().core.health().check().healthy(), "the bus is up: one room's subscription failed");
+        bus.hearsAgain(shared.id());
+
+        onReceiver.events().awaitMessages(3);
+        assertEquals(List.of(1L, 2L, 3L), onReceiver.events().seqs());
     }
 
     @Test
@@ -492,6 +514,8 @@ class ClusterRulesTest {
         private final int dropMessageAt;
         private final AtomicInteger messages = new AtomicInteger();
         private final AtomicBoolean cut = new AtomicBoolean();
+        /** Rooms whose subscription this bus lacks for now, though it stays connected. */
+        private final Set<RoomId> deaf = ConcurrentHashMap.newKeySet();
         private volatile ClusterEvents core;
         final AtomicInteger dropped = new AtomicInteger();
 
@@ -509,6 +533,16 @@ class ClusterRulesTest {
             core.busResumed();
         }
 
+        void deafTo(RoomId roomId) {
+            deaf.add(roomId);
+        }
+
+        /** The room's subscription is in place again, and the core is told, as a real bus does after retrying it. */
+        void hearsAgain(RoomId roomId) {
+            deaf.remove(roomId);
+            core.roomsResumed(Set.of(roomId));
+        }
+
         /** Hands the core what the bus hears, but for what it loses. */
         void attach(ClusterEvents value) {
             this.core = value;
@@ -516,7 +550,8 @@ class ClusterRulesTest {
                 @Override
                 public void published(RoomEvent event) {
                     boolean message = event instanceof RoomEvent.MessagePosted;
-                    if (cut.get() || (message && messages.incrementAndGet() == dropMessageAt)) {
+                    if (cut.get() || deaf.contains(event.roomId())
+                            || (message && messages.incrementAndGet() == dropMessageAt)) {
                         dropped.incrementAndGet();
                         return;
                     }

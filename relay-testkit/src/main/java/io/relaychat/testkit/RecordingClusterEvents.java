@@ -9,6 +9,7 @@ import io.relaychat.ports.model.UserId;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,7 @@ public final class RecordingClusterEvents implements ClusterEvents {
     private final List<NewMessage> forwarded = new CopyOnWriteArrayList<>();
     private final List<Expiry> expiries = new CopyOnWriteArrayList<>();
     private final AtomicInteger resumed = new AtomicInteger();
+    private final List<RoomId> resumedRooms = new CopyOnWriteArrayList<>();
     private volatile Function<NewMessage, CompletionStage<Appended>> storing =
             message -> CompletableFuture.completedFuture(new Appended(message.withSeq(1), false));
 
@@ -46,6 +48,11 @@ public final class RecordingClusterEvents implements ClusterEvents {
     @Override
     public void busResumed() {
         resumed.incrementAndGet();
+    }
+
+    @Override
+    public void roomsResumed(Set<RoomId> rooms) {
+        resumedRooms.addAll(rooms);
     }
 
     @Override
@@ -72,6 +79,11 @@ public final class RecordingClusterEvents implements ClusterEvents {
     /** The presence expiries told, in order; a live view. */
     public List<Expiry> expiries() {
         return expiries;
+    }
+
+    /** The rooms the bus said it heard again after missing them alone, in order; a live view. */
+    public List<RoomId> resumedRooms() {
+        return resumedRooms;
     }
 
     /** How many times the bus said it resumed. */

@@ -8,6 +8,7 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,6 +37,11 @@ final class SeqHints implements ClusterEvents {
     @Override
     public void busResumed() {
         core.busResumed();
+    }
+
+    @Override
+    public void roomsResumed(Set<RoomId> rooms) {
+        core.roomsResumed(rooms);
     }
 
     @Override

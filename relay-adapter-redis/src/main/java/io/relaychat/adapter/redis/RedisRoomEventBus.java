@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ final class RedisRoomEventBus implements RoomEventBus {
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Set<String> toDrop = ConcurrentHashMap.newKeySet();
     /** Rooms whose subscription failed while Redis was connected: asked for again, all together, a second later. */
-    private final Set<String> toRetry = ConcurrentHashMap.newKeySet();
+    private final Set<RoomId> toRetry = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Counts resyncs, so that only the newest of overlapping ones decides. */
     private final AtomicLong resyncs = new AtomicLong();
@@ -123,7 +124,7 @@ final class RedisRoomEventBus implements RoomEventBus {
                     metrics.busError();
                     log.warn("subscribing to {} failed; asked for again in {} ms: {}", channel,
                             SUBSCRIBE_RETRY_MILLIS, error.getMessage());
-                    toRetry.add(channel);
+                    toRetry.add(roomId);
                     retrySoon();
                     return null;
                 });
@@ -131,7 +132,7 @@ final class RedisRoomEventBus implements RoomEventBus {
 
     /**
      * A command timed out or refused does not drop the connection, so no reconnect would make the subscription: the
-     * failed rooms are subscribed again together, and once they are, the core reads what they missed meanwhile.
+     * failed rooms are subscribed again together, and once they are, the core reads what those rooms missed meanwhile.
      */
     private void retrySoon() {
         if (retryScheduled.compareAndSet(false, true)) {
@@ -145,17 +146,17 @@ final class RedisRoomEventBus implements RoomEventBus {
 
     private void retryFailedSubscriptions() {
         retryScheduled.set(false);
-        List<String> rooms = new ArrayList<>();
-        for (String channel : Set.copyOf(toRetry)) {
-            toRetry.remove(channel);
-            if (wanted.contains(channel)) {
-                rooms.add(channel);
+        Set<RoomId> rooms = new HashSet<>();
+        for (RoomId roomId : Set.copyOf(toRetry)) {
+            toRetry.remove(roomId);
+            if (wanted.contains(RedisKeys.roomChannel(roomId))) {
+                rooms.add(roomId);
             }
         }
         if (rooms.isEmpty() || !available) {
             return; // while Redis is away, the reconnect subscribes every room wanted
         }
-        channels.subscribe(rooms.toArray(String[]::new)).whenComplete((done, error) -> {
+        channels.subscribe(rooms.stream().map(RedisKeys::roomChannel).toArray(String[]::new)).whenComplete((done, error) -> {
             if (error != null) {
                 metrics.busError();
                 log.warn("subscribing again to {} room(s) failed; asked for again in {} ms: {}", rooms.size(),
@@ -165,7 +166,10 @@ final class RedisRoomEventBus implements RoomEventBus {
                 return;
             }
             log.info("{} room subscription(s) in place after failing; catching up from the store", rooms.size());
-            tellResumed();
+            ClusterEvents receiver = core;
+            if (receiver != null) {
+                receiver.roomsResumed(rooms);
+            }
         });
     }
 

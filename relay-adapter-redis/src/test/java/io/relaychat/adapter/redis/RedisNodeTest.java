@@ -203,10 +203,11 @@ class RedisNodeTest {
 
         Await.until("the subscription is asked for again and is in place", Duration.ofSeconds(5),
                 () -> subscribers(RedisKeys.roomChannel(room), false) == 1);
-        Await.until("the core is told to catch up from the store", () -> heard.resumedCount() == 1);
+        Await.until("the core is told to catch up that room from the store", () -> heard.resumedRooms().equals(List.of(room)));
         RoomEvent afterwards = new RoomEvent.Typing(room, new UserId("ann"), "after");
         result(publisher.bus().publish(afterwards));
         Await.until("the listener hears the room", Duration.ofSeconds(5), () -> heard.published().contains(afterwards));
         assertTrue(listener.bus().isAvailable(), "a refused command is not an outage");
+        assertEquals(0, heard.resumedCount(), "nor are the other rooms read again");
     }
 }

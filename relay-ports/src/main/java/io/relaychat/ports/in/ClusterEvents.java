@@ -7,6 +7,7 @@ import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,6 +25,15 @@ public interface ClusterEvents {
      * subscription in place. The core reads what it may have missed from the message store.
      */
     void busResumed();
+
+    /**
+     * The bus was not subscribed to these rooms for a while (a subscription that failed, made again since), though it
+     * stayed connected: the core reads what they may have missed from the message store, as after
+     * {@link #busResumed()} but for these rooms alone. By default, all of {@link #busResumed()}.
+     */
+    default void roomsResumed(Set<RoomId> rooms) {
+        busResumed();
+    }
 
     /**
      * Another node took a send for a room this node stores: store it, tell everyone as for a send of this
