@@ -114,8 +114,18 @@ class HostileInputPropertiesTest {
             throws IOException {
         int mark = log.mark();
         try (RawHttp http = new RawHttp(server.port)) {
-            http.socket.getOutputStream().write(request.bytes());
-            http.socket.getOutputStream().flush();
+            try {
+                http.socket.getOutputStream().write(request.bytes());
+                http.socket.getOutputStream().flush();
+            } catch (SocketException closedWhileSending) {
+                // A head past the decoder's bounds is refused and the connection closed as soon as that much has
+                // arrived; a client still sending then sees its socket reset. Nothing smaller may be cut off.
+                assertTrue(request.bytes().length > HEAD_BOUND_BYTES, "a request of " + request.bytes().length
+                        + " bytes cut off while being sent: " + closedWhileSending);
+                Statistics.label("answer").collect("closed while sent");
+                assertEquals(List.of(), log.since(mark), "warnings and errors the server logged");
+                return;
+            }
             if (!request.honest()) {
                 http.socket.shutdownOutput(); // it sends no more than it sent
             }
@@ -149,6 +159,9 @@ class HostileInputPropertiesTest {
         }
         assertEquals(List.of(), log.since(mark), "warnings and errors the server logged");
     }
+
+    /** The most of a request's head the server reads (Netty's request line and header bounds, 4 KiB and 8 KiB). */
+    private static final int HEAD_BOUND_BYTES = 4096 + 8192;
 
     /** The next answer, or null when the server closed the connection first; fails when neither comes in time. */
     private static RawHttp.Answer readOrNull(RawHttp http) throws IOException {
