@@ -9,6 +9,7 @@ import io.relaychat.testkit.RedisSentinelProcess;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What the nodes of one service share in a test: a store (a MongoDB-compatible server in this JVM, on loopback) and a
@@ -32,31 +33,24 @@ final class SharedServices implements AutoCloseable {
     }
 
     static SharedServices start() {
-        MongoServer mongo = startMongo();
-        try {
-            return new SharedServices(mongo, RedisProcess.start(), null, null);
-        } catch (RuntimeException e) {
-            mongo.shutdownNow();
-            throw e;
-        }
+        return withStore(mongo -> new SharedServices(mongo, RedisProcess.start(), null, null));
     }
 
     /** On a Redis Cluster of three masters with a replica each. */
     static SharedServices onCluster() {
-        MongoServer mongo = startMongo();
-        try {
-            return new SharedServices(mongo, null, RedisClusterProcess.start(), null);
-        } catch (RuntimeException e) {
-            mongo.shutdownNow();
-            throw e;
-        }
+        return withStore(mongo -> new SharedServices(mongo, null, RedisClusterProcess.start(), null));
     }
 
     /** On a primary, its replica and three sentinels that promote the replica when the primary dies. */
     static SharedServices onSentinel() {
+        return withStore(mongo -> new SharedServices(mongo, null, null, RedisSentinelProcess.start()));
+    }
+
+    /** The store started first, and stopped again should Redis not start. */
+    private static SharedServices withStore(Function<MongoServer, SharedServices> withRedis) {
         MongoServer mongo = startMongo();
         try {
-            return new SharedServices(mongo, null, null, RedisSentinelProcess.start());
+            return withRedis.apply(mongo);
         } catch (RuntimeException e) {
             mongo.shutdownNow();
             throw e;
