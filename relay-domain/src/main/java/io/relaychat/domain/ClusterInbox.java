@@ -9,7 +9,6 @@ import io.relaychat.ports.model.RoomEvent.UserDisconnected;
 import io.relaychat.ports.model.RoomId;
 import io.relaychat.ports.model.UserId;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -50,9 +49,7 @@ final class ClusterInbox implements ClusterEvents {
 
     @Override
     public void roomsResumed(Set<RoomId> rooms) {
-        Map<RoomId, Set<UserId>> joined = new HashMap<>(router.joinedUsers());
-        joined.keySet().retainAll(rooms);
-        departures.roomsResumed(joined);
+        departures.roomsResumed(router.joinedUsers(rooms));
         router.roomsResumed(rooms);
     }
 

@@ -67,6 +67,18 @@ final class RoomRouter {
         return joined;
     }
 
+    /** The same for {@code rooms} alone: those of them no local connection is joined to are left out. */
+    Map<RoomId, Set<UserId>> joinedUsers(Set<RoomId> rooms) {
+        Map<RoomId, Set<UserId>> joined = new HashMap<>();
+        for (RoomId roomId : rooms) {
+            RoomChannel channel = channels.get(roomId);
+            if (channel != null) {
+                joined.put(roomId, channel.users());
+            }
+        }
+        return joined;
+    }
+
     RoomChannel attach(LiveConnection connection, RoomId roomId) {
         return channels.attach(connection, roomId);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The room event bus on Redis pub/sub: one channel per room, {@code relay:room:{<room id>}}, subscribed by a
@@ -166,10 +167,7 @@ final class RedisRoomEventBus implements RoomEventBus {
                 return;
             }
             log.info("{} room subscription(s) in place after failing; catching up from the store", rooms.size());
-            ClusterEvents receiver = core;
-            if (receiver != null) {
-                receiver.roomsResumed(rooms);
-            }
+            tellCore(receiver -> receiver.roomsResumed(rooms));
         });
     }
 
@@ -276,9 +274,14 @@ final class RedisRoomEventBus implements RoomEventBus {
     }
 
     private void tellResumed() {
+        tellCore(ClusterEvents::busResumed);
+    }
+
+    /** Until the bus is attached to the core there is nobody to tell. */
+    private void tellCore(Consumer<ClusterEvents> told) {
         ClusterEvents receiver = core;
         if (receiver != null) {
-            receiver.busResumed();
+            told.accept(receiver);
         }
     }
 }
