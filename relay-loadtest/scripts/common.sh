@@ -17,6 +17,14 @@ SERVER_ENV="$SERVER_ENV RELAY_MAX_CONNECTIONS=25000 RELAY_SEND_RATE_PER_SECOND=1
 # what is measured (and a real service sees its sign-ups from many addresses).
 SERVER_ENV="$SERVER_ENV RELAY_REGISTER_RATE_PER_MINUTE=0"
 
+# wait_for URL [PID]: until the server at URL answers its health check; with PID, fails as soon as that process has
+# ended (it could not start: see its log), where whatever answered would not be it.
 wait_for() {
-    until curl -sf "$1/api/health" >/dev/null; do sleep 0.2; done
+    until curl -sf "$1/api/health" >/dev/null; do
+        if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+            echo "$(basename "$0"): the server for $1 ended at start (see its log in $OUT)" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
 }

@@ -151,25 +151,15 @@ start_node() {
     node_pids+=($!)
     urls+=(http://127.0.0.1:$port)
 }
-# Until node IDX answers its health check; a node that ended meanwhile could not start.
-await_node() {
-    until curl -sf "${urls[$1]}/api/health" >/dev/null; do
-        if ! kill -0 "${node_pids[$1]}" 2>/dev/null; then
-            echo "nodes.sh: a node ended at start (see $OUT/$name.node$((8001 + $1)).log)" >&2
-            exit 1
-        fi
-        sleep 0.2
-    done
-}
 # The first node prepares the database (collections, indexes) alone: the stand-in fails index creations that
 # several nodes ask for at once.
 start_node 1
-await_node 0
+wait_for "${urls[0]}" "${node_pids[0]}"
 for ((i = 2; i <= nodes; i++)); do
     start_node $i
 done
 for ((i = 1; i < nodes; i++)); do
-    await_node $i
+    wait_for "${urls[$i]}" "${node_pids[$i]}"
 done
 # The nodes' CPU is measured (each, and summed); the store's is measured apart when it is the stand-in started here,
 # and the bus's (every redis-server started here) apart too: neither is ever added to the nodes'.

@@ -10,6 +10,6 @@ rm -rf "$OUT/$name.data"
 env $SERVER_ENV RELAY_STORAGE=${STORAGE:-memory} RELAY_DATA_DIR="$OUT/$name.data" ${EXTRA_SERVER_ENV:-} PORT=8001 java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" > "$OUT/$name.server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-wait_for http://127.0.0.1:8001
+wait_for http://127.0.0.1:8001 $server
 java $GEN_JAVA_OPTS -jar "$LOADTEST_JAR" --url http://127.0.0.1:8001 --server-pid $server --json "$OUT/$name.json" "$@" \
   | tee "$OUT/$name.log"
